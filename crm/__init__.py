@@ -1,0 +1,58 @@
+"""Kefu: the application factory."""
+
+from flask import Flask
+
+from crm import extensions
+from crm.config import Config
+from crm.services import classification, clock, phones
+
+
+def create_app(config=None):
+    """Build the whole app from a ``Config`` (the environment's when none is given)."""
+    app = Flask(__name__, instance_path=None)
+    app.config.from_object(config or Config())
+    _configure_services(app.config)
+
+    import crm.models  # noqa: F401  (every table registered before Alembic looks)
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(_migrations_dir()))
+    extensions.api.init_app(app)
+    extensions.queues.init_app(app)
+
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _configure_services(config):
+    """Hand the installation's settings to the services that are pure functions of them."""
+    clock.set_timezone(config["TIMEZONE"])
+    phones.set_default_region(config["PHONE_REGION"])
+    classification.configure(config["ASSET_TIER_BOUNDS"], config["TURNOVER_THRESHOLD"], config["DORMANT_MONTHS"])
+
+
+def _migrations_dir():
+    from crm.config import ROOT
+
+    return ROOT / "migrations"
+
+
+def _register_blueprints(app):
+    from crm.api import register_api
+    from crm.api.errors import register_error_handlers
+    from crm.auth import register_auth
+    from crm.console import console
+    from crm.health import health
+
+    register_auth(app)
+    register_error_handlers(app)
+    register_api(extensions.api)
+    app.register_blueprint(console)
+    app.register_blueprint(health)
+
+
+def _register_cli(app):
+    from crm.cli import kefu
+
+    app.cli.add_command(kefu)

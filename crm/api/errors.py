@@ -1,0 +1,63 @@
+"""One place that shapes every API error as ``{"error": {code, message, fields}}``."""
+
+from flask import jsonify
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from crm.errors import DomainError
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "internal_error",
+}
+
+
+def error_body(status, message, fields=None, code=None):
+    return {"error": {"code": code or _CODES.get(status, "error"), "message": message, "fields": fields or {}}}
+
+
+def http_error_response(error):
+    """Flask/werkzeug/webargs HTTP errors. webargs puts field errors in ``data["messages"]``."""
+    data = getattr(error, "data", None) or {}
+    fields = _flatten_locations(data.get("messages") or data.get("errors") or {})
+    message = data.get("message") or error.description
+    if error.code == 422 and fields:
+        message = "Some fields are invalid: " + ", ".join(sorted(fields))
+    response = jsonify(error_body(error.code, message, fields))
+    response.status_code = error.code
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _flatten_locations(messages):
+    """``{"json": {"name": [...]}}`` → ``{"name": [...]}``; locations merged."""
+    fields = {}
+    for location, errors in messages.items():
+        if isinstance(errors, dict) and location in ("json", "query", "form", "files", "headers", "view_args"):
+            fields.update(errors)
+        else:
+            fields[location] = errors
+    return fields
+
+
+def domain_error_response(error):
+    return jsonify(error.to_dict()), error.status
+
+
+def register_error_handlers(app):
+    app.register_error_handler(DomainError, domain_error_response)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        if isinstance(error, HTTPException):
+            return http_error_response(error)
+        app.logger.exception("unhandled error")
+        return http_error_response(InternalServerError("Something went wrong on our side."))

@@ -1,0 +1,3 @@
+from crm.console.views import console
+
+__all__ = ["console"]

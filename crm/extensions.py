@@ -1,0 +1,33 @@
+"""Extension objects, created once here and bound to the app in the factory."""
+
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+
+from crm.queueing import QueueHandle
+
+# Named constraints so Alembic can alter them on SQLite and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+migrate = Migrate(compare_type=True, render_as_batch=True)
+
+
+class KefuApi(Api):
+    """flask-smorest with our error shape: ``{"error": {code, message, fields}}``."""
+
+    def handle_http_exception(self, error):
+        from crm.api.errors import http_error_response
+
+        return http_error_response(error)
+
+
+api = KefuApi()
+queues = QueueHandle()

@@ -1,0 +1,19 @@
+"""All models, imported here so Alembic and ``db.create_all`` see every table."""
+
+from crm.models.audit import AuditEntry
+from crm.models.customers import Customer, CustomerPhone, RiskAssessment
+from crm.models.products import Product, Recommendation
+from crm.models.staff import Branch, Staff
+from crm.models.visits import Visit
+
+__all__ = [
+    "AuditEntry",
+    "Branch",
+    "Customer",
+    "CustomerPhone",
+    "Product",
+    "Recommendation",
+    "RiskAssessment",
+    "Staff",
+    "Visit",
+]

@@ -1,0 +1,49 @@
+"""Branches and staff (agents, supervisors, admins) — DOMAIN §1."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.extensions import db
+from crm.models.types import UTCDateTime, enum_check
+from crm.services.clock import now
+
+ROLES = ("agent", "supervisor", "admin")
+
+
+class Branch(db.Model):
+    __tablename__ = "branches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    hotline: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Staff(db.Model):
+    __tablename__ = "staff"
+    __table_args__ = (
+        CheckConstraint(enum_check("role", ROLES), name="role"),
+        CheckConstraint("role = 'admin' OR branch_id IS NOT NULL", name="branch_unless_admin"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_no: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # sha256 of the bearer token; the token itself is shown once and never stored.
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    branch: Mapped[Branch | None] = relationship(lazy="joined")
+
+    @property
+    def softphone_identity(self):
+        return f"agent-{self.job_no}"

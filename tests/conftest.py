@@ -1,0 +1,132 @@
+"""Fixtures shared by every layer: app, db, client, clock, queue, and small factories.
+
+The backends come from ``KEFU_TEST_DATABASE_URL`` / ``KEFU_TEST_REDIS_URL`` (``scripts/test``
+sets them to the real PostgreSQL and Redis when they answer); unset means a SQLite file
+and fakeredis. The schema is built by the Alembic migrations, from empty, once per run.
+"""
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from crm import create_app
+from crm.config import Config
+from crm.extensions import db as _db
+from crm.extensions import queues
+from crm.services import clock as _clock
+from tests import factories
+
+
+def _database_url(tmp_path_factory):
+    url = os.environ.get("KEFU_TEST_DATABASE_URL")
+    if url:
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'kefu-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    config = Config(
+        SQLALCHEMY_DATABASE_URI=_database_url(tmp_path_factory),
+        REDIS_URL=os.environ.get("KEFU_TEST_REDIS_URL", ""),
+        SECRET_KEY="test-secret",
+        TESTING=True,
+    )
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture
+def db(app):
+    """A clean database for each test: every table emptied afterwards."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        _empty_tables()
+
+
+def _empty_tables():
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(sa.text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+class Clock:
+    """The one clock, frozen for a test and moved by hand."""
+
+    def __init__(self, at):
+        self.set(at)
+
+    def set(self, at):
+        _clock.freeze(at)
+        self.at = _clock.now()
+
+    def advance(self, delta):
+        self.set(self.at + delta)
+
+
+@pytest.fixture
+def clock():
+    frozen = Clock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # Mon 10:00 in Shanghai
+    yield frozen
+    _clock.freeze(None)
+
+
+@pytest.fixture
+def queue(app):
+    """The Redis behind the queues (real when configured), emptied around each test."""
+    connection = queues.connection
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+
+
+@pytest.fixture
+def make(db):
+    """Factories bound to the test's session: ``make.customer(...)``, ``make.staff(...)``."""
+    return factories.Factory(db.session)
+
+
+@pytest.fixture
+def branch(make):
+    return make.branch()
+
+
+@pytest.fixture
+def agent(make, branch):
+    return make.staff(role="agent", branch=branch)
+
+
+@pytest.fixture
+def supervisor(make, branch):
+    return make.staff(role="supervisor", branch=branch)
+
+
+@pytest.fixture
+def admin(make):
+    return make.staff(role="admin")
+
+
+def auth(staff):
+    """Headers that sign a request in as ``staff`` (a factory-made member with ``.token``)."""
+    return {"Authorization": f"Bearer {staff.token}"}
