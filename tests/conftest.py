@@ -17,6 +17,7 @@ from crm.config import Config
 from crm.extensions import db as _db
 from crm.extensions import queues
 from crm.services import clock as _clock
+from crm.services.deadline_policies import ensure_defaults
 from tests import factories
 
 
@@ -64,6 +65,9 @@ def _empty_tables():
         else:
             for name in tables:
                 conn.execute(sa.text(f"DELETE FROM {name}"))
+    # Reference data a fresh migration seeds comes back for the next test.
+    ensure_defaults(_db.session)
+    _db.session.commit()
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ class Branch(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     hotline: Mapped[str | None] = mapped_column(String(32))
+    # Escalation target one working day past a deadline (DOMAIN §5).
+    head_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
 
@@ -40,9 +42,13 @@ class Staff(db.Model):
     # sha256 of the bearer token; the token itself is shown once and never stored.
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # The supervisor told when this person's case goes overdue (else the branch's duty supervisor).
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # The supervisor paged for new complaints (one or more per branch).
+    on_duty: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
-    branch: Mapped[Branch | None] = relationship(lazy="joined")
+    branch: Mapped[Branch | None] = relationship(lazy="joined", foreign_keys=[branch_id])
 
     @property
     def softphone_identity(self):
