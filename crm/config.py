@@ -39,6 +39,8 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         # Empty means embedded: fakeredis and an in-process worker.
         self.REDIS_URL = _env("REDIS_URL", "")
+        # scripts/run sets it: the web process also runs the RQ worker and scheduler in threads.
+        self.EMBEDDED_WORKER = _env("KEFU_EMBEDDED_WORKER", "0") == "1"
         self.TIMEZONE = _env("KEFU_TIMEZONE", "Asia/Shanghai")
         self.PHONE_REGION = _env("KEFU_PHONE_REGION", "CN")
         # Classification (DOMAIN §2): turnover threshold and asset-tier lower bounds in CNY.
