@@ -1,0 +1,172 @@
+"""The bulk customer import: create, update by account number, report bad rows, write nothing twice."""
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.errors import InvalidInput
+from crm.models import AuditEntry, Customer, CustomerPhone
+from crm.services.importer import import_customers, read_csv
+
+HEADER = "account_no,name,id_number,phones,email,branch,manager,assets,turnover_rate,risk_tolerance,is_vip\n"
+
+
+def run_import(db, text, **options):
+    report = import_customers(db.session, read_csv(io.StringIO(text)), source="customers.csv", **options)
+    db.session.commit()
+    return report
+
+
+def count(db, model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def customer(db, account_no):
+    db.session.expire_all()
+    return db.session.scalar(select(Customer).where(Customer.account_no == account_no))
+
+
+@pytest.fixture
+def sample(branch, agent):
+    return HEADER + (
+        f"C001,张三,110101199003077774,13800138000;021-6888 8888,zs@example.com,{branch.code},{agent.job_no},"
+        "6000000,4,high,1\n"
+        f"C002,李四,,+86 139 0013 9000,,{branch.code},,20000,0.5,,0\n"
+        f"C003,王五,,13700137000,,{branch.code},,0,0,,\n"
+    )
+
+
+def test_import_creates_customers_with_normalised_phones_and_computed_class(db, clock, sample, agent):
+    report = run_import(db, sample)
+
+    assert (report.created, report.updated, report.unchanged, report.errors) == (3, 0, 0, [])
+    zhang = customer(db, "C001")
+    assert zhang.name == "张三" and zhang.manager_id == agent.id and zhang.is_vip
+    assert [p.e164 for p in zhang.phones] == ["+8613800138000", "+862168888888"]
+    assert zhang.assets == Decimal("6000000") and zhang.customer_class == "A+"
+    assert customer(db, "C002").customer_class == "E"
+    assert customer(db, "C003").customer_class == "G"
+
+
+def test_reimporting_the_same_file_changes_nothing(db, clock, sample):
+    run_import(db, sample)
+    stamps = dict(db.session.execute(select(Customer.account_no, Customer.updated_at)).all())
+    counts = (count(db, Customer), count(db, CustomerPhone), count(db, AuditEntry))
+    clock.advance(timedelta(hours=1))
+
+    report = run_import(db, sample)
+
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+    assert (count(db, Customer), count(db, CustomerPhone), count(db, AuditEntry)) == counts
+    db.session.expire_all()
+    assert dict(db.session.execute(select(Customer.account_no, Customer.updated_at)).all()) == stamps
+
+
+def test_bad_rows_are_reported_with_line_numbers_and_good_rows_kept(db, clock, branch):
+    text = (
+        "account_no,name,phones,branch,assets,status\n"
+        f"G001,好客户,13800138000,{branch.code},100,active\n"
+        f"B001,坏电话,123,{branch.code},100,active\n"
+        f"B002,坏资产,13800138001,{branch.code},lots,frozen\n"
+        "B003,未知营业部,13800138002,XX99,100,active\n"
+        f"G001,重复,13800138003,{branch.code},100,active\n"
+        ",没有账号,13800138004,,,\n"
+        f"G002,另一个好客户,13800138005,{branch.code},,\n"
+    )
+
+    report = run_import(db, text)
+
+    assert [str(error) for error in report.errors] == [
+        "line 3: phones: '123' is not a valid phone number",
+        "line 4: assets: 'lots' is not a number",
+        "line 4: status: 'frozen' is not one of prospect, active, closed",
+        "line 5: branch: no branch with code 'XX99'",
+        "line 6: account_no: 'G001' is already on line 2",
+        "line 7: account_no: required",
+    ]
+    assert (report.created, report.rejected) == (2, 5)
+    assert sorted(db.session.scalars(select(Customer.account_no))) == ["G001", "G002"]
+
+
+def test_changed_row_updates_the_customer_and_audits_with_the_file_as_evidence(db, clock, sample, agent, make):
+    run_import(db, sample)
+    successor = make.staff(role="agent", branch=agent.branch)
+    clock.advance(timedelta(days=1))
+    first_row = sample.splitlines()[1]
+    changed_row = (
+        f"C001,张三,110101199003077774,13800138000;13900000001,zs@new.cn,{agent.branch.code},{successor.job_no},"
+        "600000,1,medium,1"
+    )
+
+    report = run_import(db, sample.replace(first_row, changed_row))
+
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
+    zhang = customer(db, "C001")
+    assert (zhang.email, zhang.manager_id, zhang.risk_tolerance) == ("zs@new.cn", successor.id, "medium")
+    assert zhang.customer_class == "D" and zhang.updated_at == clock.at
+    assert [p.e164 for p in zhang.phones] == ["+8613800138000", "+862168888888", "+8613900000001"]
+    audit = db.session.execute(select(AuditEntry.field, AuditEntry.old_value, AuditEntry.new_value))
+    assert sorted(audit) == [
+        ("email", "zs@example.com", "zs@new.cn"),
+        ("manager", agent.job_no, successor.job_no),
+        ("phones", "+8613800138000, +862168888888", "+8613800138000, +862168888888, +8613900000001"),
+        ("risk_tolerance", "high", "medium"),
+    ]
+    assert set(db.session.scalars(select(AuditEntry.evidence))) == {"import customers.csv"}
+
+
+def test_blank_cells_keep_what_the_customer_has(db, clock, sample):
+    run_import(db, sample)
+
+    report = run_import(db, "account_no,name,email,assets\nC001,,,7000000\n")
+
+    zhang = customer(db, "C001")
+    assert report.updated == 1
+    assert (zhang.name, zhang.email, zhang.assets, len(zhang.phones)) == ("张三", "zs@example.com", 7000000, 2)
+
+
+def test_a_new_customer_needs_a_name_and_a_branch(db, clock, branch):
+    report = run_import(db, "account_no,name,branch\nN001,,\nN002,有名字,\n")
+
+    assert [str(error) for error in report.errors] == [
+        "line 2: name: required for a new customer",
+        "line 2: branch: required for a new customer",
+        "line 3: branch: required for a new customer",
+    ]
+    assert count(db, Customer) == 0
+
+
+def test_default_branch_fills_blank_branch_cells(db, clock, branch):
+    report = run_import(db, "account_no,name\nN001,赵六\n", default_branch=branch.code)
+
+    assert report.created == 1 and customer(db, "N001").branch_id == branch.id
+
+
+def test_a_manager_from_another_branch_is_refused(db, clock, make, branch):
+    stranger = make.staff(role="agent", branch=make.branch())
+
+    report = run_import(db, f"account_no,name,branch,manager\nN001,赵六,{branch.code},{stranger.job_no}\n")
+
+    assert [str(error) for error in report.errors] == [f"line 2: manager: '{stranger.job_no}' works in another branch"]
+
+
+def test_an_unknown_column_stops_the_import_before_anything_is_written(db):
+    with pytest.raises(InvalidInput) as raised:
+        list(read_csv(io.StringIO("account_no,name,phone\nC1,张三,13800138000\n")))
+
+    assert raised.value.fields == {"header": ["Unknown column 'phone'."]}
+
+
+def test_rows_spanning_several_batches_are_all_imported(db, clock, branch):
+    rows = "".join(f"K{n:03d},客户{n},1380013{n:04d}\n" for n in range(7))
+    batches = []
+
+    report = run_import(
+        db, "account_no,name,phones\n" + rows, default_branch=branch.code, batch_size=3, progress=batches.append
+    )
+
+    assert report.created == 7 and batches == [3, 3, 1]
+    assert count(db, CustomerPhone) == 7
