@@ -1,4 +1,6 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from crm.models.staff import ROLES
 
 
 class BranchOut(Schema):
@@ -8,11 +10,61 @@ class BranchOut(Schema):
     hotline = fields.String(allow_none=True)
 
 
+class BranchIn(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    hotline = fields.String(allow_none=True, validate=validate.Length(max=32))
+
+
+class StaffBrief(Schema):
+    """Who did something: enough to name them."""
+
+    id = fields.Integer()
+    job_no = fields.String()
+    name = fields.String()
+
+
 class StaffOut(Schema):
     id = fields.Integer()
     job_no = fields.String()
     name = fields.String()
     role = fields.String()
     branch = fields.Nested(BranchOut, allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
     softphone_identity = fields.String()
     is_active = fields.Boolean()
+
+
+class StaffWithToken(StaffOut):
+    """A staff member with their new API token — shown this once, never stored."""
+
+    api_token = fields.String()
+
+
+class TokenOut(Schema):
+    api_token = fields.String()
+
+
+class StaffIn(Schema):
+    job_no = fields.String(required=True, validate=validate.Length(min=1, max=16))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    branch_id = fields.Integer(allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.Email(allow_none=True)
+    password = fields.String(load_only=True, allow_none=True)
+
+
+class StaffPatch(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    role = fields.String(validate=validate.OneOf(ROLES))
+    branch_id = fields.Integer(allow_none=True)
+    phone = fields.String(allow_none=True)
+    is_active = fields.Boolean(data_key="active")
+
+
+class StaffQuery(Schema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    branch_id = fields.Integer()
+    active = fields.Boolean()

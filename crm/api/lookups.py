@@ -1,0 +1,24 @@
+"""Loading the records a route names in its URL or body, with the viewer's access checked."""
+
+from crm.auth import current_staff
+from crm.errors import InvalidInput, NotFound
+from crm.extensions import db
+from crm.models import Customer, Product
+from crm.services import access
+
+
+def visible_customer(customer_id):
+    """The customer ``customer_id`` if the signed-in staff member may see it (404 / 403 otherwise)."""
+    customer = db.session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"No customer {customer_id}.")
+    access.require_view(current_staff(), customer)
+    return customer
+
+
+def named_product(product_id, field="product_id"):
+    """A product named in a request body: an unknown id is bad input (422) on ``field``."""
+    product = db.session.get(Product, product_id)
+    if product is None:
+        raise InvalidInput(f"No product {product_id}.", {field: ["Unknown product."]})
+    return product

@@ -1,0 +1,46 @@
+from marshmallow import Schema, fields
+
+from crm.api.schemas.staff import StaffBrief
+
+
+class OptionOut(Schema):
+    letter = fields.String()
+    zh = fields.String()
+    en = fields.String()
+    score = fields.Integer()
+
+
+class QuestionOut(Schema):
+    key = fields.String()
+    number = fields.Integer()
+    zh = fields.String()
+    en = fields.String()
+    multi = fields.Boolean()
+    options = fields.List(fields.Nested(OptionOut))
+
+
+class BandOut(Schema):
+    band = fields.String()
+    min_score = fields.Integer()
+    max_score = fields.Integer()
+
+
+class QuestionnaireOut(Schema):
+    questions = fields.List(fields.Nested(QuestionOut))
+    bands = fields.List(fields.Nested(BandOut))
+
+
+class AssessmentIn(Schema):
+    """``{"answers": {"q1": "A", …, "q9": ["A", "C"], …}}`` — Q9 takes several letters."""
+
+    answers = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
+
+
+class AssessmentOut(Schema):
+    id = fields.Integer()
+    customer_id = fields.Integer()
+    answers = fields.Dict()
+    score = fields.Integer()
+    band = fields.String()
+    taken_by = fields.Nested(StaffBrief, allow_none=True)
+    taken_at = fields.DateTime()
