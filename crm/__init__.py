@@ -22,6 +22,10 @@ def create_app(config=None):
 
     _register_blueprints(app)
     _register_cli(app)
+    if app.config["EMBEDDED_WORKER"] and not app.config["REDIS_URL"]:
+        from workers.embedded import start_embedded
+
+        start_embedded(app)
     return app
 
 
@@ -54,5 +58,8 @@ def _register_blueprints(app):
 
 def _register_cli(app):
     from crm.cli import kefu
+    from workers.cli import COMMANDS
 
     app.cli.add_command(kefu)
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,49 @@
+"""RQ workers that run every job inside the Flask app context.
+
+``AppWorker`` is the production worker (one forked work horse per job).
+``EmbeddedWorker`` runs jobs in a thread of the web process (the embedded mode, where
+fakeredis lives only in that process); ``EmbeddedScheduler`` is the cron scheduler there.
+"""
+
+from rq import SimpleWorker, Worker
+from rq.cron import CronScheduler
+from rq.timeouts import TimerDeathPenalty
+
+from crm.extensions import db
+
+
+class AppContextMixin:
+    """Pushes a fresh app context (and so a fresh database session) around every job."""
+
+    def __init__(self, *args, app, **kwargs):
+        self.app = app
+        super().__init__(*args, **kwargs)
+
+    def perform_job(self, job, queue):
+        with self.app.app_context():
+            return super().perform_job(job, queue)
+
+
+class AppWorker(AppContextMixin, Worker):
+    def main_work_horse(self, job, queue):
+        # The forked horse must not share pooled database connections with its parent.
+        with self.app.app_context():
+            db.engine.dispose(close=False)
+        super().main_work_horse(job, queue)
+
+
+class EmbeddedWorker(AppContextMixin, SimpleWorker):
+    """Signals belong to the web server's main thread: time jobs out with a timer, ignore signals."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self):
+        pass
+
+    def procline(self, message):
+        self.log.debug(message)  # leave the web server's process title alone
+
+
+class EmbeddedScheduler(CronScheduler):
+    def _install_signal_handlers(self):
+        pass
