@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from crm.errors import InvalidInput
 from crm.models import RiskAssessment
-from crm.services import clock
+from crm.services import audit, clock
 
 
 @dataclass(frozen=True)
@@ -235,8 +235,6 @@ def submit_assessment(session, actor, customer, answers):
     session.add(assessment)
     session.flush()
     if customer.risk_tolerance != band:
-        from crm.services import audit  # TEMP until crm/services/audit.py lands
-
         evidence = f"risk assessment #{assessment.id}: score {score}"
         audit.record(session, customer, actor, "risk_tolerance", customer.risk_tolerance, band, evidence)
         customer.risk_tolerance = band
