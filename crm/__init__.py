@@ -4,7 +4,7 @@ from flask import Flask
 
 from crm import extensions
 from crm.config import Config
-from crm.services import classification, clock, phones
+from crm.services import calendar_settings, classification, clock, phones
 
 
 def create_app(config=None):
@@ -34,6 +34,7 @@ def _configure_services(config):
     clock.set_timezone(config["TIMEZONE"])
     phones.set_default_region(config["PHONE_REGION"])
     classification.configure(config["ASSET_TIER_BOUNDS"], config["TURNOVER_THRESHOLD"], config["DORMANT_MONTHS"])
+    calendar_settings.configure(config["CALENDAR_COUNTRY"], config["TIMEZONE"], config["BUSINESS_HOURS"])
 
 
 def _migrations_dir():
@@ -57,6 +58,7 @@ def _register_blueprints(app):
 
 
 def _register_cli(app):
+    import crm.cli_cases  # noqa: F401  (adds the calendar and deadline commands to kefu)
     from crm.cli import kefu
     from workers.cli import COMMANDS
 

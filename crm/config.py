@@ -42,6 +42,9 @@ class Config:
         # scripts/run sets it: the web process also runs the RQ worker and scheduler in threads.
         self.EMBEDDED_WORKER = _env("KEFU_EMBEDDED_WORKER", "0") == "1"
         self.TIMEZONE = _env("KEFU_TIMEZONE", "Asia/Shanghai")
+        # Working days (DOMAIN §5): the holiday library's country, and business hours "HH:MM-HH:MM".
+        self.CALENDAR_COUNTRY = _env("KEFU_CALENDAR_COUNTRY", "CN")
+        self.BUSINESS_HOURS = _env("KEFU_BUSINESS_HOURS", "09:00-17:00")
         self.PHONE_REGION = _env("KEFU_PHONE_REGION", "CN")
         # Classification (DOMAIN §2): turnover threshold and asset-tier lower bounds in CNY.
         self.TURNOVER_THRESHOLD = _env_float("KEFU_TURNOVER_THRESHOLD", 3)

@@ -1,0 +1,55 @@
+"""``flask --app wsgi kefu calendar`` and ``kefu deadline``: the working-day calendar and the due
+times a new case would get, for operators checking the installation's settings — DOMAIN §5."""
+
+from datetime import datetime
+
+import click
+from flask.cli import with_appcontext
+
+from crm.cli import kefu
+from crm.errors import InvalidInput
+from crm.extensions import db
+from crm.models.cases import KINDS
+from crm.services import calendar_settings, clock
+from crm.services.case_deadlines import due_times
+
+_DAY = click.DateTime(["%Y-%m-%d"])
+
+
+@kefu.command("calendar")
+@click.option("--from", "start", type=_DAY, required=True, help="First day, YYYY-MM-DD.")
+@click.option("--to", "end", type=_DAY, required=True, help="Last day, YYYY-MM-DD (inclusive).")
+@click.option("--all", "every_day", is_flag=True, help="Also list the closed days.")
+@with_appcontext
+def calendar(start, end, every_day):
+    """Print the working days between two dates, one per line, with notes on adjusted days."""
+    calendar = calendar_settings.installation_calendar(db.session)
+    try:
+        days = calendar_settings.days_between(start.date(), end.date())
+    except InvalidInput as exc:
+        raise click.BadParameter(exc.message, param_hint="--to") from exc
+    for day in days:
+        working, note = calendar_settings.describe_day(calendar, day)
+        if working or every_day:
+            extras = [("working" if working else "closed") if every_day else None, note]
+            click.echo("  ".join([f"{day.isoformat()} {day:%a}", *filter(None, extras)]))
+
+
+@kefu.command("deadline")
+@click.option("--kind", type=click.Choice(KINDS), required=True)
+@click.option("--vip", is_flag=True, help="The customer is a VIP.")
+@click.option("--at", "at", help="Intake instant, ISO 8601 (local time when no offset); default now.")
+@with_appcontext
+def deadline(kind, vip, at):
+    """Print each due time a case of KIND arriving at --at would get, in the installation's time zone."""
+    start = _instant(at) if at else clock.now()
+    for name, times in due_times(db.session, kind, vip, start).items():
+        click.echo(f"{name}_due: {clock.local(times.due_at).isoformat()}")
+
+
+def _instant(text):
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 instant.", param_hint="--at") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=clock.zone())
