@@ -1,11 +1,18 @@
 """Server-rendered console pages: sign-in and the first page."""
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from sqlalchemy import select
 
+from crm.api.common import paginate
 from crm.auth import check_csrf, current_staff
 from crm.errors import Forbidden
 from crm.extensions import db
+from crm.models import Customer
+from crm.services.access import customer_scope
+from crm.services.customers import customer_view
 from crm.services.staff import check_login
+
+PAGE_SIZE = 50
 
 console = Blueprint("console", __name__, template_folder="templates", static_folder="static")
 
@@ -15,7 +22,12 @@ def home():
     staff = current_staff()
     if staff is None:
         return redirect(url_for("console.login"))
-    return render_template("home.html", staff=staff)
+    page = paginate(
+        customer_scope(select(Customer), staff).order_by(Customer.name, Customer.id),
+        {"page": max(request.args.get("page", 1, type=int), 1), "per_page": PAGE_SIZE},
+    )
+    rows = [customer_view(customer, staff) for customer in page["items"]]
+    return render_template("home.html", staff=staff, page=page, rows=rows)
 
 
 @console.route("/login", methods=["GET", "POST"])
