@@ -14,3 +14,13 @@ start_services() {
     for _ in $(seq 1 20); do redis_answers && break; sleep 0.5; done
   fi
 }
+
+# The browser tests drive Debian's chromium; install it when missing and we may (root with apt-get).
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing chromium for the browser tests"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 || true
+  fi
+  command -v chromium >/dev/null 2>&1
+}
