@@ -44,7 +44,7 @@ def parse_business_hours(text):
 
 def installation_calendar(session):
     """The BusinessCalendar of this installation, overrides included."""
-    rows = frozenset(session.execute(select(CalendarOverride.day, CalendarOverride.kind)).tuples())
+    rows = frozenset(map(tuple, session.execute(select(CalendarOverride.day, CalendarOverride.kind))))
     key = (tuple(sorted(_settings.items())), rows)
     if key not in _cache:
         _cache.clear()

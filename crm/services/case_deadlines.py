@@ -7,25 +7,28 @@ its whole escalation ladder, computed when the clock starts:
 - ``due_at`` — the deadline (case overdue, the owner's supervisor told);
 - ``head_at`` — one working day after the deadline (the branch head told).
 
-``level`` counts the steps already taken and ``next_action_at`` is the earliest step not yet taken,
-so the escalation sweep only reads ``next_action_at <= now AND met_at IS NULL``. A clock measured in
-``minutes`` (complaint dispatch: complaints are paged day and night) runs on the wall clock and has
-no reminder step.
+``level`` counts the steps already taken and ``next_action_at`` (``escalation.next_action_at``, the
+ladder's one definition) is the earliest step not yet taken, so the escalation sweep only reads
+``next_action_at <= now AND met_at IS NULL``. A clock measured in ``minutes`` (complaint dispatch:
+complaints are paged day and night) runs on the wall clock and is a single page at its due time:
+no reminder, no branch-head step.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from crm.models import CaseDeadline
+from sqlalchemy import select
+
+from crm.errors import NotFound
+from crm.models import CaseDeadline, DeadlinePolicy
 from crm.models.cases import CLOCKS
+from crm.services import escalation
 from crm.services.calendar_settings import installation_calendar
 from crm.services.clock import as_utc, now
 from crm.services.deadline_policies import policies_for
 
 REMIND_SHARE = 0.75
 HEAD_AFTER_WORKING_DAYS = 1
-# The ladder, in the order its steps fall due; ``level`` k means the first k steps were taken.
-STEPS = ("remind_at", "due_at", "head_at")
 # Clocks that restart when a resolved or closed case is reopened.
 REOPEN_CLOCKS = ("first_response", "resolution")
 
@@ -35,27 +38,32 @@ class ClockTimes:
     started_at: datetime
     remind_at: datetime | None
     due_at: datetime
-    head_at: datetime
+    head_at: datetime | None
 
 
 def _wall_clock(calendar, start, amount):
-    return None, start + timedelta(minutes=amount)
+    """A page, not a ladder: only the due time."""
+    return None, start + timedelta(minutes=amount), None
 
 
 def _business_time(calendar, start, amount):
     allowed = amount * calendar.day_length
-    return calendar.add_business_time(start, allowed * REMIND_SHARE), calendar.add_business_time(start, allowed)
+    due_at = calendar.add_business_time(start, allowed)
+    return (
+        calendar.add_business_time(start, allowed * REMIND_SHARE),
+        due_at,
+        calendar.add_working_days(due_at, HEAD_AFTER_WORKING_DAYS),
+    )
 
 
-# Policy unit → (remind_at, due_at) for ``amount`` of that unit after ``start``.
+# Policy unit → (remind_at, due_at, head_at) for ``amount`` of that unit after ``start``.
 _LADDER_BY_UNIT = {"minutes": _wall_clock, "working_days": _business_time}
 
 
 def clock_times(calendar, start, amount, unit):
     """The ladder of one clock started at ``start`` with a policy of ``amount`` ``unit``."""
     start = as_utc(start)
-    remind_at, due_at = _LADDER_BY_UNIT[unit](calendar, start, amount)
-    head_at = calendar.add_working_days(due_at, HEAD_AFTER_WORKING_DAYS)
+    remind_at, due_at, head_at = _LADDER_BY_UNIT[unit](calendar, start, amount)
     return ClockTimes(started_at=start, remind_at=remind_at, due_at=as_utc(due_at), head_at=head_at)
 
 
@@ -67,11 +75,12 @@ def due_times(session, kind, vip, start):
 
 
 def next_action_at(deadline):
-    """When the sweep must next look at ``deadline``: the first step not yet taken; None once met."""
+    """When the sweep must next look at ``deadline``; None once met or when its ladder is climbed."""
     if deadline.met_at is not None:
         return None
-    pending = (getattr(deadline, step) for step in STEPS[deadline.level :])
-    return next((at for at in pending if at is not None), None)
+    return escalation.next_action_at(
+        deadline.clock, deadline.level, deadline.remind_at, deadline.due_at, deadline.head_at
+    )
 
 
 def start_clocks(session, case, start, clocks=CLOCKS):
@@ -117,3 +126,32 @@ def clock_status(deadline, at=None):
         "level": deadline.level,
         "next_action_at": deadline.next_action_at,
     }
+
+
+def list_policies(session):
+    return session.scalars(
+        select(DeadlinePolicy).order_by(DeadlinePolicy.kind, DeadlinePolicy.vip, DeadlinePolicy.clock)
+    )
+
+
+def set_policy(session, kind, vip, clock, amount, unit):
+    """Create or change the policy row for (kind, tier, clock). New limits apply to cases opened
+    (or reopened) from now on; running clocks keep the due times they were given."""
+    policy = session.scalar(
+        select(DeadlinePolicy).where(
+            DeadlinePolicy.kind == kind, DeadlinePolicy.vip == vip, DeadlinePolicy.clock == clock
+        )
+    )
+    if policy is None:
+        policy = DeadlinePolicy(kind=kind, vip=vip, clock=clock)
+        session.add(policy)
+    policy.amount, policy.unit = amount, unit
+    session.flush()
+    return policy
+
+
+def change_policy(session, policy_id, amount, unit):
+    policy = session.get(DeadlinePolicy, policy_id)
+    if policy is None:
+        raise NotFound(f"No deadline policy {policy_id}.")
+    return set_policy(session, policy.kind, policy.vip, policy.clock, amount, unit)

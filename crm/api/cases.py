@@ -1,0 +1,133 @@
+"""Cases: intake, the list, one case with its clocks and history, and the actions on it (DOMAIN §5).
+
+Agents see and act on the cases they own or handle, supervisors their branch's, admins all.
+"""
+
+from flask_smorest import Blueprint
+
+from crm.api.common import PageArgs, page_schema, paginate
+from crm.api.schemas.cases import AssignIn, CaseDetail, CaseIn, CaseOut, CaseQuery, HandOffIn, NoteIn, ReopenIn, ReplyIn
+from crm.auth import current_staff, roles
+from crm.extensions import db
+from crm.services import cases
+
+URL = "cases"
+blp = Blueprint("cases", __name__, description="Cases under first-responder ownership, with deadlines")
+
+ANYONE = ("agent", "supervisor", "admin")
+
+
+class CaseListArgs(CaseQuery, PageArgs):
+    pass
+
+
+class _WithHistory:
+    """A case seen with its replies and full history, for ``CaseDetail``."""
+
+    def __init__(self, case):
+        self._case = case
+        self.replies = list(cases.replies(db.session, case))
+        self.history = list(cases.history(db.session, case))
+
+    def __getattr__(self, name):
+        return getattr(self._case, name)
+
+
+@blp.post("")
+@roles(*ANYONE)
+@blp.arguments(CaseIn)
+@blp.response(201, CaseDetail)
+def open_case(data):
+    """A new case, owned by whoever takes it (a supervisor may name another owner); due times set now."""
+    case = cases.open_case(db.session, current_staff(), data)
+    db.session.commit()
+    return _WithHistory(case)
+
+
+@blp.get("")
+@roles(*ANYONE)
+@blp.arguments(CaseListArgs, location="query")
+@blp.response(200, page_schema(CaseOut, "CasePage"))
+def list_cases(args):
+    """Cases in the caller's scope, newest first; ``overdue`` and ``due_before`` look at running clocks."""
+    filters = {name: args.get(name) for name in ("kind", "status", "owner_id", "branch_id", "overdue", "due_before")}
+    return paginate(cases.cases_query(current_staff(), **filters), args)
+
+
+@blp.get("/<int:case_id>")
+@roles(*ANYONE)
+@blp.response(200, CaseDetail)
+def get_case(case_id):
+    """One case with each clock (due, met, overdue, escalation level), its replies and full history."""
+    return _WithHistory(cases.get_case(db.session, current_staff(), case_id))
+
+
+def _act(case_id, action, **kwargs):
+    """Load the case in the caller's scope, apply one service action, commit, show the case."""
+    staff = current_staff()
+    case = cases.get_case(db.session, staff, case_id)
+    action(db.session, staff, case, **kwargs)
+    db.session.commit()
+    return _WithHistory(case)
+
+
+@blp.post("/<int:case_id>/assign")
+@roles(*ANYONE)
+@blp.arguments(AssignIn)
+@blp.response(200, CaseDetail)
+def assign(data, case_id):
+    """Name the handler (the handling decision); stops the dispatch clock. Never the person complained about."""
+    return _act(case_id, cases.assign, **data)
+
+
+@blp.post("/<int:case_id>/hand-off")
+@roles(*ANYONE)
+@blp.arguments(HandOffIn)
+@blp.response(200, CaseDetail)
+def hand_off(data, case_id):
+    """Pass ownership to someone else, in one step: the case always has a named owner."""
+    return _act(case_id, cases.hand_off, **data)
+
+
+@blp.post("/<int:case_id>/investigate")
+@roles(*ANYONE)
+@blp.response(200, CaseDetail)
+def investigate(case_id):
+    """Investigation started (a complaint's first response)."""
+    return _act(case_id, cases.start_investigation)
+
+
+@blp.post("/<int:case_id>/reply")
+@roles(*ANYONE)
+@blp.arguments(ReplyIn)
+@blp.response(200, CaseDetail)
+def reply(data, case_id):
+    """An answer to the customer; stops the clocks it answers."""
+    return _act(case_id, cases.reply, **data)
+
+
+@blp.post("/<int:case_id>/resolve")
+@roles(*ANYONE)
+@blp.arguments(NoteIn)
+@blp.response(200, CaseDetail)
+def resolve(data, case_id):
+    """The customer has their answer: every running clock stops."""
+    return _act(case_id, cases.resolve, **data)
+
+
+@blp.post("/<int:case_id>/reopen")
+@roles(*ANYONE)
+@blp.arguments(ReopenIn)
+@blp.response(200, CaseDetail)
+def reopen(data, case_id):
+    """Back to work; the response and resolution clocks restart now."""
+    return _act(case_id, cases.reopen, **data)
+
+
+@blp.post("/<int:case_id>/close")
+@roles(*ANYONE)
+@blp.arguments(NoteIn)
+@blp.response(200, CaseDetail)
+def close(data, case_id):
+    """Close a resolved case."""
+    return _act(case_id, cases.close, **data)
