@@ -1,0 +1,290 @@
+"""The escalation ladder — DOMAIN §5 — taken by a periodic sweep, each step exactly once.
+
+Every clock of a case (a ``CaseDeadline`` row) climbs its ladder one level at a time:
+
+===== ============ ===================================================================
+level falls due  step
+===== ============ ===================================================================
+1     remind_at    reminder to the owner (at 75 % of the allowed time)
+2     due_at       the case is marked overdue and the owner's supervisor is told
+3     head_at      one working day later the branch head is told
+===== ============ ===================================================================
+
+A complaint's ``dispatch`` clock (minutes, wall clock) has a single step at its due time:
+the supervisor on duty is paged, at any hour.
+
+The database is the truth, the queue only triggers: ``next_action_at`` says when a row's
+next step falls due, and a step is *taken* by a conditional update
+(``… SET level = k+1 WHERE id = :id AND level = k AND met_at IS NULL``). Only the
+transaction whose update hits the row acts, and its history event and notices commit
+with that update, so retries, restarts and many workers can neither skip nor double a
+step. On PostgreSQL the selection also locks its rows with ``SKIP LOCKED``, so
+concurrent sweeps split the due rows instead of queueing behind each other.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from crm.models import Branch, Case, CaseDeadline, CaseEvent, Staff
+from crm.services.business_calendar import BusinessCalendar
+from crm.services.clock import as_utc
+from crm.services.notifications import notify
+
+# Cases in these states escalate no further, whatever their clocks say.
+CLOSED_STATUSES = ("resolved", "closed")
+CLOCK_LABELS = {"dispatch": "派单", "first_response": "首次响应", "resolution": "答复"}
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Step:
+    level: int  # the row's level once the step is taken
+    time: str  # the CaseDeadline column saying when it falls due
+    action: str  # CaseEvent.action written to the case history
+    kind: str  # Notification.kind
+    recipients: str  # a Recipients method: who is told
+    text: str  # notice text, formatted with case_id, subject, clock, due, owner
+    marks_overdue: bool = False
+    urgent: bool = False  # its SMS may go out outside business hours
+
+
+OWNER_LADDER = (
+    Step(
+        1,
+        "remind_at",
+        "escalation.reminded",
+        "case_reminder",
+        "owner",
+        "工单#{case_id}「{subject}」{clock}期限为{due}，请及时处理。",
+    ),
+    Step(
+        2,
+        "due_at",
+        "escalation.overdue",
+        "case_overdue",
+        "supervisors",
+        "工单#{case_id}「{subject}」{clock}已超期（期限{due}），负责人{owner}。",
+        marks_overdue=True,
+    ),
+    Step(
+        3,
+        "head_at",
+        "escalation.branch_head",
+        "case_branch_head",
+        "branch_head",
+        "工单#{case_id}「{subject}」{clock}超期已逾一个工作日（期限{due}），负责人{owner}。",
+    ),
+)
+DISPATCH_LADDER = (
+    Step(
+        2,
+        "due_at",
+        "escalation.dispatch_page",
+        "complaint_dispatch",
+        "duty_supervisors",
+        "投诉工单#{case_id}「{subject}」未在时限内派单（期限{due}），请立即派单。",
+        urgent=True,
+    ),
+)
+LADDERS = {"dispatch": DISPATCH_LADDER, "first_response": OWNER_LADDER, "resolution": OWNER_LADDER}
+ACTIONS = tuple(step.action for step in (*OWNER_LADDER, *DISPATCH_LADDER))
+
+
+def next_step(clock, level, times):
+    """The next step of ``clock`` above ``level`` whose time is set in ``times`` (column → instant)."""
+    return next((s for s in LADDERS[clock] if s.level > level and times.get(s.time) is not None), None)
+
+
+def next_action_at(clock, level, remind_at=None, due_at=None, head_at=None):
+    """When the next step of a clock at ``level`` falls due; None when nothing is left.
+
+    What ``CaseDeadline.next_action_at`` must hold: set it with this at intake and reopen.
+    """
+    times = {"remind_at": remind_at, "due_at": due_at, "head_at": head_at}
+    step = next_step(clock, level, times)
+    return times[step.time] if step else None
+
+
+@dataclass
+class SweepSummary:
+    """What a sweep did, for the CLI and the logs."""
+
+    at: datetime
+    steps: Counter = field(default_factory=Counter)  # action → how many taken
+    case_ids: set = field(default_factory=set)
+
+    @property
+    def total(self):
+        return sum(self.steps.values())
+
+    def as_dict(self):
+        return {
+            "at": self.at.isoformat(),
+            "steps": {action: self.steps[action] for action in ACTIONS},
+            "case_ids": sorted(self.case_ids),
+        }
+
+
+def sweep(session, at, calendar=None, batch_size=BATCH_SIZE):
+    """Take every escalation step due by ``at``; returns a ``SweepSummary``.
+
+    Works in batches and commits each one: a big sweep holds its row locks briefly, and
+    a crash loses at most the batch in hand, which the next sweep redoes. A row whose
+    later steps are also due (a sweep after downtime) climbs them in order, each once.
+    """
+    calendar = calendar or BusinessCalendar()
+    summary = SweepSummary(at=as_utc(at))
+    recipients = Recipients(session)
+    while True:
+        rows = session.execute(_due_rows(summary.at, batch_size)).all()
+        taken = _escalate_batch(session, rows, summary, calendar, recipients)
+        session.commit()
+        if len(rows) < batch_size or not taken:
+            return summary
+
+
+def _due_rows(at, limit):
+    """Pending clock rows of open cases whose next step is due, oldest first.
+
+    ``FOR NO KEY UPDATE OF case_deadlines, cases SKIP LOCKED`` on PostgreSQL (ignored by
+    SQLite, where the single writer lock serialises sweeps): a worker holds each case it
+    escalates, so two workers never touch one case and cannot deadlock on it.
+    """
+    return (
+        select(
+            CaseDeadline.id,
+            CaseDeadline.case_id,
+            CaseDeadline.clock,
+            CaseDeadline.level,
+            CaseDeadline.remind_at,
+            CaseDeadline.due_at,
+            CaseDeadline.head_at,
+        )
+        .join(Case, Case.id == CaseDeadline.case_id)
+        .where(
+            CaseDeadline.met_at.is_(None),
+            CaseDeadline.next_action_at.is_not(None),
+            CaseDeadline.next_action_at <= at,
+            Case.status.not_in(CLOSED_STATUSES),
+        )
+        .order_by(CaseDeadline.next_action_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True, key_share=True, of=(CaseDeadline, Case))
+    )
+
+
+def _escalate_batch(session, rows, summary, calendar, recipients):
+    if not rows:
+        return 0
+    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_({r.case_id for r in rows})))}
+    taken = 0
+    for row in rows:
+        taken += _climb(session, row, cases[row.case_id], summary, calendar, recipients)
+    return taken
+
+
+def _climb(session, row, case, summary, calendar, recipients):
+    """Take the row's due steps in order; stop at the first one another worker took."""
+    times = {"remind_at": row.remind_at, "due_at": row.due_at, "head_at": row.head_at}
+    level, taken = row.level, 0
+    while (step := next_step(row.clock, level, times)) and times[step.time] <= summary.at:
+        following = next_step(row.clock, step.level, times)
+        if not _take(session, row.id, level, step.level, times[following.time] if following else None):
+            break
+        _record(session, step, row, case, summary.at, calendar, recipients)
+        summary.steps[step.action] += 1
+        summary.case_ids.add(case.id)
+        level, taken = step.level, taken + 1
+    return taken
+
+
+def _take(session, deadline_id, level, new_level, next_at):
+    """The conditional update that makes a step ours; False when someone else moved first."""
+    result = session.execute(
+        update(CaseDeadline)
+        .where(CaseDeadline.id == deadline_id, CaseDeadline.level == level, CaseDeadline.met_at.is_(None))
+        .values(level=new_level, next_action_at=next_at)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _record(session, step, row, case, at, calendar, recipients):
+    """The step's history event and notices, in the transaction of its conditional update."""
+    if step.marks_overdue:
+        case.overdue = True
+    people = getattr(recipients, step.recipients)(case)
+    text = step.text.format(
+        case_id=case.id,
+        subject=case.subject,
+        clock=CLOCK_LABELS[row.clock],
+        due=as_utc(row.due_at).astimezone(calendar.zone).strftime("%m-%d %H:%M"),
+        owner=case.owner.name,
+    )
+    for person in people:
+        key = dedupe_key(case, row.clock, step.level, person.id)
+        notify(session, person, case, step.kind, text, key, urgent=step.urgent, at=at, calendar=calendar)
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            at=at,
+            action=step.action,
+            detail={
+                "clock": row.clock,
+                "level": step.level,
+                "due_at": as_utc(row.due_at).isoformat(),
+                "step_due_at": as_utc(getattr(row, step.time)).isoformat(),
+                "notified": [person.id for person in people],
+            },
+        )
+    )
+
+
+def dedupe_key(case, clock, level, recipient_id):
+    """``case:{case}:{clock}:{level}:{recipient}``; a reopened case's new round adds ``:r{n}``."""
+    key = f"case:{case.id}:{clock}:{level}:{recipient_id}"
+    return f"{key}:r{case.reopened_count}" if case.reopened_count else key
+
+
+class Recipients:
+    """Who is told at each step, with the branch look-ups cached for one sweep."""
+
+    def __init__(self, session):
+        self.session = session
+        self._supervisor_ids = {}
+
+    def owner(self, case):
+        return [case.owner]
+
+    def supervisors(self, case):
+        """The owner's own supervisor, else the branch's supervisors on duty, else all of them."""
+        own = self._active(case.owner.supervisor_id)
+        return [own] if own else self.duty_supervisors(case)
+
+    def duty_supervisors(self, case):
+        """The branch's supervisors on duty, else every active supervisor of the branch."""
+        on_duty, everyone = self._branch_supervisors(case.branch_id)
+        return [self.session.get(Staff, i) for i in on_duty or everyone]
+
+    def branch_head(self, case):
+        branch = self.session.get(Branch, case.branch_id)
+        head = self._active(branch.head_id) if branch else None
+        return [head] if head else self.supervisors(case)
+
+    def _active(self, staff_id):
+        staff = self.session.get(Staff, staff_id) if staff_id else None
+        return staff if staff is not None and staff.is_active else None
+
+    def _branch_supervisors(self, branch_id):
+        """(ids on duty, all ids) of the branch's active supervisors, looked up once per sweep."""
+        if branch_id not in self._supervisor_ids:
+            rows = self.session.execute(
+                select(Staff.id, Staff.on_duty)
+                .where(Staff.branch_id == branch_id, Staff.role == "supervisor", Staff.is_active.is_(True))
+                .order_by(Staff.id)
+            ).all()
+            self._supervisor_ids[branch_id] = ([i for i, duty in rows if duty], [i for i, _ in rows])
+        return self._supervisor_ids[branch_id]
