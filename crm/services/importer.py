@@ -21,18 +21,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from crm.errors import InvalidInput
 from crm.models import AuditEntry, Branch, Customer, CustomerPhone, Staff
 from crm.models.customers import LABEL_FIELDS
-from crm.services import classification, clock
+from crm.services import bulk, classification, clock
 from crm.services.import_fields import cell_parsers
 
 CUSTOMERS = Customer.__table__
 PHONES = CustomerPhone.__table__
 AUDIT = AuditEntry.__table__
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 # What the import writes to a customer row, besides the timestamps.
 CUSTOMER_COLUMNS = (
@@ -60,6 +58,7 @@ NEW_CUSTOMER = {
     "turnover_rate": Decimal("0.0000"),
     "is_vip": False,
 }
+UPDATED_ON_CONFLICT = (*CUSTOMER_COLUMNS[1:], "updated_at")
 # Customer column → audit field name (DOMAIN §1: phones, e-mail, manager and labels are audited).
 AUDITED = {"email": "email", "manager_id": "manager", **{label: label for label in LABEL_FIELDS}}
 CSV_COLUMNS = tuple(cell_parsers())
@@ -160,7 +159,7 @@ class _ImportRun:
                 raise InvalidInput(f"No branch with code {default_branch!r}.", {"branch": ["Unknown branch."]})
             self.default_branch_id = self.lookups.branches[default_branch]
         self.evidence = f"import {source}"
-        self.insert = _INSERT[session.get_bind().dialect.name]
+        self.bulk = bulk.for_session(session)
         self.today = clock.local(clock.now()).date()
         self.report = ImportReport()
         self.first_line = {}  # account_no → line, to reject a second row for the same account
@@ -211,14 +210,14 @@ class _ImportRun:
         if not accounts:
             return {}, {}
         columns = [CUSTOMERS.c.id, *(CUSTOMERS.c[name] for name in CUSTOMER_COLUMNS)]
-        rows = self.session.execute(select(*columns).where(CUSTOMERS.c.account_no.in_(accounts))).mappings()
+        rows = self.bulk.select_in(columns, CUSTOMERS.c.account_no, accounts)
         existing = {row["account_no"]: dict(row) for row in rows}
         phones = {}
         if existing:
             ids = [row["id"] for row in existing.values()]
-            stmt = select(PHONES.c.customer_id, PHONES.c.e164).where(PHONES.c.customer_id.in_(ids))
-            for customer_id, e164 in self.session.execute(stmt.order_by(PHONES.c.id)):
-                phones.setdefault(customer_id, []).append(e164)
+            rows = self.bulk.select_in((PHONES.c.id, PHONES.c.customer_id, PHONES.c.e164), PHONES.c.customer_id, ids)
+            for row in sorted(rows, key=lambda row: row["id"]):
+                phones.setdefault(row["customer_id"], []).append(row["e164"])
         return existing, phones
 
     def _merge(self, line, values, old):
@@ -269,17 +268,15 @@ class _ImportRun:
             return
         at = clock.now()
         rows = [{**row, "created_at": at, "updated_at": at} for row in writes.customers]
-        stmt = self.insert(CUSTOMERS)
-        updated = {name: stmt.excluded[name] for name in (*CUSTOMER_COLUMNS, "updated_at") if name != "account_no"}
-        stmt = stmt.on_conflict_do_update(index_elements=["account_no"], set_=updated)
-        ids = dict(self.session.execute(stmt.returning(CUSTOMERS.c.account_no, CUSTOMERS.c.id), rows).all())
+        returning = (CUSTOMERS.c.account_no, CUSTOMERS.c.id)
+        ids = dict(self.bulk.upsert(CUSTOMERS, rows, "account_no", UPDATED_ON_CONFLICT, returning))
         phones = [
             {"customer_id": ids[account], "e164": e164, "label": "mobile"}
             for account, added in writes.phones
             for e164 in added
         ]
         if phones:
-            self.session.execute(self.insert(PHONES).on_conflict_do_nothing(), phones)
+            self.bulk.insert_new(PHONES, phones)
         if writes.audit_rows:
             entries = [{**entry, "at": at, "actor_id": None, "evidence": self.evidence} for entry in writes.audit_rows]
             self.session.execute(AUDIT.insert(), entries)
