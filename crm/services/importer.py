@@ -6,8 +6,8 @@ Rules an operator can rely on:
   a new customer gets the default. Phones are added, never removed.
 - A bad row is reported with its line number and reason and skipped; every good row is kept.
 - Re-importing an unchanged file writes nothing: no updated row, no new phone, no audit entry.
-- Changes of audited fields (phones, e-mail, manager, labels) on existing customers get an
-  audit entry with the evidence ``import <file name>`` (留痕).
+- Changes of audited fields (phones, e-mail, manager, status, VIP, labels, class) on existing
+  customers get an audit entry with the evidence ``import <file name>`` (留痕).
 
 Speed: rows go in batches. Per batch one query reads the existing customers (and one their
 phones), the diff is computed here, and only new or changed rows are written with a
@@ -25,7 +25,7 @@ from sqlalchemy import select
 from crm.errors import InvalidInput
 from crm.models import AuditEntry, Branch, Customer, CustomerPhone, Staff
 from crm.models.customers import LABEL_FIELDS
-from crm.services import bulk, classification, clock
+from crm.services import audit, bulk, classification, clock, customers
 from crm.services.import_fields import cell_parsers
 
 CUSTOMERS = Customer.__table__
@@ -59,8 +59,12 @@ NEW_CUSTOMER = {
     "is_vip": False,
 }
 UPDATED_ON_CONFLICT = (*CUSTOMER_COLUMNS[1:], "updated_at")
-# Customer column → audit field name (DOMAIN §1: phones, e-mail, manager and labels are audited).
-AUDITED = {"email": "email", "manager_id": "manager", **{label: label for label in LABEL_FIELDS}}
+# Customer column → audit field name: what ``crm.services.customers`` audits, plus the tolerance
+# (set here from the brokerage's own records, elsewhere only by the questionnaire). Phones apart.
+AUDITED = {
+    **{name: name for name in (*customers.AUDITED, "risk_tolerance", "customer_class")},
+    "manager_id": "manager",
+}
 CSV_COLUMNS = tuple(cell_parsers())
 DEFAULT_BATCH_SIZE = 5000
 
@@ -292,9 +296,10 @@ class _Writes:
 
     def audit(self, customer_id, name, old, new):
         self.audit_rows.append(
-            {"customer_id": customer_id, "field": name, "old_value": _text(old), "new_value": _text(new)}
+            {
+                "customer_id": customer_id,
+                "field": name,
+                "old_value": audit.as_text(old),
+                "new_value": audit.as_text(new),
+            }
         )
-
-
-def _text(value):
-    return None if value is None else str(value)

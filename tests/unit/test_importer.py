@@ -110,6 +110,7 @@ def test_changed_row_updates_the_customer_and_audits_with_the_file_as_evidence(d
     assert [p.e164 for p in zhang.phones] == ["+8613800138000", "+862168888888", "+8613900000001"]
     audit = db.session.execute(select(AuditEntry.field, AuditEntry.old_value, AuditEntry.new_value))
     assert sorted(audit) == [
+        ("customer_class", "A+", "D"),
         ("email", "zs@example.com", "zs@new.cn"),
         ("manager", agent.job_no, successor.job_no),
         ("phones", "+8613800138000, +862168888888", "+8613800138000, +862168888888, +8613900000001"),
