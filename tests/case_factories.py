@@ -1,21 +1,20 @@
-"""Cases with their deadline rows, built directly, the way case intake fills the columns.
+"""Cases with their deadline rows, inserted directly with the columns intake fills.
 
-Intake (``crm.services.cases``) computes, per clock of the kind's policy: ``due_at`` =
-start + the allowed time (working days in business time, or wall-clock minutes);
-``remind_at`` = start + 75 % of it; ``head_at`` = ``due_at`` + one working day; the
-``dispatch`` clock has neither; ``next_action_at`` = the first step's time at level 0.
+The times come from ``crm.services.case_deadlines.clock_times`` (the 75 % reminder, the due
+time, the branch-head time one working day later; a minutes clock is a single page) and
+``next_action_at`` from the escalation ladder; no policy table, no events, no API.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from crm.models import Case, CaseDeadline
 from crm.services import clock
 from crm.services.business_calendar import BusinessCalendar
+from crm.services.case_deadlines import clock_times
 from crm.services.deadline_policies import DEFAULT_POLICIES
 from crm.services.escalation import next_action_at
 
-REMIND_SHARE = 0.75
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -35,30 +34,14 @@ def policy_clocks(kind):
     return {clk: limit for (k, clk), limit in DEFAULT_POLICIES.items() if k == kind}
 
 
-def deadline_times(calendar, clock_name, start, amount, unit):
-    """(remind_at, due_at, head_at) of one clock started at ``start``."""
-    if unit == "minutes":
-        allowed = timedelta(minutes=amount)
-        due = start + allowed
-        remind = None if clock_name == "dispatch" else start + allowed * REMIND_SHARE
-    else:
-        allowed = amount * calendar.day_length
-        due = calendar.add_business_time(start, allowed)
-        remind = calendar.add_business_time(start, allowed * REMIND_SHARE)
-    head = None if clock_name == "dispatch" else calendar.add_working_days(due, 1)
-    return remind, due, head
-
-
 def deadline_row(calendar, clock_name, start, amount, unit):
-    remind, due, head = deadline_times(calendar, clock_name, start, amount, unit)
+    """The columns of one clock started at ``start``, level 0, as intake writes them."""
+    times = clock_times(calendar, start, amount, unit)
     return {
         "clock": clock_name,
-        "started_at": start,
-        "remind_at": remind,
-        "due_at": due,
-        "head_at": head,
+        **vars(times),
         "level": 0,
-        "next_action_at": next_action_at(clock_name, 0, remind, due, head),
+        "next_action_at": next_action_at(clock_name, 0, times.remind_at, times.due_at, times.head_at),
     }
 
 
