@@ -29,8 +29,8 @@ EDITABLE_FIELDS = (
 def log_visit(session, actor, customer, fields):
     """A new visit by ``actor`` (who becomes its manager) to ``customer``."""
     access.require_view(actor, customer)
-    visit = Visit(manager_id=actor.id, customer_id=customer.id, **_editable(fields))
-    _check_dates(visit)
+    _check_dates(_editable(fields)["started_at"], fields.get("next_step_on"))
+    visit = Visit(manager_id=actor.id, customer_id=customer.id, **fields)
     session.add(visit)
     return visit
 
@@ -38,9 +38,10 @@ def log_visit(session, actor, customer, fields):
 def update_visit(session, actor, visit, changes):
     if visit.manager_id != actor.id:
         raise Forbidden("Only the manager who logged a visit may change it.")
-    for name, value in _editable(changes).items():
+    _editable(changes)
+    _check_dates(changes.get("started_at", visit.started_at), changes.get("next_step_on", visit.next_step_on))
+    for name, value in changes.items():
         setattr(visit, name, value)
-    _check_dates(visit)
     return visit
 
 
@@ -51,11 +52,11 @@ def _editable(fields):
     return fields
 
 
-def _check_dates(visit):
+def _check_dates(started_at, next_step_on):
     """A visit has happened (not in the future), and its next step comes on or after its day."""
-    if clock.as_utc(visit.started_at) > clock.now():
+    if clock.as_utc(started_at) > clock.now():
         raise InvalidInput("A visit is logged after it happened.", {"started_at": ["In the future."]})
-    if visit.next_step_on and visit.next_step_on < clock.local(visit.started_at).date():
+    if next_step_on and next_step_on < clock.local(started_at).date():
         raise InvalidInput("The next step cannot come before the visit.", {"next_step_on": ["Before the visit."]})
 
 
