@@ -1,0 +1,128 @@
+"""Customers in and out. What goes out is ``services.customers.customer_view`` — already masked per viewer."""
+
+from marshmallow import Schema, fields, validate
+
+from crm.api.schemas.staff import StaffBrief
+from crm.models.customers import CHANNELS, CLASSES, DECISION_STYLES, STATUSES, TRADING_HABITS, VALUE_SEGMENTS
+
+
+def _choice(values):
+    return fields.String(allow_none=True, validate=validate.OneOf(values))
+
+
+class PhoneIn(Schema):
+    number = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    label = fields.String(load_default="mobile", validate=validate.Length(min=1, max=16))
+
+
+class CustomerFields(Schema):
+    """Fields a client may set. The class is derived and the risk tolerance comes from the questionnaire:
+    sending either is refused (422, unknown field)."""
+
+    account_no = fields.String(allow_none=True, validate=validate.Length(min=1, max=32))
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    id_number = fields.String(allow_none=True, validate=validate.Length(min=1, max=32))
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    phones = fields.List(fields.Nested(PhoneIn))
+    manager_id = fields.Integer(allow_none=True)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    assets = fields.Decimal(places=2, validate=validate.Range(min=0, max=10**15))
+    turnover_rate = fields.Decimal(places=4, validate=validate.Range(min=0, max=10**5))
+    last_trade_on = fields.Date(allow_none=True)
+    preferred_channel = _choice(CHANNELS)
+    birthday = fields.Date(allow_none=True)
+    is_vip = fields.Boolean()
+    vip_since = fields.Date(allow_none=True)
+    trading_habit = _choice(TRADING_HABITS)
+    value_segment = _choice(VALUE_SEGMENTS)
+    decision_style = _choice(DECISION_STYLES)
+
+
+class CustomerIn(CustomerFields):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    # Admins only: others create in their own branch. An admin may omit it when naming a manager.
+    branch_id = fields.Integer(allow_none=True)
+
+
+class CustomerPatch(CustomerFields):
+    # Required when phones or e-mail change (DOMAIN §1: the call recording the change rests on).
+    evidence = fields.String(validate=validate.Length(min=1, max=500))
+
+
+class CloseArgs(Schema):
+    evidence = fields.String(validate=validate.Length(min=1, max=500))
+
+
+class CustomerQuery(Schema):
+    q = fields.String(validate=validate.Length(min=1, max=120))
+    customer_class = fields.String(data_key="class", validate=validate.OneOf(CLASSES))
+    manager_id = fields.Integer()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    branch_id = fields.Integer()
+
+
+class LookupQuery(Schema):
+    phone = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class PhoneOut(Schema):
+    number = fields.String()
+    label = fields.String()
+
+
+class BranchBrief(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+
+
+class CustomerOut(Schema):
+    id = fields.Integer()
+    account_no = fields.String(allow_none=True)
+    name = fields.String()
+    id_number = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    phones = fields.List(fields.Nested(PhoneOut))
+    masked = fields.Boolean(metadata={"description": "True when ID number and phones are masked for this viewer."})
+    branch = fields.Nested(BranchBrief)
+    manager = fields.Nested(StaffBrief, allow_none=True)
+    status = fields.String()
+    customer_class = fields.String(data_key="class")
+    assets = fields.Decimal(as_string=True)
+    turnover_rate = fields.Decimal(as_string=True)
+    last_trade_on = fields.Date(allow_none=True)
+    preferred_channel = fields.String(allow_none=True)
+    birthday = fields.Date(allow_none=True)
+    is_vip = fields.Boolean()
+    vip_since = fields.Date(allow_none=True)
+    risk_tolerance = fields.String(allow_none=True)
+    trading_habit = fields.String(allow_none=True)
+    value_segment = fields.String(allow_none=True)
+    decision_style = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class VisitBrief(Schema):
+    id = fields.Integer()
+    started_at = fields.DateTime()
+    channel = fields.String()
+    purpose = fields.String()
+    summary = fields.String()
+    manager = fields.Nested(StaffBrief)
+
+
+class CustomerCard(CustomerOut):
+    """The screen pop: the customer plus their latest visits."""
+
+    last_visits = fields.List(fields.Nested(VisitBrief))
+
+
+class AuditEntryOut(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor = fields.Nested(StaffBrief, allow_none=True, metadata={"description": "None: the system."})
+    field = fields.String()
+    old_value = fields.String(allow_none=True)
+    new_value = fields.String(allow_none=True)
+    evidence = fields.String(allow_none=True)

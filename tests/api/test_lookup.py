@@ -1,0 +1,142 @@
+"""Caller-ID screen pop: GET /api/v1/customers/lookup?phone=… (DOMAIN §1 masking, issue 3 item 8)."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from crm.models import Staff, Visit
+from crm.services import customers
+from tests.api.identity import as_
+
+LOOKUP = "/api/v1/customers/lookup"
+
+
+@pytest.fixture
+def caller(make, agent):
+    return make.customer(manager=agent, phones=("13800138000", "021-6888 1234"), name="王小明")
+
+
+@pytest.mark.parametrize("phone", ["+86 138 0013 8000", "13800138000", "0086-138-0013-8000", "+862168881234"])
+def test_any_common_format_of_the_number_finds_the_customer(client, agent, caller, phone):
+    response = client.get(LOOKUP, query_string={"phone": phone}, headers=as_(agent))
+    assert response.status_code == 200
+    assert response.get_json()["id"] == caller.id
+
+
+@pytest.mark.parametrize("phone", ["13900000000", "not a number", "12345"])
+def test_a_number_nobody_has_is_404(client, agent, caller, phone):
+    response = client.get(LOOKUP, query_string={"phone": phone}, headers=as_(agent))
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_lookup_without_a_phone_is_422_naming_it(client, agent):
+    response = client.get(LOOKUP, headers=as_(agent))
+    assert response.status_code == 422
+    assert "phone" in response.get_json()["error"]["fields"]
+
+
+def test_lookup_without_credentials_is_401(client, caller):
+    assert client.get(LOOKUP, query_string={"phone": "13800138000"}, headers=as_()).status_code == 401
+
+
+def test_the_card_shows_class_labels_vip_and_the_manager(client, make, agent):
+    make.customer(manager=agent, phones=("13700137000",), is_vip=True, trading_habit="swing", risk_tolerance="medium")
+    card = client.get(LOOKUP, query_string={"phone": "13700137000"}, headers=as_(agent)).get_json()
+    assert card["class"] == "D-"
+    assert (card["is_vip"], card["trading_habit"], card["risk_tolerance"]) == (True, "swing", "medium")
+    assert card["manager"] == {"id": agent.id, "job_no": agent.job_no, "name": agent.name}
+
+
+def test_the_card_lists_the_three_latest_visits_newest_first(client, db, clock, agent, caller):
+    for days in range(1, 6):
+        db.session.add(
+            Visit(
+                manager_id=agent.id,
+                customer_id=caller.id,
+                channel="phone",
+                started_at=clock.at - timedelta(days=days),
+                purpose="care",
+                summary=f"{days} days ago",
+            )
+        )
+    db.session.commit()
+    card = client.get(LOOKUP, query_string={"phone": "13800138000"}, headers=as_(agent)).get_json()
+    assert [v["summary"] for v in card["last_visits"]] == ["1 days ago", "2 days ago", "3 days ago"]
+    assert card["last_visits"][0]["manager"]["job_no"] == agent.job_no
+
+
+# --- masking per role ---------------------------------------------------------------------
+
+
+def _pop(client, viewer, phone="13800138000"):
+    return client.get(LOOKUP, query_string={"phone": phone}, headers=as_(viewer))
+
+
+def test_the_manager_sees_phones_and_id_number_in_full(client, agent, caller):
+    card = _pop(client, agent).get_json()
+    assert card["masked"] is False
+    assert card["phones"][0]["number"] == "+8613800138000"
+    assert card["id_number"] == "310101199001011234"
+
+
+def test_another_agent_of_the_branch_pops_the_card_masked(client, make, branch, caller):
+    colleague = make.staff(role="agent", branch=branch)
+    card = _pop(client, colleague).get_json()
+    assert card["masked"] is True
+    assert [p["number"] for p in card["phones"]] == ["138****8000", "216****1234"]
+    assert card["id_number"] == "3101**********1234"
+    assert card["name"] == "王小明"
+
+
+def test_a_supervisor_of_the_branch_and_an_admin_see_it_in_full(client, supervisor, admin, caller):
+    for viewer in (supervisor, admin):
+        card = _pop(client, viewer).get_json()
+        assert card["masked"] is False
+        assert card["phones"][0]["number"] == "+8613800138000"
+
+
+def test_staff_of_another_branch_may_not_pop_the_card(client, make, caller):
+    elsewhere = make.branch()
+    for role in ("agent", "supervisor"):
+        response = _pop(client, make.staff(role=role, branch=elsewhere))
+        assert response.status_code == 403
+
+
+def test_a_shared_number_pops_the_callers_branch_and_an_open_account_first(client, make, agent, caller):
+    closed_twin = make.customer(manager=agent, phones=("13800138000",), status="closed")
+    other_branch_twin = make.customer(branch=make.branch(), phones=("13800138000",))
+    assert _pop(client, agent).get_json()["id"] == caller.id
+    assert closed_twin.id != caller.id
+    stranger = make.staff(role="agent", branch=other_branch_twin.branch)
+    assert _pop(client, stranger).get_json()["id"] == other_branch_twin.id
+
+
+def test_the_screen_pop_costs_three_queries_whatever_the_customer_has(db, clock, make, agent, caller):
+    """One indexed query for the number (with manager and branch), one for the phones, one for the visits."""
+    for days in range(1, 5):
+        db.session.add(
+            Visit(
+                manager_id=agent.id,
+                customer_id=caller.id,
+                channel="phone",
+                purpose="care",
+                summary="x",
+                started_at=clock.at - timedelta(days=days),
+            )
+        )
+    db.session.commit()
+    agent_id = agent.id
+    db.session.expunge_all()
+    viewer = db.session.get(Staff, agent_id)
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        customer = customers.lookup_by_phone(db.session, "13800138000", viewer)
+        card = {**customers.customer_view(customer, viewer), "visits": customers.last_visits(db.session, customer)}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert card["manager"].job_no == viewer.job_no and len(card["visits"]) == 3 and len(card["phones"]) == 2
+    assert len(statements) == 3, statements

@@ -1,0 +1,46 @@
+"""Phone numbers to E.164 and masking (DOMAIN §1)."""
+
+import pytest
+
+from crm.errors import InvalidInput
+from crm.services.phones import mask_id_number, mask_phone, normalise_phone, try_normalise_phone
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "13800138000",
+        "+86 138 0013 8000",
+        "0086-138-0013-8000",
+        "+8613800138000",
+        " 138-0013-8000 ",
+        "(+86) 13800138000",
+    ],
+)
+def test_common_formats_of_a_mobile_number_normalise_to_one_e164(raw):
+    assert normalise_phone(raw) == "+8613800138000"
+
+
+def test_a_landline_with_area_code_normalises():
+    assert normalise_phone("021-6888 1234") == "+862168881234"
+
+
+def test_a_foreign_number_keeps_its_country():
+    assert normalise_phone("+1 415 555 2671") == "+14155552671"
+
+
+@pytest.mark.parametrize("raw", ["", "abc", "12345", "138001380001234", None])
+def test_not_a_number_is_invalid_input_naming_the_phone(raw):
+    with pytest.raises(InvalidInput) as error:
+        normalise_phone(raw)
+    assert "phone" in error.value.fields
+    assert try_normalise_phone(raw) is None
+
+
+def test_masked_mobile_shows_first_three_and_last_four():
+    assert mask_phone("+8613800138000") == "138****8000"
+
+
+def test_masked_id_number_hides_the_middle():
+    assert mask_id_number("310101199001011234") == "3101**********1234"
+    assert mask_id_number(None) is None
