@@ -1,0 +1,136 @@
+"""The operator commands, run as ``flask --app wsgi kefu …`` would run them."""
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.models import Branch, Customer, Staff
+
+
+@pytest.fixture
+def kefu(app, db):
+    """``kefu(*args)``: run a ``kefu`` subcommand, return click's result."""
+    runner = app.test_cli_runner()
+
+    def run(*args):
+        return runner.invoke(args=["kefu", *args])
+
+    return run
+
+
+def test_create_user_prints_a_working_api_token_as_its_last_line(kefu, client, branch):
+    result = kefu("create-user", "--job-no", "7001", "--name", "张三", "--role", "agent", "--branch", branch.code)
+
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    response = client.get("/api/v1/staff/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response.json["job_no"] == "7001" and response.json["role"] == "agent"
+
+
+def test_create_user_admin_needs_no_branch_and_may_get_a_console_password(kefu, db):
+    result = kefu("create-user", "--job-no", "9001", "--name", "王建国", "--role", "admin", "--password", "s3cret-pass")
+
+    assert result.exit_code == 0, result.output
+    from crm.services.staff import check_login
+
+    assert check_login(db.session, "9001", "s3cret-pass").role == "admin"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "agent", "--branch", "NOPE"], "No branch with code 'NOPE'."),
+        (["--role", "agent"], "Agents and supervisors belong to a branch."),
+        (["--role", "agent", "--branch", "{branch}", "--job-no", "{taken}"], "is taken."),
+        (["--role", "agent", "--branch", "{branch}", "--password", "short"], "Password too short."),
+    ],
+)
+def test_create_user_refuses_bad_input_with_a_message_and_writes_nothing(kefu, db, agent, args, message):
+    args = [arg.format(branch=agent.branch.code, taken=agent.job_no) for arg in args]
+    job_no = [] if "--job-no" in args else ["--job-no", "7002"]
+
+    result = kefu("create-user", *job_no, "--name", "李四", *args)
+
+    assert result.exit_code == 1
+    assert message in result.output
+    assert db.session.scalar(select(func.count()).select_from(Staff)) == 1
+
+
+def test_create_user_refuses_an_unknown_role(kefu):
+    result = kefu("create-user", "--job-no", "7003", "--name", "李四", "--role", "boss")
+
+    assert result.exit_code == 2 and "'boss' is not one of" in result.output
+
+
+def test_create_branch_adds_a_branch_and_refuses_a_taken_code(kefu, db):
+    first = kefu("create-branch", "--code", "SZ01", "--name", "深圳福田营业部", "--hotline", "+8675588888888")
+    again = kefu("create-branch", "--code", "SZ01", "--name", "重复")
+
+    assert first.exit_code == 0 and again.exit_code == 1 and "SZ01 is taken" in again.output
+    assert db.session.scalars(select(Branch.name)).all() == ["深圳福田营业部"]
+
+
+def test_import_customers_reports_bad_rows_keeps_good_ones_and_exits_1(kefu, db, clock, branch, tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_text(
+        "account_no,name,phones\nC1,张三,13800138000\nC2,李四,123\nC3,王五,13900139000 / 021-68888888\n",
+        encoding="utf-8",
+    )
+
+    result = kefu("import-customers", str(path), "--branch", branch.code)
+
+    assert result.exit_code == 1
+    assert "line 3: phones: '123' is not a valid phone number" in result.stderr
+    assert "2 created, 0 updated, 0 unchanged, 1 rejected." in result.stdout
+    assert sorted(db.session.scalars(select(Customer.account_no))) == ["C1", "C3"]
+
+
+def test_reimporting_a_file_through_the_command_changes_nothing(kefu, db, clock, branch, tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_text(f"account_no,name,phones,branch\nC1,张三,13800138000,{branch.code}\n", encoding="utf-8")
+    kefu("import-customers", str(path))
+
+    result = kefu("import-customers", str(path))
+
+    assert result.exit_code == 0
+    assert "0 created, 0 updated, 1 unchanged, 0 rejected." in result.stdout
+
+
+def test_import_customers_with_an_unknown_column_or_branch_stops_before_writing(kefu, db, branch, tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_text("account_no,name,phone\nC1,张三,13800138000\n", encoding="utf-8")
+    good = tmp_path / "good.csv"
+    good.write_text("account_no,name\nC1,张三\n", encoding="utf-8")
+
+    bad_header = kefu("import-customers", str(path), "--branch", branch.code)
+    bad_branch = kefu("import-customers", str(good), "--branch", "NOPE")
+
+    assert bad_header.exit_code == 1 and "account_no column and only known columns" in bad_header.output
+    assert bad_branch.exit_code == 1 and "No branch with code 'NOPE'." in bad_branch.output
+    assert db.session.scalar(select(func.count()).select_from(Customer)) == 0
+
+
+def test_import_customers_reads_gbk_files_from_excel(kefu, db, branch, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(f"account_no,name,branch\nC1,张三,{branch.code}\n".encode("gbk"))
+
+    result = kefu("import-customers", str(path), "--encoding", "gbk")
+
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Customer.name)) == "张三"
+
+
+def test_seed_demo_prints_the_logins_once_and_then_leaves_the_data_alone(kefu, db, clock, monkeypatch):
+    from crm.services import demo
+
+    monkeypatch.setattr(demo, "CUSTOMERS_PER_BRANCH", 12)
+
+    first = kefu("seed-demo")
+    customers = db.session.scalar(select(func.count()).select_from(Customer))
+    again = kefu("seed-demo")
+
+    assert first.exit_code == 0 and again.exit_code == 0
+    assert "password for all: kefu-demo" in first.output
+    assert "9001    admin       all     王建国" in first.output
+    assert "Demo data not loaded: the database already has staff or customers." in again.output
+    assert db.session.scalar(select(func.count()).select_from(Customer)) == customers == 24

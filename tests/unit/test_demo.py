@@ -1,0 +1,49 @@
+"""The demo data: a realistic branch over every class, loaded once, the same on every machine."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from crm.models import Customer, Product, RiskAssessment, Staff, Visit
+from crm.models.customers import CLASSES
+from crm.services import demo
+from crm.services.customers import lookup_by_phone
+from crm.services.staff import check_login
+
+
+def count(db, model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_is_two_branches_of_customers_over_every_class_with_assessments_and_a_month_of_visits(db, clock):
+    loaded = demo.seed(db.session)
+    db.session.commit()
+
+    roles = db.session.execute(select(Staff.role, func.count()).group_by(Staff.role)).all()
+    assert dict(roles) == {"admin": 1, "supervisor": 2, "agent": 8}
+    assert check_login(db.session, "9001", demo.PASSWORD).role == "admin"
+    assert check_login(db.session, "1101", demo.PASSWORD).branch.name == "上海浦东营业部"
+    assert count(db, Customer) == loaded.customers == 500
+    assert set(db.session.scalars(select(Customer.customer_class))) == set(CLASSES)
+    assert set(db.session.scalars(select(Product.risk_level))) == {"low", "medium", "high"}
+    assert lookup_by_phone(db.session, "+86 138 0013 8000").account_no == "310100000001"
+    assert count(db, RiskAssessment) == loaded.assessments > 300
+    assert db.session.scalar(select(func.count()).where(Customer.is_vip)) > 0
+    assert db.session.scalar(select(func.count()).where(Customer.trading_habit.is_not(None))) > 0
+    first, last = db.session.execute(select(func.min(Visit.started_at), func.max(Visit.started_at))).one()
+    assert clock.at - timedelta(days=31) < first and last < clock.at
+
+
+def test_each_assessed_customers_tolerance_is_their_assessed_band(db, clock):
+    demo.seed(db.session)
+    db.session.commit()
+
+    pairs = db.session.execute(select(Customer.risk_tolerance, RiskAssessment.band).join(RiskAssessment)).all()
+    assert pairs and all(tolerance == band for tolerance, band in pairs)
+
+
+def test_seed_does_nothing_when_the_database_already_has_staff(db, make):
+    make.staff(role="admin")
+
+    assert demo.seed(db.session) is None
+    assert count(db, Customer) == 0 and count(db, Staff) == 1
