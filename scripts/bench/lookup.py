@@ -1,0 +1,175 @@
+"""Caller-ID screen-pop benchmark (issue 3, Speed).
+
+Loads N synthetic customers into the configured database through the CSV importer (the code
+path of ``flask kefu import-customers``), timing the import; then times screen-pop lookups
+through the app (``GET /api/v1/customers/lookup?phone=…`` with a bearer token, hits and
+misses, phone formats varied) and, in the same run, the bare indexed SQL query on the same
+database. The last line is JSON: {"n", "p50_ms", "p99_ms", "ratio_to_sql", "import_rows_per_s"}.
+
+    .venv/bin/python scripts/create_test_database.py postgresql+psycopg://postgres@127.0.0.1:5432/kefu_bench
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/kefu_bench \\
+        .venv/bin/python scripts/bench/lookup.py --n 1000000 --reset
+
+Without DATABASE_URL it uses the embedded SQLite file. Use a database of its own: ``--reset``
+drops every table first; without it a second run re-imports (and times) an unchanged file.
+"""
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import downgrade, upgrade  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
+
+from crm import create_app  # noqa: E402
+from crm.extensions import db  # noqa: E402
+from crm.models import Branch, Staff  # noqa: E402
+from crm.services import importer, organisation, staff  # noqa: E402
+
+BRANCH = "BENCH"
+AGENT = "B0001"
+# Mobile numbers: customer i answers to 139xxxxxxxx (and one in ten also to 158xxxxxxxx); 137… is nobody's.
+HIT_PREFIX, SECOND_PREFIX, MISS_PREFIX = "139", "158", "137"
+# How a caller ID or an agent may type the same number.
+FORMATS = (
+    "{p}{d}",
+    "+86{p}{d}",
+    "+86 {p} {d4a} {d4b}",
+    "0086-{p}-{d4a}-{d4b}",
+    "86{p}{d}",
+    "({p}) {d4a}-{d4b}",
+)
+SQL_LOOKUP = text(
+    "SELECT c.id, c.name, c.customer_class FROM customer_phones p JOIN customers c ON c.id = p.customer_id "
+    "WHERE p.e164 = :p LIMIT 1"
+)
+
+
+def main():
+    args = _arguments()
+    app = create_app()
+    with app.app_context():
+        if args.reset:
+            downgrade(revision="base")
+        upgrade()
+        token = _bench_agent()
+        rate = _import(args.n)
+        rnd = random.Random(args.seed)
+        numbers = [(f"{i % 10**8:08d}", HIT_PREFIX) for i in rnd.sample(range(args.n), min(args.hits, args.n))]
+        numbers += [(f"{rnd.randrange(10**8):08d}", MISS_PREFIX) for _ in range(args.misses)]
+        rnd.shuffle(numbers)
+        app_ms = _time_app(app, token, numbers, rnd)
+        sql_ms = _time_sql(numbers)
+    _report(args.n, app_ms, sql_ms, rate)
+
+
+def _arguments():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=200_000, help="customers to load (default 200000)")
+    parser.add_argument("--hits", type=int, default=2000, help="lookups of existing numbers")
+    parser.add_argument("--misses", type=int, default=500, help="lookups of numbers nobody has")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reset", action="store_true", help="drop every table first (a dedicated database!)")
+    return parser.parse_args()
+
+
+def _bench_agent():
+    """An agent of the bench branch (the screen pop's usual user) with a fresh API token."""
+    session = db.session
+    branch = session.scalar(select(Branch).where(Branch.code == BRANCH))
+    branch = branch or organisation.create_branch(session, code=BRANCH, name="基准测试营业部")
+    agent = session.scalar(select(Staff).where(Staff.job_no == AGENT))
+    agent = agent or staff.create_staff(session, job_no=AGENT, name="基准坐席", role="agent", branch=branch)
+    token = staff.issue_api_token(agent)
+    session.commit()
+    return token
+
+
+def _import(n):
+    """Write N customers to a CSV file and import it as ``kefu import-customers`` does; rows/s."""
+    with tempfile.NamedTemporaryFile("w+", suffix=".csv", encoding="utf-8", newline="") as stream:
+        stream.write("account_no,name,phones,branch,assets,turnover_rate,last_trade_on,is_vip,trading_habit\n")
+        habits = ("short_term", "swing", "value", "")
+        for i in range(n):
+            phones = f"{HIT_PREFIX}{i % 10**8:08d}" + (f";{SECOND_PREFIX}{i % 10**8:08d}" if i % 10 == 0 else "")
+            stream.write(
+                f"BN{i:010d},客户{i},{phones},{BRANCH},{(i * 7919) % 9_000_000}.{i % 100:02d},"
+                f"{(i % 60) / 10:.1f},2026-{1 + i % 10:02d}-{1 + i % 28:02d},{int(i % 50 == 0)},{habits[i % 4]}\n"
+            )
+        stream.flush()
+        stream.seek(0)
+        started = time.perf_counter()
+        report = importer.import_customers(db.session, importer.read_csv(stream), source=Path(stream.name).name)
+        db.session.commit()
+        seconds = time.perf_counter() - started
+    counts = f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    print(f"import: {n} rows in {seconds:.1f} s = {n / seconds:,.0f} rows/s ({counts}, {report.rejected} rejected)")
+    return n / seconds
+
+
+def _time_app(app, token, numbers, rnd):
+    """Milliseconds per ``GET /api/v1/customers/lookup`` through the Flask app (test client, no network)."""
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    timings = []
+    for warm_up in (True, False):
+        for digits, prefix in numbers[:200] if warm_up else numbers:
+            shown = rnd.choice(FORMATS).format(p=prefix, d=digits, d4a=digits[:4], d4b=digits[4:])
+            started = time.perf_counter()
+            response = client.get(f"/api/v1/customers/lookup?phone={quote(shown)}", headers=headers)
+            elapsed = (time.perf_counter() - started) * 1000
+            expected = 200 if prefix == HIT_PREFIX else 404
+            if response.status_code != expected:
+                raise SystemExit(f"lookup of {shown!r}: {response.status_code}, expected {expected}")
+            if not warm_up:
+                timings.append(elapsed)
+    return timings
+
+
+def _time_sql(numbers):
+    """Milliseconds per bare indexed query (already in E.164) on the same database."""
+    timings = []
+    with db.engine.connect() as connection:
+        for warm_up in (True, False):
+            for digits, prefix in numbers[:200] if warm_up else numbers:
+                started = time.perf_counter()
+                connection.execute(SQL_LOOKUP, {"p": f"+86{prefix}{digits}"}).first()
+                if not warm_up:
+                    timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def _percentile(values, share):
+    return statistics.quantiles(values, n=100, method="inclusive")[share - 1]
+
+
+def _report(n, app_ms, sql_ms, rate):
+    app_p50, app_p99 = _percentile(app_ms, 50), _percentile(app_ms, 99)
+    sql_p50, sql_p99 = _percentile(sql_ms, 50), _percentile(sql_ms, 99)
+    print(f"app lookup ({len(app_ms)} requests, hits and misses): p50 {app_p50:.3f} ms, p99 {app_p99:.3f} ms")
+    print(f"bare SQL query (same numbers, same database):        p50 {sql_p50:.3f} ms, p99 {sql_p99:.3f} ms")
+    print(f"ratio app p50 / SQL p50: {app_p50 / sql_p50:.2f}")
+    print(
+        json.dumps(
+            {
+                "n": n,
+                "p50_ms": round(app_p50, 3),
+                "p99_ms": round(app_p99, 3),
+                "ratio_to_sql": round(app_p50 / sql_p50, 2),
+                "import_rows_per_s": round(rate),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
