@@ -6,10 +6,21 @@ from crm.models.customers import Customer, CustomerPhone, RiskAssessment
 from crm.models.notifications import Notification
 from crm.models.products import Product, Recommendation
 from crm.models.staff import Branch, Staff
+from crm.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyRun
+from crm.models.telephony import Call, CallEvent, PhoneLine, Script, WebhookReceipt
 from crm.models.visits import Visit
 
 __all__ = [
     "AuditEntry",
+    "Call",
+    "CallEvent",
+    "PhoneLine",
+    "Script",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyQuestion",
+    "SurveyRun",
+    "WebhookReceipt",
     "CalendarOverride",
     "Case",
     "CaseDeadline",

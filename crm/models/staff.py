@@ -29,6 +29,7 @@ class Staff(db.Model):
     __table_args__ = (
         CheckConstraint(enum_check("role", ROLES), name="role"),
         CheckConstraint("role = 'admin' OR branch_id IS NOT NULL", name="branch_unless_admin"),
+        CheckConstraint("presence IN ('offline', 'ready', 'busy', 'wrap_up')", name="presence"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +47,9 @@ class Staff(db.Model):
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # The supervisor paged for new complaints (one or more per branch).
     on_duty: Mapped[bool] = mapped_column(default=False)
+    # Softphone presence used by call routing: offline / ready / busy / wrap_up.
+    presence: Mapped[str] = mapped_column(String(8), default="offline", server_default="offline")
+    presence_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     branch: Mapped[Branch | None] = relationship(lazy="joined", foreign_keys=[branch_id])
