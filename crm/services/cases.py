@@ -144,8 +144,9 @@ def reply(session, actor, case, channel, text):
     """An answer to the customer; stops the clocks it answers (CLOCKS_MET)."""
     if case.kind in NEEDS_HANDLING_DECISION and case.handler_id is None:
         raise Conflict("No promise may be recorded before the handling decision: assign a handler first.")
-    _transition(session, actor, case, "reply")
-    case_reply = CaseReply(case_id=case.id, author_id=actor.id, channel=channel, text=text, at=now())
+    at = now()
+    _transition(session, actor, case, "reply", at=at)
+    case_reply = CaseReply(case_id=case.id, author_id=actor.id, channel=channel, text=text, at=at)
     session.add(case_reply)
     session.flush()
     _record(session, case, actor, "replied", channel, reply_id=case_reply.id)
@@ -203,8 +204,8 @@ def cases_query(viewer, kind=None, status=None, owner_id=None, branch_id=None, o
     return stmt
 
 
-def _transition(session, actor, case, action, values=None):
-    """Apply ``action``'s status change as ``UPDATE … WHERE status = <seen>`` and stop its clocks."""
+def _transition(session, actor, case, action, values=None, at=None):
+    """Apply ``action``'s status change as ``UPDATE … WHERE status = <seen>`` and stop its clocks at ``at``."""
     seen = case.status
     target = TRANSITIONS[action].get(seen)
     if target is None:
@@ -216,7 +217,7 @@ def _transition(session, actor, case, action, values=None):
         raise Conflict("The case changed meanwhile; reload it.")
     session.refresh(case)
     met_by_action = CLOCKS_MET.get(action, {})
-    stopped = case_deadlines.meet_clocks(case, met_by_action.get(case.kind, met_by_action.get("*", ())), now())
+    stopped = case_deadlines.meet_clocks(case, met_by_action.get(case.kind, met_by_action.get("*", ())), at or now())
     if stopped:
         _record(session, case, actor, "clocks_met", None, clocks=stopped)
 
