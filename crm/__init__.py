@@ -49,12 +49,14 @@ def _register_blueprints(app):
     from crm.auth import register_auth
     from crm.console import console
     from crm.health import health
+    from telephony import register_telephony
 
     register_auth(app)
     register_error_handlers(app)
     register_api(extensions.api)
     app.register_blueprint(console)
     app.register_blueprint(health)
+    register_telephony(app)
 
 
 def _register_cli(app):

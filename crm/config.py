@@ -54,8 +54,10 @@ class Config:
         self.DORMANT_MONTHS = _env_int("KEFU_DORMANT_MONTHS", 12)
         self.API_PAGE_SIZE_MAX = _env_int("KEFU_PAGE_SIZE_MAX", 200)
         self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "")
+        # No account SID: simulated telephony. The local Twilio stand-in signs its webhook
+        # requests with this token, exactly as Twilio signs with the account's auth token.
         self.TWILIO_ACCOUNT_SID = _env("TWILIO_ACCOUNT_SID", "")
-        self.TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN", "")
+        self.TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN", "kefu-simulated-auth-token")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"

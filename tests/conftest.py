@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from twilio.request_validator import RequestValidator
 
 from crm import create_app
 from crm.config import Config
@@ -19,6 +20,8 @@ from crm.extensions import queues
 from crm.services import clock as _clock
 from crm.services.deadline_policies import ensure_defaults
 from tests import factories
+
+TWILIO_TEST_TOKEN = "test-twilio-auth-token"
 
 
 def _database_url(tmp_path_factory):
@@ -39,6 +42,7 @@ def app(tmp_path_factory):
         SQLALCHEMY_DATABASE_URI=_database_url(tmp_path_factory),
         REDIS_URL=os.environ.get("KEFU_TEST_REDIS_URL", ""),
         SECRET_KEY="test-secret",
+        TWILIO_AUTH_TOKEN=TWILIO_TEST_TOKEN,
         TESTING=True,
     )
     app = create_app(config)
@@ -134,3 +138,19 @@ def admin(make):
 def auth(staff):
     """Headers that sign a request in as ``staff`` (a factory-made member with ``.token``)."""
     return {"Authorization": f"Bearer {staff.token}"}
+
+
+def twilio_signature(url, params, token=TWILIO_TEST_TOKEN):
+    return RequestValidator(token).compute_signature(url, params)
+
+
+@pytest.fixture
+def signed_post(client):
+    """POST form ``params`` to a webhook ``path`` signed as Twilio would sign it."""
+
+    def post(path, params, token=TWILIO_TEST_TOKEN):
+        url = f"http://localhost{path}"
+        headers = {"X-Twilio-Signature": twilio_signature(url, params, token)}
+        return client.post(path, data=params, headers=headers)
+
+    return post

@@ -1,0 +1,77 @@
+"""The guard every webhook goes through (DESIGN: authenticated, idempotent, never a 500 to a caller).
+
+``@twilio_webhook("step")`` on a view that returns a ``VoiceResponse`` (or a string):
+1. checks ``X-Twilio-Signature`` with twilio's ``RequestValidator`` against
+   ``PUBLIC_BASE_URL`` + path when set (behind a proxy), else the request URL → 403;
+2. makes a retried delivery a no-op: the first delivery's TwiML is stored under
+   (step, CallSid, a digest of the parameters) in the same transaction as the changes,
+   and a repeat gets that stored answer back without running the view again;
+3. turns any failure into the apology TwiML, after rolling the transaction back.
+"""
+
+import functools
+import hashlib
+import json
+
+from flask import Response, current_app, request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from twilio.request_validator import RequestValidator
+
+from crm.extensions import db
+from crm.models import WebhookReceipt
+from telephony.twiml import apology, twiml_response
+
+
+def signed_url():
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    if not base:
+        return request.url
+    query = request.query_string.decode()
+    return f"{base}{request.path}" + (f"?{query}" if query else "")
+
+
+def signature_is_valid():
+    token = current_app.config["TWILIO_AUTH_TOKEN"]
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token or not signature:
+        return False
+    params = request.form.to_dict(flat=True) if request.method == "POST" else {}
+    return RequestValidator(token).validate(signed_url(), params, signature)
+
+
+def delivery_key(step):
+    params = request.form.to_dict(flat=True) if request.method == "POST" else request.args.to_dict()
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:32]
+    call = params.get("CallSid") or params.get("MessageSid") or params.get("RecordingSid") or "-"
+    return f"{step}:{call}:{digest}"
+
+
+def twilio_webhook(step):
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not signature_is_valid():
+                return Response("Invalid Twilio signature.", status=403, mimetype="text/plain")
+            key = delivery_key(step)
+            stored = db.session.scalar(select(WebhookReceipt.response).where(WebhookReceipt.key == key))
+            if stored is not None:
+                return Response(stored, mimetype="text/xml")
+            try:
+                body = str(view(*args, **kwargs))
+                db.session.add(WebhookReceipt(key=key, response=body))
+                db.session.commit()
+            except IntegrityError:
+                # A concurrent delivery of the same request won the race: answer what it answered.
+                db.session.rollback()
+                stored = db.session.scalar(select(WebhookReceipt.response).where(WebhookReceipt.key == key))
+                return Response(stored or str(apology()), mimetype="text/xml")
+            except Exception:
+                db.session.rollback()
+                current_app.logger.exception("webhook %s failed", step)
+                return twiml_response(apology())
+            return Response(body, mimetype="text/xml")
+
+        return wrapper
+
+    return decorate
