@@ -10,57 +10,59 @@ from sqlalchemy import any_, bindparam, cast, column, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 
-def for_session(session):
-    """The bulk writer for the session's database."""
-    return _WRITERS[session.get_bind().dialect.name](session)
+def for_connection(connection):
+    """The bulk writer for a SQLAlchemy ``Connection`` (e.g. ``session.connection()``: its transaction)."""
+    return _WRITERS[connection.dialect.name](connection)
 
 
 class _SqliteWriter:
-    insert = staticmethod(sqlite.insert)
+    dialect_insert = staticmethod(sqlite.insert)
 
-    def __init__(self, session):
-        self.session = session
+    def __init__(self, connection):
+        self.connection = connection
 
     def select_in(self, columns, key, values):
         """``SELECT columns … WHERE key IN values`` as mappings."""
-        return self.session.execute(select(*columns).where(key.in_(values))).mappings().all()
+        return self.connection.execute(select(*columns).where(key.in_(values))).mappings().all()
 
-    def upsert(self, table, rows, key, update, returning):
-        """Insert ``rows`` (dicts with the same keys); on a ``key`` clash set the ``update`` columns instead."""
-        stmt = self.insert(table)
-        stmt = stmt.on_conflict_do_update(index_elements=[key], set_=_excluded(stmt, update))
-        return self.session.execute(stmt.returning(*returning), rows).all()
+    def insert(self, table, rows, returning=()):
+        """Insert ``rows`` (dicts with the same keys); the ``returning`` columns of each, if any are named."""
+        stmt = self.dialect_insert(table)
+        if not returning:
+            self.connection.execute(stmt, rows)
+            return []
+        return self.connection.execute(stmt.returning(*returning), rows).all()
 
-    def insert_new(self, table, rows):
-        """Insert ``rows``; those that clash with a unique constraint are left out."""
-        self.session.execute(self.insert(table).on_conflict_do_nothing(), rows)
+    def upsert(self, table, rows, key, update):
+        """Insert ``rows``; on a ``key`` clash set the ``update`` columns of the existing row instead."""
+        stmt = self.dialect_insert(table)
+        self.connection.execute(stmt.on_conflict_do_update(index_elements=[key], set_=_excluded(stmt, update)), rows)
 
 
 class _PostgresWriter(_SqliteWriter):
-    insert = staticmethod(postgresql.insert)
+    dialect_insert = staticmethod(postgresql.insert)
 
     def select_in(self, columns, key, values):
         stmt = select(*columns).where(key == any_(_array(key.type, values, "keys")))
-        return self.session.execute(stmt).mappings().all()
+        return self.connection.execute(stmt).mappings().all()
 
-    def upsert(self, table, rows, key, update, returning):
-        stmt = self.insert(table).from_select(list(rows[0]), self._staged(table, rows))
-        stmt = stmt.on_conflict_do_update(index_elements=[key], set_=_excluded(stmt, update))
-        return self.session.execute(stmt.returning(*returning)).all()
+    def insert(self, table, rows, returning=()):
+        stmt = self.dialect_insert(table).from_select(list(rows[0]), self._staged(table, rows))
+        return self.connection.execute(stmt.returning(*returning)).all() if returning else self.connection.execute(stmt)
 
-    def insert_new(self, table, rows):
-        stmt = self.insert(table).from_select(list(rows[0]), self._staged(table, rows))
-        self.session.execute(stmt.on_conflict_do_nothing())
+    def upsert(self, table, rows, key, update):
+        stmt = self.dialect_insert(table).from_select(list(rows[0]), self._staged(table, rows))
+        self.connection.execute(stmt.on_conflict_do_update(index_elements=[key], set_=_excluded(stmt, update)))
 
     def _staged(self, target, rows):
         """``SELECT …`` of ``rows`` COPYed into a temporary table shaped like ``target`` (dropped at commit)."""
         names = list(rows[0])
         staging = table(f"staging_{target.name}", *(column(name) for name in names))
-        self.session.execute(
+        self.connection.execute(
             text(f"CREATE TEMP TABLE IF NOT EXISTS {staging.name} ON COMMIT DROP AS TABLE {target.name} WITH NO DATA")
         )
-        self.session.execute(text(f"TRUNCATE {staging.name}"))
-        driver = self.session.connection().connection.driver_connection
+        self.connection.execute(text(f"TRUNCATE {staging.name}"))
+        driver = self.connection.connection.driver_connection
         with driver.cursor() as cursor, cursor.copy(f"COPY {staging.name} ({', '.join(names)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([row[name] for name in names])

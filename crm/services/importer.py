@@ -9,14 +9,17 @@ Rules an operator can rely on:
 - Changes of audited fields (phones, e-mail, manager, status, VIP, labels, class) on existing
   customers get an audit entry with the evidence ``import <file name>`` (留痕).
 
-Speed: rows go in batches. Per batch one query reads the existing customers (and one their
-phones), the diff is computed here, and only new or changed rows are written with a
-dialect-specific ``INSERT … ON CONFLICT (account_no) DO UPDATE … RETURNING``. Branches and
-staff are read once per import.
+Speed: rows go in batches (``crm.services.bulk`` writes each with a few set-at-a-time
+statements). Per batch one query reads the existing customers and one their phones; the diff
+is computed here, and only new or changed rows are written. Branches and staff are read once
+per import, never per row. Batches are pipelined: while one batch is written (on the session's
+connection, from a helper thread), the next is parsed and compared, so the database and Python
+work at the same time; the connection itself is only ever used by one of them at a time.
 """
 
 import csv
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -140,21 +143,46 @@ def import_customers(session, records, *, source, default_branch=None, batch_siz
     """Create or update customers from ``records`` (``(line, {column: cell})``, as ``read_csv`` yields).
 
     ``source`` names the file in audit evidence; ``default_branch`` (a branch code) fills blank
-    branch cells; ``progress(n)`` is told after each batch how many records it held. Flushes,
-    never commits: the caller owns the transaction.
+    branch cells; ``progress(n)`` is told after each batch how many records it held. Writes in
+    the session's transaction and never commits: the caller does.
     """
     run = _ImportRun(session, source, default_branch)
     records = iter(records)
-    while batch := list(itertools.islice(records, batch_size)):
-        run.import_batch(batch)
-        if progress:
-            progress(len(batch))
+    batches = iter(lambda: list(itertools.islice(records, batch_size)), [])
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as writer:
+        writing = None
+        ahead = run.look_up(run.parse(next(batches, [])))
+        while ahead.records:
+            writes = run.compare(ahead)
+            parsed = run.parse(next(batches, []))
+            _finish(writing, progress)
+            # The next batch's existing rows are read before this batch is written; its accounts
+            # are not in this batch (a repeated account is rejected), so none of them changes.
+            ahead = run.look_up(parsed)
+            writing = writer.submit(run.write, writes)
+        _finish(writing, progress)
+    run.report.errors.sort(key=lambda error: error.line)
     return run.report
+
+
+def _finish(writing, progress):
+    """Wait for the batch being written (re-raising its error); tell ``progress`` its size."""
+    if writing is not None:
+        records = writing.result()
+        if progress:
+            progress(records)
+
+
+@dataclass
+class _Batch:
+    records: int  # as read, rejected ones included
+    rows: list  # (line, parsed values)
+    existing: dict = field(default_factory=dict)  # account_no → customer columns
+    phones: dict = field(default_factory=dict)  # customer id → [e164]
 
 
 class _ImportRun:
     def __init__(self, session, source, default_branch):
-        self.session = session
         self.lookups = Lookups(session)
         self.parsers = cell_parsers(self.lookups.branch_id, self.lookups.manager_id)
         self.default_branch_id = None
@@ -163,21 +191,23 @@ class _ImportRun:
                 raise InvalidInput(f"No branch with code {default_branch!r}.", {"branch": ["Unknown branch."]})
             self.default_branch_id = self.lookups.branches[default_branch]
         self.evidence = f"import {source}"
-        self.bulk = bulk.for_session(session)
+        self.bulk = bulk.for_connection(session.connection())
         self.today = clock.local(clock.now()).date()
         self.report = ImportReport()
         self.first_line = {}  # account_no → line, to reject a second row for the same account
 
-    def import_batch(self, records):
-        parsed = [row for row in (self._parse(line, cells) for line, cells in records) if row]
-        existing, old_phones = self._existing([values["account_no"] for _, values in parsed])
-        writes = _Writes()
-        for line, values in parsed:
-            old = existing.get(values["account_no"])
+    def parse(self, records):
+        rows = [row for row in (self._parse(line, cells) for line, cells in records) if row]
+        return _Batch(len(records), rows)
+
+    def compare(self, batch):
+        writes = _Writes(batch.records)
+        for line, values in batch.rows:
+            old = batch.existing.get(values["account_no"])
             merged = self._merge(line, values, old)
             if merged is not None:
-                self._diff(merged, old, values.get("phones", ()), old_phones, writes)
-        self._write(writes)
+                self._diff(merged, old, values.get("phones", ()), batch.phones, writes)
+        return writes
 
     def _parse(self, line, cells):
         """The row's non-blank cells parsed, or None (errors reported) if any is bad."""
@@ -209,20 +239,20 @@ class _ImportRun:
         self.report.rejected += 1
         self.report.errors.extend(errors)
 
-    def _existing(self, accounts):
-        """The batch's existing customers by account number, and their phones by customer id."""
-        if not accounts:
-            return {}, {}
+    def look_up(self, batch):
+        """Fill in the batch's existing customers (by account number) and their phones."""
+        if not batch.rows:
+            return batch
         columns = [CUSTOMERS.c.id, *(CUSTOMERS.c[name] for name in CUSTOMER_COLUMNS)]
+        accounts = [values["account_no"] for _, values in batch.rows]
         rows = self.bulk.select_in(columns, CUSTOMERS.c.account_no, accounts)
-        existing = {row["account_no"]: dict(row) for row in rows}
-        phones = {}
-        if existing:
-            ids = [row["id"] for row in existing.values()]
+        batch.existing = {row["account_no"]: dict(row) for row in rows}
+        if batch.existing:
+            ids = [row["id"] for row in batch.existing.values()]
             rows = self.bulk.select_in((PHONES.c.id, PHONES.c.customer_id, PHONES.c.e164), PHONES.c.customer_id, ids)
             for row in sorted(rows, key=lambda row: row["id"]):
-                phones.setdefault(row["customer_id"], []).append(row["e164"])
-        return existing, phones
+                batch.phones.setdefault(row["customer_id"], []).append(row["e164"])
+        return batch
 
     def _merge(self, line, values, old):
         """The customer as it will be: the file's values over the existing (or default) ones, classified."""
@@ -249,11 +279,12 @@ class _ImportRun:
         if not changed and not added:
             self.report.unchanged += 1
             return
-        writes.customers.append(merged)
-        writes.phones.append((merged["account_no"], added))
+        writes.phones += [(merged["account_no"], e164) for e164 in added]
         if old is None:
+            writes.created.append(merged)
             self.report.created += 1
             return
+        writes.changed.append({**merged, "id": old["id"]})
         self.report.updated += 1
         for name in changed:
             if name in AUDITED:
@@ -267,31 +298,42 @@ class _ImportRun:
             return self.lookups.job_no[value]
         return value
 
-    def _write(self, writes):
-        if not writes.customers:
-            return
+    def write(self, writes):
+        """Write one compared batch; returns how many records it held.
+
+        New customers are inserted plainly (the fast path); changed ones upserted by account number.
+
+        A row another session inserted meanwhile makes the insert fail and the import roll back:
+        run it again, it then updates that row.
+        """
         at = clock.now()
-        rows = [{**row, "created_at": at, "updated_at": at} for row in writes.customers]
-        returning = (CUSTOMERS.c.account_no, CUSTOMERS.c.id)
-        ids = dict(self.bulk.upsert(CUSTOMERS, rows, "account_no", UPDATED_ON_CONFLICT, returning))
-        phones = [
-            {"customer_id": ids[account], "e164": e164, "label": "mobile"}
-            for account, added in writes.phones
-            for e164 in added
-        ]
+        ids = {row["account_no"]: row["id"] for row in writes.changed}
+        if writes.created:
+            rows = [{**row, "created_at": at, "updated_at": at} for row in writes.created]
+            ids.update(self.bulk.insert(CUSTOMERS, rows, returning=(CUSTOMERS.c.account_no, CUSTOMERS.c.id)))
+        if writes.changed:
+            rows = [
+                {**{name: row[name] for name in CUSTOMER_COLUMNS}, "created_at": at, "updated_at": at}
+                for row in writes.changed
+            ]
+            self.bulk.upsert(CUSTOMERS, rows, "account_no", UPDATED_ON_CONFLICT)
+        phones = [{"customer_id": ids[account], "e164": e164, "label": "mobile"} for account, e164 in writes.phones]
         if phones:
-            self.bulk.insert_new(PHONES, phones)
+            self.bulk.insert(PHONES, phones)
         if writes.audit_rows:
             entries = [{**entry, "at": at, "actor_id": None, "evidence": self.evidence} for entry in writes.audit_rows]
-            self.session.execute(AUDIT.insert(), entries)
+            self.bulk.insert(AUDIT, entries)
+        return writes.records
 
 
 class _Writes:
     """What one batch will write: customer rows, phones to add per account, audit entries."""
 
-    def __init__(self):
-        self.customers = []
-        self.phones = []
+    def __init__(self, records):
+        self.records = records
+        self.created = []
+        self.changed = []
+        self.phones = []  # (account_no, e164)
         self.audit_rows = []
 
     def audit(self, customer_id, name, old, new):
