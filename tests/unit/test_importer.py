@@ -3,6 +3,7 @@
 import io
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -18,6 +19,10 @@ def run_import(db, text, **options):
     report = import_customers(db.session, read_csv(io.StringIO(text)), source="customers.csv", **options)
     db.session.commit()
     return report
+
+
+def csv_text(header, rows):
+    return "\n".join([header, *rows]) + "\n"
 
 
 def count(db, model):
@@ -171,3 +176,39 @@ def test_rows_spanning_several_batches_are_all_imported(db, clock, branch):
 
     assert report.created == 7 and batches == [3, 3, 1]
     assert count(db, CustomerPhone) == 7
+
+
+def test_the_sample_file_in_scripts_imports_cleanly_into_the_demo_branches(db, clock, make):
+    for code, job_nos in (("SH01", ("1101", "1102")), ("BJ01", ("2101", "2102"))):
+        branch = make.branch(code=code)
+        for job_no in job_nos:
+            make.staff(role="agent", branch=branch, job_no=job_no)
+    sample = Path(__file__).resolve().parents[2] / "scripts" / "sample_customers.csv"
+
+    report = run_import(db, sample.read_text(encoding="utf-8"))
+
+    assert (report.created, report.errors) == (5, [])
+    classes = dict(db.session.execute(select(Customer.account_no, Customer.customer_class)).all())
+    assert classes == {
+        "310199000001": "A+",
+        "110199000002": "D",
+        "310199000003": "E",
+        "110199000004": "G",
+        "310199000005": "G",
+    }
+
+
+def test_changes_and_repeats_are_found_across_batch_boundaries(db, clock, branch):
+    rows = [f"K{n},客户{n},1380013{n:04d}" for n in range(6)]
+    run_import(db, csv_text("account_no,name,phones", rows), default_branch=branch.code, batch_size=2)
+    rows[1] = "K1,改名,13800130001"
+    rows[4] = "K4,客户4,13800130004;13900130004"
+    rows.append("K2,重复,13800130002")
+
+    report = run_import(
+        db, "account_no,name,phones\n" + "\n".join(rows) + "\n", default_branch=branch.code, batch_size=2
+    )
+
+    assert (report.created, report.updated, report.unchanged) == (0, 2, 4)
+    assert [str(error) for error in report.errors] == ["line 8: account_no: 'K2' is already on line 4"]
+    assert customer(db, "K1").name == "改名" and len(customer(db, "K4").phones) == 2
