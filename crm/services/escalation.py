@@ -14,11 +14,12 @@ A complaint's ``dispatch`` clock (minutes, wall clock) has a single step at its 
 the supervisor on duty is paged, at any hour.
 
 The database is the truth, the queue only triggers: ``next_action_at`` says when a row's
-next step falls due, and a step is *taken* by a conditional update
-(``… SET level = k+1 WHERE id = :id AND level = k AND met_at IS NULL``). Only the
-transaction whose update hits the row acts, and its history event and notices commit
-with that update, so retries, restarts and many workers can neither skip nor double a
-step. On PostgreSQL the selection also locks its rows with ``SKIP LOCKED``, so
+next step falls due, and steps are *taken* by a conditional update
+(``… SET level = m WHERE id IN (…) AND level = k AND met_at IS NULL RETURNING id``,
+m = k+1, or higher when a late sweep finds several steps due: they are then recorded
+in ladder order). Only the transaction whose update hits a row acts on it, and its
+history events and notices commit with that update, so retries, restarts and many
+workers can neither skip nor double a step. On PostgreSQL the selection also locks its rows with ``SKIP LOCKED``, so
 concurrent sweeps split the due rows instead of queueing behind each other.
 """
 
@@ -26,7 +27,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, null, select, update
+from sqlalchemy.orm import lazyload
 
 from crm.models import Branch, Case, CaseDeadline, CaseEvent, Staff
 from crm.services.business_calendar import BusinessCalendar
@@ -177,45 +180,86 @@ def _due_rows(at, limit):
 
 
 def _escalate_batch(session, rows, summary, calendar, recipients):
-    if not rows:
+    """Take the batch's due steps; returns how many rows were ours to climb."""
+    plans = {row.id: _due_steps(row, summary.at) for row in rows}
+    taken = set()
+    for (level, new_level), ids in _by_move(rows, plans).items():
+        taken |= _take(session, ids, level, new_level)
+    climbed = [row for row in rows if row.id in taken]
+    if not climbed:
         return 0
-    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_({r.case_id for r in rows})))}
-    taken = 0
-    for row in rows:
-        taken += _climb(session, row, cases[row.case_id], summary, calendar, recipients)
-    return taken
+    cases = {
+        c.id: c
+        for c in session.scalars(
+            select(Case)
+            .where(Case.id.in_({row.case_id for row in climbed}))
+            .options(lazyload(Case.deadlines), lazyload(Case.customer), lazyload(Case.handler))
+        )
+    }
+    overdue = set()
+    with session.no_autoflush:  # the batch's events and notices go in as a few multi-row inserts
+        for row in climbed:
+            for step in plans[row.id]:
+                _record(session, step, row, cases[row.case_id], summary.at, calendar, recipients)
+                summary.steps[step.action] += 1
+                if step.marks_overdue:
+                    overdue.add(row.case_id)
+            summary.case_ids.add(row.case_id)
+    if overdue:
+        session.execute(
+            update(Case).where(Case.id.in_(overdue)).values(overdue=True).execution_options(synchronize_session=False)
+        )
+    return len(climbed)
 
 
-def _climb(session, row, case, summary, calendar, recipients):
-    """Take the row's due steps in order; stop at the first one another worker took."""
+def _due_steps(row, at):
+    """The row's steps due by ``at``, in ladder order (several after downtime)."""
     times = {"remind_at": row.remind_at, "due_at": row.due_at, "head_at": row.head_at}
-    level, taken = row.level, 0
-    while (step := next_step(row.clock, level, times)) and times[step.time] <= summary.at:
-        following = next_step(row.clock, step.level, times)
-        if not _take(session, row.id, level, step.level, times[following.time] if following else None):
-            break
-        _record(session, step, row, case, summary.at, calendar, recipients)
-        summary.steps[step.action] += 1
-        summary.case_ids.add(case.id)
-        level, taken = step.level, taken + 1
-    return taken
+    steps, level = [], row.level
+    while (step := next_step(row.clock, level, times)) and times[step.time] <= at:
+        steps.append(step)
+        level = step.level
+    return steps
 
 
-def _take(session, deadline_id, level, new_level, next_at):
-    """The conditional update that makes a step ours; False when someone else moved first."""
+def _by_move(rows, plans):
+    """{(level now, level after the due steps): [row ids]}: one conditional update per move."""
+    moves = {}
+    for row in rows:
+        if plans[row.id]:
+            moves.setdefault((row.level, plans[row.id][-1].level), []).append(row.id)
+    return moves
+
+
+def _take(session, ids, level, new_level):
+    """The conditional update that makes the steps from ``level`` up to ``new_level`` ours.
+
+    Returns the ids it hit; a row another worker moved (or an owner met) in the meantime
+    no longer matches ``level = :level AND met_at IS NULL`` and is left alone. The next
+    step's time is computed in SQL from the row's own columns (``_next_action_sql``).
+    """
     result = session.execute(
         update(CaseDeadline)
-        .where(CaseDeadline.id == deadline_id, CaseDeadline.level == level, CaseDeadline.met_at.is_(None))
-        .values(level=new_level, next_action_at=next_at)
+        .where(CaseDeadline.id.in_(ids), CaseDeadline.level == level, CaseDeadline.met_at.is_(None))
+        .values(level=new_level, next_action_at=_next_action_sql(new_level))
+        .returning(CaseDeadline.id)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return set(result.scalars())
+
+
+def _next_action_sql(level):
+    """SQL twin of ``next_action_at``: per clock, the first set time of a step above ``level``."""
+    whens = []
+    for clock_name, ladder in LADDERS.items():
+        later = [getattr(CaseDeadline, step.time) for step in ladder if step.level > level]
+        if later:
+            whens.append((CaseDeadline.clock == clock_name, func.coalesce(*later) if len(later) > 1 else later[0]))
+    return sql_case(*whens, else_=null()) if whens else null()
 
 
 def _record(session, step, row, case, at, calendar, recipients):
     """The step's history event and notices, in the transaction of its conditional update."""
-    if step.marks_overdue:
-        case.overdue = True
     people = getattr(recipients, step.recipients)(case)
     text = step.text.format(
         case_id=case.id,
@@ -254,7 +298,9 @@ class Recipients:
 
     def __init__(self, session):
         self.session = session
+        self._staff = {}  # held here: the session's identity map only keeps weak references
         self._supervisor_ids = {}
+        self._head_ids = {}
 
     def owner(self, case):
         return [case.owner]
@@ -267,16 +313,23 @@ class Recipients:
     def duty_supervisors(self, case):
         """The branch's supervisors on duty, else every active supervisor of the branch."""
         on_duty, everyone = self._branch_supervisors(case.branch_id)
-        return [self.session.get(Staff, i) for i in on_duty or everyone]
+        return [self._get(i) for i in on_duty or everyone]
 
     def branch_head(self, case):
-        branch = self.session.get(Branch, case.branch_id)
-        head = self._active(branch.head_id) if branch else None
+        branch_id = case.branch_id
+        if branch_id not in self._head_ids:
+            self._head_ids[branch_id] = self.session.scalar(select(Branch.head_id).where(Branch.id == branch_id))
+        head = self._active(self._head_ids[branch_id])
         return [head] if head else self.supervisors(case)
 
     def _active(self, staff_id):
-        staff = self.session.get(Staff, staff_id) if staff_id else None
+        staff = self._get(staff_id) if staff_id else None
         return staff if staff is not None and staff.is_active else None
+
+    def _get(self, staff_id):
+        if staff_id not in self._staff:
+            self._staff[staff_id] = self.session.get(Staff, staff_id)
+        return self._staff[staff_id]
 
     def _branch_supervisors(self, branch_id):
         """(ids on duty, all ids) of the branch's active supervisors, looked up once per sweep."""
