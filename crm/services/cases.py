@@ -8,7 +8,7 @@ people acting at once cannot both win. Every action writes a ``CaseEvent`` (留�
 transaction; callers commit.
 """
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select, true, update
 
 from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from crm.models import Case, CaseDeadline, CaseEvent, CaseReply, Customer, Staff
@@ -110,8 +110,8 @@ def assign(session, actor, case, handler_id):
     handler = _active_staff(session, handler_id, "handler_id")
     _require_not_complained_about(case, handler, "handler_id")
     previous = case.handler_id
-    _transition(session, actor, case, "assign", values={"handler_id": handler.id})
-    _record(session, case, actor, "assigned", None, **{"from": previous, "to": handler.id})
+    stopped = _transition(session, case, "assign", values={"handler_id": handler.id})
+    _record(session, case, actor, "assigned", None, **{"from": previous, "to": handler.id, "clocks_met": stopped})
     return case
 
 
@@ -124,19 +124,14 @@ def hand_off(session, actor, case, new_owner_id, note=None):
     previous = case.owner_id
     if new_owner.id == previous:
         raise Conflict("That person already owns the case.", {"new_owner_id": ["Already the owner."]})
-    moved = session.execute(
-        update(Case).where(Case.id == case.id, Case.owner_id == previous).values(owner_id=new_owner.id)
-    ).rowcount
-    if not moved:
-        raise Conflict("The case changed hands meanwhile; reload it.")
-    _transition(session, actor, case, "hand_off")
+    _transition(session, case, "hand_off", values={"owner_id": new_owner.id}, expect=Case.owner_id == previous)
     _record(session, case, actor, "handed_off", None, **{"from": previous, "to": new_owner.id, "note": note})
     return case
 
 
 def start_investigation(session, actor, case):
-    _transition(session, actor, case, "investigate")
-    _record(session, case, actor, "investigation_started", None)
+    stopped = _transition(session, case, "investigate")
+    _record(session, case, actor, "investigation_started", None, clocks_met=stopped)
     return case
 
 
@@ -145,22 +140,22 @@ def reply(session, actor, case, channel, text):
     if case.kind in NEEDS_HANDLING_DECISION and case.handler_id is None:
         raise Conflict("No promise may be recorded before the handling decision: assign a handler first.")
     at = now()
-    _transition(session, actor, case, "reply", at=at)
+    stopped = _transition(session, case, "reply", at=at)
     case_reply = CaseReply(case_id=case.id, author_id=actor.id, channel=channel, text=text, at=at)
     session.add(case_reply)
     session.flush()
-    _record(session, case, actor, "replied", channel, reply_id=case_reply.id)
+    _record(session, case, actor, "replied", channel, reply_id=case_reply.id, clocks_met=stopped)
     return case_reply
 
 
 def resolve(session, actor, case, note=None):
-    _transition(session, actor, case, "resolve", values={"resolved_at": now()})
-    _record(session, case, actor, "resolved", None, note=note)
+    stopped = _transition(session, case, "resolve", values={"resolved_at": now()})
+    _record(session, case, actor, "resolved", None, note=note, clocks_met=stopped)
     return case
 
 
 def close(session, actor, case, note=None):
-    _transition(session, actor, case, "close", values={"closed_at": now()})
+    _transition(session, case, "close", values={"closed_at": now()})
     _record(session, case, actor, "closed", None, note=note)
     return case
 
@@ -169,7 +164,6 @@ def reopen(session, actor, case, reason):
     """Back to work (e.g. a dissatisfied callback): the response and resolution clocks restart now."""
     _transition(
         session,
-        actor,
         case,
         "reopen",
         values={"reopened_count": case.reopened_count + 1, "resolved_at": None, "closed_at": None, "overdue": False},
@@ -204,22 +198,19 @@ def cases_query(viewer, kind=None, status=None, owner_id=None, branch_id=None, o
     return stmt
 
 
-def _transition(session, actor, case, action, values=None, at=None):
-    """Apply ``action``'s status change as ``UPDATE … WHERE status = <seen>`` and stop its clocks at ``at``."""
+def _transition(session, case, action, values=None, expect=None, at=None):
+    """Apply ``action`` in one ``UPDATE … WHERE status = <the status seen> [AND expect]`` (409 when
+    someone else changed the case first), then stop the clocks it answers; returns their names."""
     seen = case.status
     target = TRANSITIONS[action].get(seen)
     if target is None:
         raise Conflict(f"A case that is {seen} cannot be {_PAST[action]}.", {"status": [seen]})
-    changed = session.execute(
-        update(Case).where(Case.id == case.id, Case.status == seen).values(status=target, **(values or {}))
-    ).rowcount
-    if not changed:
+    guard = (Case.id == case.id) & (Case.status == seen) & (expect if expect is not None else true())
+    if not session.execute(update(Case).where(guard).values(status=target, **(values or {}))).rowcount:
         raise Conflict("The case changed meanwhile; reload it.")
     session.refresh(case)
     met_by_action = CLOCKS_MET.get(action, {})
-    stopped = case_deadlines.meet_clocks(case, met_by_action.get(case.kind, met_by_action.get("*", ())), at or now())
-    if stopped:
-        _record(session, case, actor, "clocks_met", None, clocks=stopped)
+    return case_deadlines.meet_clocks(case, met_by_action.get(case.kind, met_by_action.get("*", ())), at or now())
 
 
 _PAST = {
@@ -240,7 +231,7 @@ def _record(session, case, actor, action, channel, **detail):
             actor_id=actor.id if actor else None,
             action=action,
             channel=channel,
-            detail={k: v for k, v in detail.items() if v is not None} or None,
+            detail={k: v for k, v in detail.items() if v not in (None, [])} or None,
             at=now(),
         )
     )
