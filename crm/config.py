@@ -58,6 +58,15 @@ class Config:
         # requests with this token, exactly as Twilio signs with the account's auth token.
         self.TWILIO_ACCOUNT_SID = _env("TWILIO_ACCOUNT_SID", "")
         self.TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN", "kefu-simulated-auth-token")
+        # Browser softphone (Voice access tokens) and outbound caller ID; simulated defaults sign locally.
+        self.TWILIO_API_KEY = _env("TWILIO_API_KEY", "SK" + "0" * 32)
+        self.TWILIO_API_SECRET = _env("TWILIO_API_SECRET", "kefu-simulated-api-secret")
+        self.TWILIO_TWIML_APP_SID = _env("TWILIO_TWIML_APP_SID", "AP" + "0" * 32)
+        self.TWILIO_CALLER_ID = _env("TWILIO_CALLER_ID", "+862161234567")
+        self.SOFTPHONE_TOKEN_TTL = _env_int("KEFU_SOFTPHONE_TOKEN_TTL", 3600)
+        # Simulated mode: the Twilio stand-in's URL when another process serves it (RQ workers
+        # beside a web process); empty means this process's own stand-in, reached without a socket.
+        self.TWILIO_STANDIN_URL = _env("KEFU_TWILIO_BASE_URL", "")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"

@@ -12,3 +12,6 @@ def register_telephony(app):
     for info in sorted(pkgutil.iter_modules(webhooks.__path__), key=lambda m: m.name):
         importlib.import_module(f"{webhooks.__name__}.{info.name}")
     app.register_blueprint(twilio_blueprint)
+    from telephony.standin import register_standin
+
+    register_standin(app)

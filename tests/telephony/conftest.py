@@ -1,0 +1,69 @@
+"""Telephony fixtures: ``twilio_stub``, the local Twilio stand-in with a client pointed at it."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from telephony.client import TelephonyClient, build_client, set_client
+from telephony.standin import Callee, StandinState, run_pending_calls, set_state
+
+
+@dataclass
+class TwilioStub:
+    """The stand-in's memory for one test, the app's telephony client (pointed at it) and helpers."""
+
+    app: object
+    state: StandinState
+    client: TelephonyClient
+
+    @property
+    def messages(self):
+        return self.state.messages
+
+    @property
+    def calls(self):
+        return list(self.state.calls.values())
+
+    def callee(self, number, **script):
+        """Script who answers ``number``: ``stub.callee("+86138…", keys=("1", "2"))``."""
+        self.state.callees[number] = Callee(**script)
+
+    def run_pending_calls(self):
+        return run_pending_calls(self.app)
+
+
+@pytest.fixture
+def twilio_stub(app, db):
+    """A fresh stand-in (calls wait for ``run_pending_calls``: deterministic) and a client for it."""
+    state = StandinState(autowalk=False)
+    previous_state = set_state(app, state)
+    client = build_client(app)
+    previous_client = set_client(app, client)
+    yield TwilioStub(app, state, client)
+    set_client(app, previous_client)
+    set_state(app, previous_state)
+
+
+# --- IVR, greetings and call log (issue 5 §2–§5) ---------------------------------------------
+
+HOTLINE_NUMBER = "+862150508888"
+CLUB_NUMBER = "+862150509999"
+
+
+@pytest.fixture
+def scripts(db):
+    """The default scripts (DOMAIN §6 phrases with the 2026 holiday variants)."""
+    from crm.services.default_scripts import ensure_default_scripts
+
+    ensure_default_scripts(db.session)
+    db.session.commit()
+
+
+@pytest.fixture
+def phone_lines(db, branch, scripts):
+    """The branch's hotline and wealth-club numbers."""
+    from crm.services.default_scripts import ensure_phone_lines
+
+    ensure_phone_lines(db.session, [(HOTLINE_NUMBER, "hotline", branch.id), (CLUB_NUMBER, "wealth_club", branch.id)])
+    db.session.commit()
+    return {"hotline": HOTLINE_NUMBER, "wealth_club": CLUB_NUMBER}
