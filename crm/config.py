@@ -60,7 +60,7 @@ class Config:
         self.TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN", "kefu-simulated-auth-token")
         # Browser softphone (Voice access tokens) and outbound caller ID; simulated defaults sign locally.
         self.TWILIO_API_KEY = _env("TWILIO_API_KEY", "SK" + "0" * 32)
-        self.TWILIO_API_SECRET = _env("TWILIO_API_SECRET", "kefu-simulated-api-secret")
+        self.TWILIO_API_SECRET = _env("TWILIO_API_SECRET", "kefu-simulated-api-secret-change-me")
         self.TWILIO_TWIML_APP_SID = _env("TWILIO_TWIML_APP_SID", "AP" + "0" * 32)
         self.TWILIO_CALLER_ID = _env("TWILIO_CALLER_ID", "+862161234567")
         self.SOFTPHONE_TOKEN_TTL = _env_int("KEFU_SOFTPHONE_TOKEN_TTL", 3600)
