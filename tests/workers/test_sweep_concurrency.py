@@ -7,6 +7,7 @@ flushed, and counts what they wrote.
 """
 
 import multiprocessing
+import traceback
 from collections import Counter
 from datetime import timedelta
 
@@ -38,7 +39,11 @@ def _sweep_in_own_process(url, instants, go, results):
         db.session.rollback()
         for at in instants:
             go.wait(timeout=WORKER_TIMEOUT_S)
-            summary = sweep(db.session, at, BusinessCalendar(), batch_size=WORKER_BATCH)
+            try:
+                summary = sweep(db.session, at, BusinessCalendar(), batch_size=WORKER_BATCH)
+            except Exception:
+                results.put(traceback.format_exc())  # the test fails with the worker's own error
+                raise
             results.put(dict(summary.steps))
 
 
@@ -61,7 +66,10 @@ class Workers:
     def sweep(self):
         """Release every worker at once; the step counts each one reports."""
         self.go.wait(timeout=WORKER_TIMEOUT_S)
-        return [self.results.get(timeout=WORKER_TIMEOUT_S) for _ in self.processes]
+        reports = [self.results.get(timeout=WORKER_TIMEOUT_S) for _ in self.processes]
+        failures = [report for report in reports if isinstance(report, str)]
+        assert not failures, failures[0]
+        return reports
 
     def __exit__(self, *exc):
         for process in self.processes:
