@@ -1,0 +1,97 @@
+"""Calls an agent places from the browser softphone: dialled with our caller ID, recorded, logged."""
+
+import xml.etree.ElementTree as ET
+
+from sqlalchemy import select
+
+from crm.models import Call
+from telephony.standin import Callee, walk_call
+
+
+def dial_of(response):
+    return ET.fromstring(response.get_data(as_text=True)).find("Dial")
+
+
+def place(signed_post, agent, to, sid="CA" + "a" * 32):
+    return signed_post(
+        "/twilio/voice/outbound",
+        {"CallSid": sid, "From": f"client:agent-{agent.job_no}", "To": to, "Direction": "inbound"},
+    )
+
+
+def test_a_browser_call_dials_the_customer_with_our_caller_id_and_records_it(app, signed_post, make, agent, db):
+    customer = make.customer(manager=agent, phones=("13800138000",))
+
+    response = place(signed_post, agent, "138 0013 8000")
+
+    dial = dial_of(response)
+    assert dial.get("callerId") == app.config["TWILIO_CALLER_ID"]
+    assert dial.get("record") == "record-from-answer-dual"
+    assert dial.get("action") == "/twilio/voice/outbound/dialled"
+    assert dial.find("Number").text == "+8613800138000"
+    call = db.session.scalar(select(Call))
+    assert (call.direction, call.agent_id, call.customer_id) == ("outbound", agent.id, customer.id)
+    assert (call.to_number, call.from_number) == ("+8613800138000", app.config["TWILIO_CALLER_ID"])
+    db.session.refresh(agent)
+    assert agent.presence == "busy"
+
+
+def test_a_number_that_is_no_customers_is_still_dialled_and_logged(signed_post, agent, db):
+    response = place(signed_post, agent, "+8613900139000")
+
+    assert dial_of(response).find("Number").text == "+8613900139000"
+    call = db.session.scalar(select(Call))
+    assert (call.customer_id, call.agent_id) == (None, agent.id)
+
+
+def test_a_wrong_number_is_spoken_back_to_the_agent_and_logged_as_failed(signed_post, agent, db):
+    response = place(signed_post, agent, "12345")
+
+    body = response.get_data(as_text=True)
+    assert "号码有误" in body and "<Hangup />" in body and "<Dial" not in body
+    assert db.session.scalar(select(Call.outcome)) == "failed"
+
+
+def test_a_caller_who_is_not_an_agent_softphone_is_refused(signed_post, db):
+    response = signed_post("/twilio/voice/outbound", {"CallSid": "CA1", "From": "+8613800138000", "To": "13900139000"})
+
+    assert "无法识别您的坐席身份" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Call)) is None
+
+
+def test_the_dial_result_sets_outcome_and_talk_time_once_and_puts_the_agent_in_wrap_up(signed_post, agent, db):
+    sid = "CA" + "b" * 32
+    place(signed_post, agent, "13800138000", sid=sid)
+    result = {"CallSid": sid, "DialCallStatus": "completed", "DialCallDuration": "75"}
+
+    signed_post("/twilio/voice/outbound/dialled", result)
+    signed_post("/twilio/voice/outbound/dialled", {**result, "DialCallDuration": "80"})
+
+    call = db.session.scalar(select(Call))
+    assert (call.outcome, call.duration_seconds) == ("answered", 75)
+    db.session.refresh(agent)
+    assert agent.presence == "wrap_up"
+
+
+def test_a_busy_customer_is_told_to_the_agent(signed_post, agent, db):
+    sid = "CA" + "c" * 32
+    place(signed_post, agent, "13800138000", sid=sid)
+
+    response = signed_post("/twilio/voice/outbound/dialled", {"CallSid": sid, "DialCallStatus": "busy"})
+
+    assert "对方正忙" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Call.outcome)) == "busy"
+
+
+def test_a_browser_call_walked_end_to_end(app, agent, db):
+    transcript = walk_call(
+        app,
+        from_=f"client:agent-{agent.job_no}",
+        to="13800138000",
+        url="/twilio/voice/outbound",
+        callee=Callee(agent_answers=False),
+    )
+
+    assert transcript.dials == [("number:+8613800138000", "no-answer")]
+    assert transcript.heard == ["对方无人接听。"]
+    assert db.session.scalar(select(Call.outcome)) == "no_answer"
