@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from rq.cron import CronScheduler
 
+from telephony import jobs as telephony_jobs
 from workers import jobs
 
 
@@ -26,6 +27,10 @@ class Periodic:
 SCHEDULE = (
     # 00:30 in Asia/Shanghai: dormancy is a matter of the calendar day.
     Periodic("nightly-reclassification", jobs.reclassify_customers, cron="30 16 * * *", timeout=1800),
+    # Complaints still undispatched after 5 minutes: phone the supervisor on duty (issue 5 §5).
+    Periodic(
+        "complaint-dispatch-calls", telephony_jobs.call_about_undispatched_complaints, "telephony", cron="* * * * *"
+    ),
 )
 
 
