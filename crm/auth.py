@@ -76,5 +76,7 @@ def roles(*allowed):
 
 
 def register_auth(app):
+    # A fresh identity per request, even when an app context outlives one (the test client).
+    app.before_request(lambda: g.pop("staff", None))
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["current_staff"] = current_staff
