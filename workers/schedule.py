@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rq.cron import CronScheduler
 
 from telephony import jobs as telephony_jobs
-from workers import jobs
+from workers import jobs, sms
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ SCHEDULE = (
     Periodic(
         "complaint-dispatch-calls", telephony_jobs.call_about_undispatched_complaints, "telephony", cron="* * * * *"
     ),
+    # Staff SMS (reminders, escalations, pages) as one digest per person; held to business hours by the service.
+    Periodic("staff-sms", sms.send_staff_sms, "telephony", cron="* * * * *"),
 )
 
 
