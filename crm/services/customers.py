@@ -11,7 +11,7 @@ Rules kept here, whatever the caller (API, console, CLI):
 """
 
 from sqlalchemy import case, or_, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from crm.models import Branch, Customer, CustomerPhone, Staff, Visit
@@ -145,8 +145,9 @@ def search_customers(viewer, q=None, customer_class=None, manager_id=None, statu
 def lookup_by_phone(session, raw_phone, viewer=None):
     """The customer whose phone is ``raw_phone`` (any format) — the caller-ID screen pop.
 
-    One indexed query on ``customer_phones.e164``. When several customers share the number, an
-    open account beats a closed one and, for staff of a branch, their branch's customer comes first.
+    One indexed query on ``customer_phones.e164`` that also brings the card's phones, manager and
+    branch (a hot path: every round trip counts). When several customers share the number, an open
+    account beats a closed one and, for staff of a branch, their branch's customer comes first.
     """
     e164 = try_normalise_phone(raw_phone)
     if e164 is None:
@@ -157,8 +158,9 @@ def lookup_by_phone(session, raw_phone, viewer=None):
         .where(CustomerPhone.e164 == e164)
         .order_by(*_lookup_preference(viewer), Customer.id)
         .limit(1)
+        .options(joinedload(Customer.phones))
     )
-    customer = session.scalars(stmt).first()
+    customer = session.scalars(stmt).unique().first()
     if customer is None:
         raise NotFound("No customer has that number.", {"phone": ["No customer has this number."]})
     return customer
