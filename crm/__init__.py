@@ -61,6 +61,7 @@ def _register_blueprints(app):
 
 def _register_cli(app):
     import crm.cli_cases  # noqa: F401  (adds the calendar and deadline commands to kefu)
+    import crm.cli_phone  # noqa: F401  (adds the phone simulator to kefu)
     from crm.cli import kefu
     from workers.cli import COMMANDS
 

@@ -1,0 +1,42 @@
+"""The phone simulator: a caller dialling one of our numbers, walked through the inbound IVR.
+
+Used by ``flask --app wsgi kefu phone`` and the console's phone panel. The call goes through the
+same signed webhooks Twilio would post (``walk_call``), status callbacks included.
+"""
+
+from sqlalchemy import select
+
+from crm.extensions import db
+from crm.models import Branch, PhoneLine
+from crm.services.phones import try_normalise_phone
+from telephony.standin.callee import Callee, walk_call
+
+INCOMING_PATH = "/twilio/voice/incoming"
+# Where Twilio posts our numbers' call status (configured on the number); used when the app has it.
+STATUS_PATH = "/twilio/calls/status"
+
+
+def simulate_inbound_call(app, from_, to=None, keys=(), agent_answers=True, record_text=None, hangup_after=None):
+    """Dial ``to`` (default: the first hotline) from ``from_``, pressing ``keys`` at each menu; a ``Transcript``."""
+    callee = Callee(keys=tuple(keys), agent_answers=agent_answers, record_text=record_text, hangup_after=hangup_after)
+    return walk_call(
+        app,
+        from_=try_normalise_phone(from_) or from_,
+        to=try_normalise_phone(to) or to if to else default_number(app),
+        url=INCOMING_PATH,
+        callee=callee,
+        direction="inbound",
+        status_callback=STATUS_PATH if _serves(app, STATUS_PATH) else None,
+        status_callback_events=("ringing", "answered"),
+    )
+
+
+def default_number(app):
+    """The number a caller would dial: the first hotline line, else a branch hotline, else our caller ID."""
+    line = db.session.scalars(select(PhoneLine.number).order_by(PhoneLine.line != "hotline", PhoneLine.id)).first()
+    hotline = line or db.session.scalars(select(Branch.hotline).where(Branch.hotline.is_not(None))).first()
+    return hotline or app.config["TWILIO_CALLER_ID"]
+
+
+def _serves(app, path):
+    return any(rule.rule == path for rule in app.url_map.iter_rules())
