@@ -133,7 +133,8 @@ def test_page_call_tells_the_supervisor_which_complaint(caller, duty, db, signed
     assert f"投诉工单{case_id}号「电话投诉：服务态度」已超过五分钟未派单" in response.get_data(as_text=True)
 
 
-def test_complaint_routes_refuse_a_wrong_signature(signed_post, duty, db):
-    for path in ("/twilio/voice/complaint/category", "/twilio/voice/complaint/recorded", "/twilio/voice/complaint/page"):
-        assert signed_post(path, {"CallSid": "CA-x", "Digits": "1"}, token="forged").status_code == 403
+@pytest.mark.parametrize("step", ["category", "recorded", "page"])
+def test_complaint_routes_refuse_a_wrong_signature(signed_post, duty, db, step):
+    path = f"/twilio/voice/complaint/{step}"
+    assert signed_post(path, {"CallSid": "CA-x", "Digits": "1"}, token="forged").status_code == 403
     assert db.session.scalars(select(Case)).all() == []
