@@ -1,0 +1,57 @@
+"""The console's phone panel walks the IVR from a form and shows the transcript and SMS sent."""
+
+import re
+
+from crm.services.presence import set_presence
+
+
+def csrf(client, path):
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def sign_in(client, staff):
+    """Sign in through the login form; the CSRF token of the new session."""
+    form = {"job_no": staff.job_no, "password": "correct horse", "csrf_token": csrf(client, "/login")}
+    client.post("/login", data=form)
+    return csrf(client, "/phone")
+
+
+def test_a_stranger_is_sent_to_sign_in(client):
+    response = client.get("/phone")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/login")
+
+
+def test_a_call_placed_from_the_panel_shows_what_the_caller_heard(client, phone_lines, branch, agent, db, clock):
+    set_presence(db.session, agent, "ready")
+    db.session.commit()
+    token = sign_in(client, agent)
+
+    response = client.post(
+        "/phone",
+        data={"csrf_token": token, "from": "13900139000", "to": "", "keys": "1", "agent_answers": "on"},
+    )
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f"<li>heard: 您好，某某证券{branch.name}！</li>" in html
+    assert "<li>pressed: 1</li>" in html
+    assert f"client:agent-{agent.job_no} answered" in html
+
+
+def test_the_panel_refuses_a_post_without_the_csrf_token(client, phone_lines, agent):
+    sign_in(client, agent)
+
+    response = client.post("/phone", data={"from": "13900139000", "keys": "1"})
+
+    assert response.status_code == 400
+    assert "<li>" not in response.get_data(as_text=True)
+
+
+def test_the_panel_lists_the_text_messages_the_standin_sent(client, agent, twilio_stub):
+    twilio_stub.client.send_sms("+8613800138000", "【客服提醒】您有1个工单已超期: #3")
+    sign_in(client, agent)
+
+    html = client.get("/phone").get_data(as_text=True)
+
+    assert "【客服提醒】您有1个工单已超期: #3" in html
