@@ -33,6 +33,11 @@ class _SqliteWriter:
             return []
         return self.connection.execute(stmt.returning(*returning), rows).all()
 
+    def analyze(self, tables):
+        """Refresh the planner's statistics after a big load, so the very next queries get good plans."""
+        for target in tables:
+            self.connection.execute(text(f"ANALYZE {target.name}"))
+
     def upsert(self, table, rows, key, update):
         """Insert ``rows``; on a ``key`` clash set the ``update`` columns of the existing row instead."""
         stmt = self.dialect_insert(table)

@@ -70,6 +70,9 @@ AUDITED = {
 }
 CSV_COLUMNS = tuple(cell_parsers())
 DEFAULT_BATCH_SIZE = 5000
+# After writing this many rows the tables' statistics are refreshed: stale ones after a bulk load
+# (estimates of thousands of rows per phone number) make PostgreSQL plan the screen pop badly.
+ANALYZE_AFTER_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,8 @@ def import_customers(session, records, *, source, default_branch=None, batch_siz
             ahead = run.look_up(parsed)
             writing = writer.submit(run.write, writes)
         _finish(writing, progress)
+    if run.report.created + run.report.updated >= ANALYZE_AFTER_ROWS:
+        run.bulk.analyze((CUSTOMERS, PHONES))
     run.report.errors.sort(key=lambda error: error.line)
     return run.report
 

@@ -6,10 +6,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from crm.errors import InvalidInput
 from crm.models import AuditEntry, Customer, CustomerPhone
+from crm.services import importer
 from crm.services.importer import import_customers, read_csv
 
 HEADER = "account_no,name,id_number,phones,email,branch,manager,assets,turnover_rate,risk_tolerance,is_vip\n"
@@ -212,3 +213,19 @@ def test_changes_and_repeats_are_found_across_batch_boundaries(db, clock, branch
     assert (report.created, report.updated, report.unchanged) == (0, 2, 4)
     assert [str(error) for error in report.errors] == ["line 8: account_no: 'K2' is already on line 4"]
     assert customer(db, "K1").name == "改名" and len(customer(db, "K4").phones) == 2
+
+
+STATISTICS_ROWS = {
+    "sqlite": "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'customer_phones'",
+    "postgresql": "SELECT count(*) FROM pg_stats WHERE tablename = 'customer_phones' AND attname = 'e164'",
+}
+
+
+def test_a_big_import_refreshes_the_planner_statistics(db, clock, branch, monkeypatch):
+    monkeypatch.setattr(importer, "ANALYZE_AFTER_ROWS", 3)
+    rows = [f"S{n},客户{n},1380013{n:04d}" for n in range(3)]
+
+    run_import(db, csv_text("account_no,name,phones", rows), default_branch=branch.code)
+
+    statistics = STATISTICS_ROWS[db.engine.dialect.name]
+    assert db.session.execute(text(statistics)).scalar() > 0
