@@ -257,7 +257,7 @@ def _visits(session, rnd, customers, agents):
     count = 0
     for agent in agents:
         own = [customer for customer in customers if customer.manager_id == agent.id]
-        for days_ago in range(VISIT_DAYS, 0, -1):
+        for days_ago in range(VISIT_DAYS, 0, -1) if own else ():
             day = today - timedelta(days=days_ago)
             if day.weekday() >= 5:
                 continue
