@@ -75,8 +75,12 @@ def roles(*allowed):
     return decorate
 
 
+def _forget_staff():
+    """A fresh identity per request, even when an app context outlives one (the test client)."""
+    g.pop("staff", None)
+
+
 def register_auth(app):
-    # A fresh identity per request, even when an app context outlives one (the test client).
-    app.before_request(lambda: g.pop("staff", None))
+    app.before_request(_forget_staff)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["current_staff"] = current_staff
