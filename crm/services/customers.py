@@ -38,7 +38,6 @@ COLUMNS = (
 SETTABLE = (*COLUMNS, "phones", "manager_id")
 AUDITED = ("email", "status", "is_vip", "vip_since", *HAND_LABELS)
 CLASS_INPUTS = ("assets", "turnover_rate", "last_trade_on")
-NEEDS_EVIDENCE = ("phones", "email")
 # Why a field cannot be set, for the 422 a client gets.
 NOT_SETTABLE = {
     "customer_class": "Derived from assets and turnover; it cannot be set.",
@@ -97,11 +96,8 @@ def update_customer(session, actor, customer, changes, evidence=None):
     _check_status_change(actor, customer, changed)
     if "account_no" in changed:
         _require_free_account_no(session, changed["account_no"])
-    if (phones_changed or "email" in changed) and not (evidence or "").strip():
-        raise InvalidInput(
-            "A phone or e-mail change needs its evidence (a call SID or a note).",
-            {"evidence": ["Required when phones or e-mail change."]},
-        )
+    if phones_changed or "email" in changed:  # the fields DOMAIN §1 wants evidence for
+        _require_evidence(evidence)
     for name, value in changed.items():
         if name in AUDITED:
             audit.record(session, customer, actor, name, getattr(customer, name), value, evidence)
@@ -310,6 +306,15 @@ def _reclassify(session, actor, customer, evidence):
     old = customer.customer_class
     if classify_customer(customer):
         audit.record(session, customer, actor, "customer_class", old, customer.customer_class, evidence)
+
+
+def _require_evidence(evidence):
+    """DOMAIN §1: a phone or e-mail change rests on evidence, e.g. the recorded call it was agreed on."""
+    if not (evidence or "").strip():
+        raise InvalidInput(
+            "A phone or e-mail change needs its evidence (a call SID or a note).",
+            {"evidence": ["Required when phones or e-mail change."]},
+        )
 
 
 def _require_free_account_no(session, account_no):
