@@ -71,7 +71,7 @@ def pending_sms_digests(session, at):
     stmt = (
         select(Notification, Staff.phone)
         .join(Staff, Staff.id == Notification.recipient_id)
-        .where(Notification.sms_state == "pending", Notification.sms_not_before <= at)
+        .where(Notification.sms_state == "pending", Notification.sms_not_before <= at, Staff.phone.is_not(None))
         .order_by(Notification.recipient_id, Notification.created_at, Notification.id)
         .with_for_update(skip_locked=True, of=Notification)
     )
@@ -83,7 +83,6 @@ def pending_sms_digests(session, at):
     return [
         Digest(recipient_id, phones[recipient_id], tuple(n.id for n in notices), digest_text(notices))
         for recipient_id, notices in by_recipient.items()
-        if phones[recipient_id]
     ]
 
 
