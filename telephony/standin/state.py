@@ -120,7 +120,8 @@ def get_state(app=None):
 
 
 def set_state(app, state):
-    """Replace ``app``'s stand-in memory (tests: a fresh one each); returns the previous one."""
-    previous = app.extensions.get(EXTENSION)
-    app.extensions[EXTENSION] = state
+    """Replace ``app``'s stand-in memory (``None``: a new one on next use); returns the previous one."""
+    previous = app.extensions.pop(EXTENSION, None)
+    if state is not None:
+        app.extensions[EXTENSION] = state
     return previous

@@ -1,5 +1,7 @@
 """The scripted callee walks a call through signed webhooks exactly as Twilio would."""
 
+import time
+
 import pytest
 from flask import Flask, request
 from twilio.request_validator import RequestValidator
@@ -189,3 +191,18 @@ def test_a_busy_callee_leaves_the_rest_call_busy(twilio_stub):
 
     assert transcript.heard == []
     assert twilio_stub.client.rest.calls(sid).fetch().status == "busy"
+
+
+def test_in_embedded_mode_a_placed_call_is_walked_in_the_background(app, twilio_stub):
+    twilio_stub.state.autowalk = True
+    sid = twilio_stub.client.rest.calls.create(
+        to="+8613800138000", from_="+862161234567", twiml="<Response><Say>您好</Say></Response>"
+    ).sid
+
+    call = twilio_stub.state.calls[sid]
+    for _ in range(50):
+        if call.transcript is not None:
+            break
+        time.sleep(0.1)
+    assert call.transcript.heard == ["您好"]
+    assert call.status == "completed"
