@@ -143,9 +143,9 @@ def sweep(session, at, calendar=None, batch_size=BATCH_SIZE):
     recipients = Recipients(session)
     while True:
         rows = session.execute(_due_rows(summary.at, batch_size)).all()
-        taken = _escalate_batch(session, rows, summary, calendar, recipients)
+        moved = _escalate_batch(session, rows, summary, calendar, recipients)
         session.commit()
-        if len(rows) < batch_size or not taken:
+        if len(rows) < batch_size or not moved:
             return summary
 
 
@@ -180,14 +180,14 @@ def _due_rows(at, limit):
 
 
 def _escalate_batch(session, rows, summary, calendar, recipients):
-    """Take the batch's due steps; returns how many rows were ours to climb."""
+    """Take the batch's due steps; returns how many of its rows this worker moved."""
     plans = {row.id: _due_steps(row, summary.at) for row in rows}
     taken = set()
     for (level, new_level), ids in _by_move(rows, plans).items():
         taken |= _take(session, ids, level, new_level)
-    climbed = [row for row in rows if row.id in taken]
+    climbed = [row for row in rows if row.id in taken and plans[row.id]]
     if not climbed:
-        return 0
+        return len(taken)
     cases = {
         c.id: c
         for c in session.scalars(
@@ -209,7 +209,7 @@ def _escalate_batch(session, rows, summary, calendar, recipients):
         session.execute(
             update(Case).where(Case.id.in_(overdue)).values(overdue=True).execution_options(synchronize_session=False)
         )
-    return len(climbed)
+    return len(taken)
 
 
 def _due_steps(row, at):
@@ -223,11 +223,16 @@ def _due_steps(row, at):
 
 
 def _by_move(rows, plans):
-    """{(level now, level after the due steps): [row ids]}: one conditional update per move."""
+    """{(level now, level after the due steps): [row ids]}: one conditional update per move.
+
+    A row selected with nothing due (its ``next_action_at`` was set too early) "moves" to
+    its own level: the update rewrites its ``next_action_at``, so it cannot hold the head
+    of the queue and starve the rows behind it.
+    """
     moves = {}
     for row in rows:
-        if plans[row.id]:
-            moves.setdefault((row.level, plans[row.id][-1].level), []).append(row.id)
+        new_level = plans[row.id][-1].level if plans[row.id] else row.level
+        moves.setdefault((row.level, new_level), []).append(row.id)
     return moves
 
 

@@ -253,3 +253,15 @@ def test_the_unique_notice_key_refuses_a_doubled_step_even_if_the_level_was_wron
 
     assert events(db, case) == ["escalation.reminded"]
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+
+
+def test_a_row_whose_next_action_time_was_set_too_early_is_corrected_and_blocks_no_one(db, cases, team):
+    early = cases.case(team["owner"], opened_at=OPENED)
+    deadline(db, early).next_action_at = OPENED  # wrong: its reminder is only due Tue 14:00
+    db.session.commit()
+    due = cases.case(team["owner"], opened_at=sh(20, 10))  # Friday's case: reminded Mon 14:00
+
+    summary = sweep(db.session, sh(23, 14), batch_size=1)
+
+    assert summary.case_ids == {due.id}
+    assert events(db, early) == [] and deadline(db, early).next_action_at == REMIND
