@@ -32,6 +32,7 @@ def test_a_new_case_shows_its_owner_clocks_and_history(open_case, agent, clock):
     dispatch = case["clocks"][0]
     assert dispatch["due_at"] == "2026-11-23T02:05:00+00:00"
     assert (dispatch["met"], dispatch["overdue"], dispatch["met_at"]) == (False, False, None)
+    assert case["overdue"] is False
     assert [e["action"] for e in case["history"]] == ["opened"]
     assert case["history"][0]["actor"]["id"] == agent.id
 
@@ -53,6 +54,7 @@ def test_a_clock_shows_overdue_once_its_deadline_passes_unmet(client, open_case,
     clock.advance(timedelta(days=2))
     shown = client.get(f"{CASES}/{case['id']}", headers=as_(agent)).get_json()
     assert shown["clocks"][0]["overdue"] is True and shown["clocks"][0]["met"] is False
+    assert shown["overdue"] is True
 
 
 # --- access -------------------------------------------------------------------------------------

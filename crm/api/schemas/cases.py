@@ -88,9 +88,14 @@ class CaseOut(Schema):
     closed_at = fields.DateTime(allow_none=True)
     reopened_count = fields.Integer()
     clocks = fields.Method("_clocks")
+    overdue = fields.Method("_overdue")
 
     def _clocks(self, case):
         return ClockOut(many=True).dump([clock_status(deadline) for deadline in case.deadlines])
+
+    def _overdue(self, case):
+        """Some clock missed its deadline."""
+        return any(clock_status(deadline)["overdue"] for deadline in case.deadlines)
 
 
 class ReplyOut(Schema):
