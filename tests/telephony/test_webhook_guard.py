@@ -30,6 +30,8 @@ def probe_routes(app):
         _db.session.flush()
         raise RuntimeError("boom")
 
+    # Other telephony test modules may have served requests already; these test-only rules are safe to add late.
+    app._got_first_request = False
     app.add_url_rule("/twilio/test/probe", "probe", probe, methods=["POST"])
     app.add_url_rule("/twilio/test/broken", "broken", broken, methods=["POST"])
     assert twilio_blueprint.name == "twilio"
