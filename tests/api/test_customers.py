@@ -280,3 +280,20 @@ def test_supervisor_of_another_branch_may_not_close(client, make, agent):
     customer = make.customer(manager=agent)
     stranger = make.staff(role="supervisor", branch=make.branch())
     assert client.delete(f"{API}/{customer.id}", headers=as_(stranger)).status_code == 403
+
+
+def test_closing_keeps_the_evidence_given_and_refuses_an_empty_one(client, make, agent, supervisor, db):
+    customer = make.customer(manager=agent)
+    url = f"{API}/{customer.id}"
+    refused = client.delete(url, query_string={"evidence": ""}, headers=as_(supervisor))
+    assert refused.status_code == 422
+    assert "evidence" in refused.get_json()["error"]["fields"]
+    assert client.delete(url, query_string={"evidence": "CA777 销户"}, headers=as_(supervisor)).status_code == 200
+    assert db.session.query(AuditEntry).filter_by(customer_id=customer.id).one().evidence == "CA777 销户"
+
+
+def test_only_a_supervisor_or_admin_reopens_a_closed_customer(client, make, agent, supervisor):
+    customer = make.customer(manager=agent, status="closed")
+    url = f"{API}/{customer.id}"
+    assert client.patch(url, json={"status": "active"}, headers=as_(agent)).status_code == 403
+    assert client.patch(url, json={"status": "active"}, headers=as_(supervisor)).get_json()["status"] == "active"
