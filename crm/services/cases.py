@@ -13,7 +13,7 @@ from sqlalchemy import exists, select, true, update
 from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from crm.models import Case, CaseDeadline, CaseEvent, CaseReply, Customer, Staff
 from crm.models.cases import CLOCKS
-from crm.services import case_deadlines
+from crm.services import case_deadlines, surveys
 from crm.services.clock import now
 
 # action → {status it may start from: status it leads to}
@@ -130,6 +130,8 @@ def hand_off(session, actor, case, new_owner_id, note=None):
 
 
 def start_investigation(session, actor, case):
+    """Investigation started: for a complaint, its first response (after the handling decision)."""
+    _require_handling_decision(case)
     stopped = _transition(session, case, "investigate")
     _record(session, case, actor, "investigation_started", None, clocks_met=stopped)
     return case
@@ -137,8 +139,7 @@ def start_investigation(session, actor, case):
 
 def reply(session, actor, case, channel, text):
     """An answer to the customer; stops the clocks it answers (CLOCKS_MET)."""
-    if case.kind in NEEDS_HANDLING_DECISION and case.handler_id is None:
-        raise Conflict("No promise may be recorded before the handling decision: assign a handler first.")
+    _require_handling_decision(case)
     at = now()
     stopped = _transition(session, case, "reply", at=at)
     case_reply = CaseReply(case_id=case.id, author_id=actor.id, channel=channel, text=text, at=at)
@@ -151,6 +152,7 @@ def reply(session, actor, case, channel, text):
 def resolve(session, actor, case, note=None):
     stopped = _transition(session, case, "resolve", values={"resolved_at": now()})
     _record(session, case, actor, "resolved", None, note=note, clocks_met=stopped)
+    surveys.schedule_case_survey(session, case, now())  # DOMAIN §7: the customer gets a callback survey
     return case
 
 
@@ -267,6 +269,11 @@ def _owner_for_intake(session, actor, owner_id):
 def _require_not_complained_about(case, staff, field):
     if case.complained_staff_id is not None and staff.id == case.complained_staff_id:
         raise Conflict("The person complained about may not handle this complaint.", {field: ["Must recuse."]})
+
+
+def _require_handling_decision(case):
+    if case.kind in NEEDS_HANDLING_DECISION and case.handler_id is None:
+        raise Conflict("No promise may be recorded before the handling decision: assign a handler first.")
 
 
 def _require_unique_source(session, source_ref):

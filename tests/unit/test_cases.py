@@ -236,6 +236,14 @@ def test_no_promise_on_a_complaint_before_the_handling_decision(db, complaint, a
     assert db.session.get(Case, case.id).status == "new"
 
 
+def test_a_complaint_is_investigated_only_after_the_handling_decision(db, complaint, agent):
+    case, _ = complaint
+    with pytest.raises(Conflict):
+        cases.start_investigation(db.session, agent, case)
+    db.session.rollback()
+    assert db.session.get(Case, case.id).status == "new"
+
+
 # --- clocks -------------------------------------------------------------------------------------
 
 
