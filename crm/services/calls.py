@@ -19,8 +19,10 @@ from sqlalchemy.exc import IntegrityError
 
 from crm.errors import Forbidden, InvalidInput, NotFound
 from crm.models import Call, CallEvent, Case, Visit
+from crm.services.access import can_see_sensitive
 from crm.services.cases import get_case
 from crm.services.clock import as_utc, now
+from crm.services.phones import mask_phone
 
 # A connected call this long counts as a contact toward activity volume (DOMAIN §4).
 CONTACT_MIN_SECONDS = 30
@@ -242,3 +244,41 @@ def _visit(session, viewer, visit_id):
     if viewer.role == "supervisor" and visit.customer.branch_id != viewer.branch_id:
         raise Forbidden("This visit belongs to another branch.")
     return visit
+
+
+VIEW_FIELDS = [
+    "id",
+    "sid",
+    "parent_sid",
+    "direction",
+    "line",
+    "branch_id",
+    "customer",
+    "agent",
+    "case_id",
+    "visit_id",
+    "status",
+    "outcome",
+    "menu_choice",
+    "started_at",
+    "ringing_at",
+    "answered_at",
+    "ended_at",
+    "queue_wait_seconds",
+    "duration_seconds",
+    "recording_url",
+    "transcription",
+]
+
+
+def call_view(call, viewer):
+    """The call as ``viewer`` sees it: the numbers masked unless they may see the customer's phones."""
+    view = {name: getattr(call, name) for name in VIEW_FIELDS}
+    shown = viewer.role in ("supervisor", "admin") or (
+        call.customer is not None and can_see_sensitive(viewer, call.customer)
+    )
+    for name in ("from_number", "to_number"):
+        number = getattr(call, name)
+        view[name] = number if shown or not number else mask_phone(number)
+    view["counts_as_contact"] = is_contact(call)
+    return view

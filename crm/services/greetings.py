@@ -7,8 +7,10 @@ the installation's. Texts are filled with ``{branch}``, ``{agent_no}`` and ``{ho
 an unknown placeholder is left as written rather than failing a caller's call.
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -167,3 +169,26 @@ def _validate(script):
         fill(script.text)
     except (ValueError, IndexError) as exc:
         raise InvalidInput("The text has a broken placeholder.", {"text": [str(exc)]}) from exc
+
+
+AUDIO_TYPES = {".mp3": "audio/mpeg", ".wav": "audio/wav"}
+AUDIO_MAX_BYTES = 5 * 1024 * 1024
+AUDIO_FOLDER = "greetings"
+
+
+def store_audio(session, script, filename, data, folder, base_url):
+    """Save an uploaded recording under ``folder``/greetings and make it the script's audio.
+
+    ``base_url`` is where that folder is served (the media route); returns the stored file's name.
+    """
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in AUDIO_TYPES:
+        raise InvalidInput("Upload an .mp3 or .wav file.", {"file": [f"One of {', '.join(AUDIO_TYPES)}."]})
+    if not data or len(data) > AUDIO_MAX_BYTES:
+        raise InvalidInput("The file is empty or larger than 5 MB.", {"file": ["Between 1 byte and 5 MB."]})
+    name = f"script-{script.id}-{secrets.token_hex(8)}{suffix}"
+    target = Path(folder) / AUDIO_FOLDER
+    target.mkdir(parents=True, exist_ok=True)
+    (target / name).write_bytes(data)
+    set_audio(session, script, f"{base_url.rstrip('/')}/{name}")
+    return name

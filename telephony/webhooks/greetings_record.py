@@ -6,7 +6,9 @@ the current text is read out, the admin speaks after the beep, and the recording
 becomes the script's audio, played from then on instead of the spoken text.
 """
 
-from flask import request, url_for
+from pathlib import Path
+
+from flask import current_app, request, send_from_directory, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from crm.extensions import db
@@ -51,3 +53,10 @@ def greeting_recorded():
         response.play(script.audio_url)
     response.hangup()
     return response
+
+
+@twilio_blueprint.get("/media/greetings/<name>")
+def greeting_media(name):
+    """Uploaded greeting recordings, fetched by Twilio's ``<Play>`` (public: greetings are not confidential)."""
+    folder = Path(current_app.config["INSTANCE_DIR"]) / greetings.AUDIO_FOLDER
+    return send_from_directory(folder, name, max_age=300)

@@ -1,0 +1,52 @@
+"""The call log (issue 5 §4): agents see their own calls, supervisors their branch's, admins all."""
+
+from flask_smorest import Blueprint
+
+from crm.api.common import PageArgs, page_schema, paginate
+from crm.api.schemas.calls import CallDetail, CallOut, CallQuery, LinkIn
+from crm.auth import current_staff, roles
+from crm.extensions import db
+from crm.services import calls
+
+URL = "calls"
+blp = Blueprint("calls", __name__, description="Call log: every call with its outcome and events")
+
+ANYONE = ("agent", "supervisor", "admin")
+
+
+class CallListArgs(CallQuery, PageArgs):
+    pass
+
+
+@blp.get("")
+@roles(*ANYONE)
+@blp.arguments(CallListArgs, location="query")
+@blp.response(200, page_schema(CallOut, "CallPage"))
+def list_calls(args):
+    """Calls in scope, newest first; filter by agent, customer, direction, outcome and ``from``/``to``."""
+    filters = {name: args.get(name) for name in ("agent_id", "customer_id", "direction", "outcome", "start", "end")}
+    viewer = current_staff()
+    page = paginate(calls.calls_query(viewer, **filters), args)
+    return {**page, "items": [calls.call_view(call, viewer) for call in page["items"]]}
+
+
+@blp.get("/<int:call_id>")
+@roles(*ANYONE)
+@blp.response(200, CallDetail)
+def get_call(call_id):
+    """One call with its events, step by step."""
+    viewer = current_staff()
+    call = calls.get_call(db.session, viewer, call_id)
+    return {**calls.call_view(call, viewer), "events": list(calls.events(db.session, call))}
+
+
+@blp.post("/<int:call_id>/link")
+@roles(*ANYONE)
+@blp.arguments(LinkIn)
+@blp.response(200, CallOut)
+def link_call(data, call_id):
+    """Attach the call to a case and/or a visit you may see (``{"case_id": …}`` or ``{"visit_id": …}``)."""
+    viewer = current_staff()
+    call = calls.link(db.session, viewer, calls.get_call(db.session, viewer, call_id), **data)
+    db.session.commit()
+    return calls.call_view(call, viewer)
