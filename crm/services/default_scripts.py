@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from crm.models import PhoneLine, Script
+from crm.models import Branch, PhoneLine, Script
 
 BRAND = "某某证券"
 
@@ -96,3 +96,19 @@ def ensure_phone_lines(session, lines):
         if number not in known:
             session.add(PhoneLine(number=number, line=line, branch_id=branch_id))
     session.flush()
+
+
+# Demo data: besides each branch's hotline (Branch.hotline), a wealth-club number per branch code.
+DEMO_CLUB_NUMBERS = {"SH01": "+862150509999", "BJ01": "+861066009999"}
+
+
+def ensure_demo_telephony(session):
+    """The default scripts and every branch's phone lines: its hotline, and its club number if it has one."""
+    ensure_default_scripts(session)
+    lines = []
+    for branch in session.scalars(select(Branch).order_by(Branch.id)):
+        if branch.hotline:
+            lines.append((branch.hotline, "hotline", branch.id))
+        if branch.code in DEMO_CLUB_NUMBERS:
+            lines.append((DEMO_CLUB_NUMBERS[branch.code], "wealth_club", branch.id))
+    ensure_phone_lines(session, lines)

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from crm.models import Customer, Staff
 from crm.models.customers import CLASSES, DECISION_STYLES, TRADING_HABITS
 from crm.services import classification, clock, importer, organisation, questionnaire, suitability, visits
+from crm.services.default_scripts import ensure_demo_telephony
 from crm.services.demo_catalogue import (
     BRANCHES,
     CHANNEL_WEIGHTS,
@@ -83,6 +84,7 @@ def seed(session):
         return None
     rnd = random.Random(SEED)
     staff = _staff(session)
+    ensure_demo_telephony(session)
     products = [suitability.create_product(session, code=c, name=n, category=cat) for c, n, cat in PRODUCTS]
     _import_customers(session, rnd)
     customers = session.scalars(select(Customer).order_by(Customer.id)).all()

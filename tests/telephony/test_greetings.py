@@ -100,3 +100,21 @@ def test_on_national_day_the_ivr_greets_with_the_holiday_variant(signed_post, ph
     caller = Caller(signed_post, phone_lines["hotline"])
     caller.dial()
     assert caller.heard()[0] == f"国庆节快乐！某某证券{branch.name}！"
+
+
+def test_demo_telephony_registers_each_branchs_hotline_and_club_number(db, make):
+    from crm.models import PhoneLine
+    from crm.services.default_scripts import ensure_demo_telephony
+
+    shanghai = make.branch(code="SH01", hotline="+862150508888")
+    ensure_demo_telephony(db.session)
+    ensure_demo_telephony(db.session)  # once only
+    lines = db.session.query(PhoneLine).order_by(PhoneLine.id).all()
+    assert [(line.number, line.line, line.branch_id) for line in lines] == [
+        ("+862150508888", "hotline", shanghai.id),
+        ("+862150509999", "wealth_club", shanghai.id),
+    ]
+    assert (
+        greeting_for(db.session, "hotline", at("2026-11-23"), branch=shanghai).text
+        == f"您好，某某证券{shanghai.name}！"
+    )
