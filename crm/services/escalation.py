@@ -32,7 +32,7 @@ from sqlalchemy import func, null, select, update
 from sqlalchemy.orm import lazyload
 
 from crm.models import Branch, Case, CaseDeadline, CaseEvent, Staff
-from crm.services.business_calendar import BusinessCalendar
+from crm.services.calendar_settings import installation_calendar
 from crm.services.clock import as_utc
 from crm.services.notifications import notify
 
@@ -134,11 +134,13 @@ class SweepSummary:
 def sweep(session, at, calendar=None, batch_size=BATCH_SIZE):
     """Take every escalation step due by ``at``; returns a ``SweepSummary``.
 
+    ``calendar`` (business hours for the SMS) defaults to the installation's calendar.
+
     Works in batches and commits each one: a big sweep holds its row locks briefly, and
     a crash loses at most the batch in hand, which the next sweep redoes. A row whose
     later steps are also due (a sweep after downtime) climbs them in order, each once.
     """
-    calendar = calendar or BusinessCalendar()
+    calendar = calendar or installation_calendar(session)
     summary = SweepSummary(at=as_utc(at))
     recipients = Recipients(session)
     while True:

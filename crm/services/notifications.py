@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from crm.errors import NotFound
 from crm.models import Notification, Staff
 from crm.services import clock
-from crm.services.business_calendar import BusinessCalendar
+from crm.services.calendar_settings import installation_calendar
 
 SMS_PREFIX = "【客服提醒】"
 # Digest wording per notice kind, most pressing first: "您有3个工单即将到期: #12 #13 #14".
@@ -34,7 +34,7 @@ def notify(session, recipient, case, kind, text, dedupe_key, urgent=False, *, at
 
     ``dedupe_key`` is unique in the table: the same notice can never be written twice.
     The SMS may go out at ``at`` when ``urgent`` or inside business hours, else at the
-    calendar's next opening.
+    next opening of ``calendar`` (the installation's calendar by default).
     """
     at = at or clock.now()
     notice = Notification(
@@ -47,7 +47,7 @@ def notify(session, recipient, case, kind, text, dedupe_key, urgent=False, *, at
     )
     if recipient.phone:
         notice.sms_state = "pending"
-        notice.sms_not_before = at if urgent else (calendar or BusinessCalendar()).next_opening(at)
+        notice.sms_not_before = at if urgent else (calendar or installation_calendar(session)).next_opening(at)
     session.add(notice)
     return notice
 

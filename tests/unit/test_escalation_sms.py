@@ -1,11 +1,11 @@
 """Escalation notices by SMS: business hours only (complaint pages excepted), one digest per person."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from crm.models import Notification
+from crm.models import CalendarOverride, Notification
 from crm.services.escalation import sweep
 from crm.services.notifications import pending_sms_digests, send_due_sms
 from tests.case_factories import REMIND, CaseFactory, sh
@@ -141,3 +141,13 @@ def test_a_failed_send_marks_that_digest_failed_and_the_others_still_go(db, make
     states = dict(db.session.execute(select(Notification.recipient_id, Notification.sms_state)).all())
     assert states[owner.id] == "failed"
     assert sorted(states.values()) == ["failed", "sent"]
+
+
+def test_the_sms_waits_past_a_holiday_the_installation_added(db, cases, owner):
+    db.session.add(CalendarOverride(day=date(2026, 11, 25), kind="holiday", note="所庆"))
+    db.session.commit()
+    cases.case(owner, opened_at=sh(23, 10))
+
+    sweep(db.session, sh(24, 19))
+
+    assert only_notice(db).sms_not_before == sh(26, 9)
