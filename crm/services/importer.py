@@ -278,17 +278,18 @@ class _ImportRun:
         return merged
 
     def _diff(self, merged, old, phones, old_phones, writes):
-        known = old_phones.get(old["id"], []) if old else []
+        if old is None:
+            writes.created.append(merged)
+            writes.phones += [(merged["account_no"], e164) for e164 in phones]
+            self.report.created += 1
+            return
+        known = old_phones.get(old["id"], [])
         added = [e164 for e164 in phones if e164 not in known]
-        changed = [name for name in CUSTOMER_COLUMNS if old is None or merged[name] != old[name]]
+        changed = [name for name in CUSTOMER_COLUMNS if merged[name] != old[name]]
         if not changed and not added:
             self.report.unchanged += 1
             return
         writes.phones += [(merged["account_no"], e164) for e164 in added]
-        if old is None:
-            writes.created.append(merged)
-            self.report.created += 1
-            return
         writes.changed.append({**merged, "id": old["id"]})
         self.report.updated += 1
         for name in changed:
