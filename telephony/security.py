@@ -4,7 +4,7 @@
 1. checks ``X-Twilio-Signature`` with twilio's ``RequestValidator`` against
    ``PUBLIC_BASE_URL`` + path when set (behind a proxy), else the request URL → 403;
 2. makes a retried delivery a no-op: the first delivery's TwiML is stored under
-   (step, CallSid, a digest of the parameters) in the same transaction as the changes,
+   (step, CallSid, a digest of the URL and parameters) in the same transaction as the changes,
    and a repeat gets that stored answer back without running the view again;
 3. turns any failure into the apology TwiML, after rolling the transaction back.
 """
@@ -42,7 +42,8 @@ def signature_is_valid():
 
 def delivery_key(step):
     params = request.form.to_dict(flat=True) if request.method == "POST" else request.args.to_dict()
-    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:32]
+    # The URL is part of it: two steps of one call (menu → question 1 → question 2) may post the same parameters.
+    digest = hashlib.sha256(json.dumps([request.full_path, params], sort_keys=True).encode()).hexdigest()[:32]
     call = params.get("CallSid") or params.get("MessageSid") or params.get("RecordingSid") or "-"
     return f"{step}:{call}:{digest}"
 
