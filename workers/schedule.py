@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rq.cron import CronScheduler
 
 from telephony import jobs as telephony_jobs
-from workers import jobs, sms
+from workers import jobs, sms, surveys
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ SCHEDULE = (
     ),
     # Staff SMS (reminders, escalations, pages) as one digest per person; held to business hours by the service.
     Periodic("staff-sms", sms.send_staff_sms, "telephony", cron="* * * * *"),
+    # Callback surveys due now (held to business hours by the service, DOMAIN §7).
+    Periodic("survey-dialer", surveys.dial_surveys, "telephony", cron="* * * * *"),
 )
 
 

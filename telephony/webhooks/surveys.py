@@ -1,0 +1,161 @@
+"""The callback survey call — DOMAIN §7, issue 5 §7. The dialer places it with ``/twilio/surveys/<run>/start``.
+
+start (answering machine → hang up; else the opening, which says who is calling) → opening key
+(1 go on, 2 not now: booked for another time) → each question in a ``<Gather>`` (a score is
+keyed digits ending with ``#``; a voice question is a ``<Record>``) → the closing. Each answer
+is one request and one commit, so a hang-up keeps the answers so far. The call's status
+callback (``/status``) logs the call and retries, rebooks or closes the run.
+"""
+
+from flask import request, url_for
+from twilio.twiml.voice_response import VoiceResponse
+
+from crm.extensions import db
+from crm.services import survey_dialer, surveys
+from telephony.blueprint import twilio_blueprint
+from telephony.security import twilio_webhook
+from telephony.twiml import say
+
+GATHER_TIMEOUT_SECONDS = 6
+# Tries per prompt (first hearing + repeats after silence or a wrong key) before moving on.
+TRIES = 2
+RECORD_MAX_SECONDS = 60
+INVALID = "对不起，您的输入有误。"
+REBOOKED = "好的，我们将于{when}再与您联系。再见！"
+NO_RESPONSE = "我们稍后再与您联系，再见！"
+
+
+def _sid():
+    return request.form.get("CallSid", "")
+
+
+def _try():
+    return request.args.get("try", 1, type=int)
+
+
+@twilio_blueprint.post("/surveys/<int:run_id>/start")
+@twilio_webhook("survey-start")
+def survey_start(run_id):
+    run = surveys.get_run(db.session, run_id)
+    response = VoiceResponse()
+    if request.form.get("AnsweredBy", "").startswith(("machine", "fax")):
+        survey_dialer.machine_answered(db.session, run, _sid())
+    elif run.state == "calling":
+        opening(response, run, 1)
+    response.hangup()
+    return response
+
+
+def opening(response, run, attempt):
+    target = url_for("twilio.survey_opening", run_id=run.id, **{"try": attempt})
+    gather = response.gather(num_digits=1, action=target, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
+    say(gather, surveys.text_for(db.session, run, run.survey.opening))
+    response.redirect(target, method="POST")
+    return response
+
+
+@twilio_blueprint.post("/surveys/<int:run_id>/opening")
+@twilio_webhook("survey-opening")
+def survey_opening(run_id):
+    run = surveys.get_run(db.session, run_id)
+    choice = surveys.opening_choice(request.form.get("Digits"))
+    response = VoiceResponse()
+    if choice == "go":
+        surveys.begin(db.session, run, _sid())
+        return ask(response, run, surveys.next_question(run), 1)
+    if choice == "rebook":
+        when = survey_dialer.rebook(db.session, run, _sid())
+        say(response, REBOOKED.format(when=surveys.spoken_time(db.session, when)))
+    elif _try() < TRIES:
+        if request.form.get("Digits"):
+            say(response, INVALID)
+        return opening(response, run, _try() + 1)
+    else:
+        say(response, NO_RESPONSE)
+    response.hangup()
+    return response
+
+
+def ask(response, run, question, attempt):
+    """The question in a ``<Gather>`` (or a ``<Record>`` for a voice question); the closing after the last."""
+    if question is None:
+        return close(response, run)
+    target = url_for("twilio.survey_answer", run_id=run.id, position=question.position, **{"try": attempt})
+    prompt = surveys.text_for(db.session, run, question.prompt)
+    if question.kind == "voice":
+        say(response, prompt)
+        transcribed = url_for("twilio.survey_transcription", run_id=run.id, position=question.position)
+        response.record(
+            action=target,
+            method="POST",
+            max_length=RECORD_MAX_SECONDS,
+            finish_on_key="#",
+            play_beep=True,
+            timeout=GATHER_TIMEOUT_SECONDS,
+            transcribe=True,
+            transcribe_callback=transcribed,
+        )
+        # Nothing recorded: Twilio skips the action and goes on here.
+        response.redirect(target, method="POST")
+        return response
+    options = {"finish_on_key": "#"} if question.kind == "score" else {"num_digits": 1}
+    gather = response.gather(action=target, method="POST", timeout=GATHER_TIMEOUT_SECONDS, **options)
+    say(gather, prompt)
+    response.redirect(target, method="POST")
+    return response
+
+
+def close(response, run):
+    surveys.complete(db.session, run)
+    say(response, surveys.text_for(db.session, run, run.survey.closing))
+    response.hangup()
+    return response
+
+
+@twilio_blueprint.post("/surveys/<int:run_id>/questions/<int:position>")
+@twilio_webhook("survey-answer")
+def survey_answer(run_id, position):
+    run = surveys.get_run(db.session, run_id)
+    question = surveys.question_at(run, position)
+    response = VoiceResponse()
+    if question is None:
+        return close(response, run)
+    if question.kind == "voice":
+        if request.form.get("RecordingUrl"):
+            surveys.record_answer(
+                db.session, run, question, recording_url=request.form["RecordingUrl"], call_sid=_sid()
+            )
+        return ask(response, run, surveys.next_question(run, question), 1)
+    value = surveys.valid_answer(question, request.form.get("Digits"))
+    if value is not None:
+        surveys.record_answer(db.session, run, question, value, call_sid=_sid())
+    elif _try() < TRIES:
+        if request.form.get("Digits"):
+            say(response, INVALID)
+        return ask(response, run, question, _try() + 1)
+    return ask(response, run, surveys.next_question(run, question), 1)
+
+
+@twilio_blueprint.post("/surveys/<int:run_id>/questions/<int:position>/transcription")
+@twilio_webhook("survey-transcription")
+def survey_transcription(run_id, position):
+    run = surveys.get_run(db.session, run_id)
+    question = surveys.question_at(run, position)
+    if question is not None:
+        surveys.record_transcription(db.session, run, question, request.form.get("TranscriptionText", ""))
+    return VoiceResponse()
+
+
+@twilio_blueprint.post("/surveys/<int:run_id>/status")
+@twilio_webhook("survey-status")
+def survey_status(run_id):
+    form = request.form
+    survey_dialer.call_ended(
+        db.session,
+        surveys.get_run(db.session, run_id),
+        _sid(),
+        form.get("CallStatus", ""),
+        answered_by=form.get("AnsweredBy"),
+        duration=form.get("CallDuration", type=int),
+    )
+    return VoiceResponse()

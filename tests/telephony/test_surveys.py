@@ -1,0 +1,231 @@
+"""The callback survey call walked end to end: the dialer places it through the Twilio stand-in,
+the scripted callee answers (or not), and what the customer keyed is what the run holds."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.models import CaseEvent, Notification, SurveyAnswer, SurveyRun
+from crm.services import cases
+from crm.services.default_surveys import ensure_default_surveys
+from tests.case_factories import CaseFactory
+from workers.surveys import dial_surveys
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PHONE = "+8613800138000"
+HAPPY = ("1", "1", "1", "2", "10")
+
+
+def sh(day, hour, minute=0):
+    return datetime(2026, 11, day, hour, minute, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def resolved(db, make, agent, supervisor, clock, twilio_stub):
+    """A case of a customer with a phone, just resolved by its agent (Mon 2026-11-23 10:00 Shanghai)."""
+    ensure_default_surveys(db.session)
+    customer = make.customer(manager=agent, phones=("13800138000",))
+    case = CaseFactory(db.session).case(agent, customer_id=customer.id)
+    cases.resolve(db.session, agent, case)
+    db.session.commit()
+    return case
+
+
+def run_of(db, case):
+    return db.session.scalar(select(SurveyRun).where(SurveyRun.case_id == case.id))
+
+
+def call(db, twilio_stub, **callee):
+    """One dialer tick, the customer behaving as ``callee`` says; the call's transcript."""
+    twilio_stub.callee(PHONE, **callee)
+    dial_surveys()
+    transcripts = twilio_stub.run_pending_calls()
+    db.session.expire_all()
+    return transcripts
+
+
+def answers(db, run):
+    rows = db.session.execute(
+        select(SurveyAnswer.question_id, SurveyAnswer.value, SurveyAnswer.recording_url, SurveyAnswer.transcription)
+        .where(SurveyAnswer.run_id == run.id)
+        .order_by(SurveyAnswer.question_id)
+    ).all()
+    codes = {q.id: q.code for q in run.survey.questions}
+    return {codes[qid]: value or (url and text) for qid, value, url, text in rows}
+
+
+def test_resolving_a_case_owes_its_customer_a_survey_call_now(db, resolved, clock):
+    run = run_of(db, resolved)
+
+    assert (run.state, run.attempts, run.to_number) == ("scheduled", 0, PHONE)
+    assert run.next_attempt_at == clock.at
+
+
+def test_happy_path_stores_every_answer_as_keyed_and_the_case_stays_resolved(db, twilio_stub, resolved):
+    [transcript] = call(db, twilio_stub, keys=HAPPY, record_text="希望回访更及时")
+
+    run = run_of(db, resolved)
+    assert transcript.heard[0].startswith("您好，我们是测试营业部") and "回访" in transcript.heard[0]
+    assert "感谢您的合作" in transcript.heard[-1] and "+862195500" in transcript.heard[-1]
+    assert answers(db, run) == {
+        "solved": "1",
+        "attitude": "1",
+        "charged": "2",
+        "score": "10",
+        "suggestions": "希望回访更及时",
+    }
+    assert (run.state, run.attempts, run.call_sid) == ("completed", 1, transcript.call_sid)
+    db.session.refresh(resolved)
+    assert resolved.status == "resolved"
+    assert twilio_stub.calls[0].machine_detection == "Enable"
+
+
+def test_a_dissatisfied_customer_reopens_the_case_and_the_supervisor_is_told(db, twilio_stub, resolved, supervisor):
+    call(db, twilio_stub, keys=("1", "1", "3", "1", "8"))
+
+    db.session.refresh(resolved)
+    assert (resolved.status, resolved.reopened_count) == ("reopened", 1)
+    escalated = db.session.scalars(select(CaseEvent).where(CaseEvent.action == "survey.escalated")).all()
+    assert len(escalated) == 1 and escalated[0].detail["answer"] == "attitude=3"
+    notice = db.session.scalar(select(Notification).where(Notification.kind == "survey_dissatisfied"))
+    assert (notice.recipient_id, notice.case_id) == (supervisor.id, resolved.id)
+
+
+def test_not_solved_and_dissatisfied_in_one_call_reopen_and_escalate_once(db, twilio_stub, resolved):
+    call(db, twilio_stub, keys=("1", "2", "3", "1", "3"))
+
+    db.session.refresh(resolved)
+    assert resolved.reopened_count == 1
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+    assert answers(db, run_of(db, resolved))["score"] == "3"
+
+
+def test_a_score_of_five_reopens_the_case(db, twilio_stub, resolved):
+    call(db, twilio_stub, keys=("1", "1", "1", "2", "5"))
+
+    db.session.refresh(resolved)
+    assert resolved.status == "reopened"
+
+
+def test_a_score_of_seven_does_not(db, twilio_stub, resolved):
+    call(db, twilio_stub, keys=("1", "1", "1", "2", "7"))
+
+    db.session.refresh(resolved)
+    assert resolved.status == "resolved"
+
+
+def test_a_hang_up_mid_survey_keeps_the_answers_so_far(db, twilio_stub, resolved):
+    # Heard: opening, Q1, Q2, then hangs up while Q3 is asked.
+    call(db, twilio_stub, keys=("1", "1", "2", "1"), hangup_after=4)
+
+    run = run_of(db, resolved)
+    assert answers(db, run) == {"solved": "1", "attitude": "2"}
+    assert (run.state, run.last_result) == ("declined", "hung_up")
+
+
+def test_busy_three_times_is_unreachable_after_backoff(db, twilio_stub, resolved, clock):
+    run = run_of(db, resolved)
+    seen = []
+    for _ in range(3):
+        call(db, twilio_stub, answer="busy")
+        db.session.refresh(run)
+        seen.append((run.state, run.attempts, run.next_attempt_at))
+        if run.next_attempt_at:
+            clock.set(run.next_attempt_at)
+
+    assert seen == [
+        ("scheduled", 1, sh(23, 10, 30)),
+        ("scheduled", 2, sh(23, 12, 30)),
+        ("unreachable", 3, None),
+    ]
+    assert len(twilio_stub.calls) == 3
+    assert run.last_result == "busy"
+
+
+def test_an_answering_machine_is_retried_later(db, twilio_stub, resolved):
+    [transcript] = call(db, twilio_stub, answer="machine")
+
+    run = run_of(db, resolved)
+    assert transcript.answered_by == "machine_start" and transcript.heard == []
+    assert (run.state, run.attempts, run.last_result) == ("scheduled", 1, "machine")
+    assert run.next_attempt_at == sh(23, 10, 30)
+    assert answers(db, run) == {}
+
+
+def test_no_answer_late_in_the_day_is_retried_at_the_next_opening(db, twilio_stub, resolved, clock):
+    clock.set(sh(23, 16, 45))
+    call(db, twilio_stub, answer="no-answer")
+
+    assert run_of(db, resolved).next_attempt_at == sh(24, 9)
+
+
+def test_not_convenient_now_books_the_same_time_next_working_day(db, twilio_stub, resolved):
+    [transcript] = call(db, twilio_stub, keys=("2",))
+
+    run = run_of(db, resolved)
+    assert (run.state, run.attempts, run.last_result) == ("scheduled", 0, "rebooked")
+    assert run.next_attempt_at == sh(24, 10)
+    assert "11月24日10点00分" in transcript.heard[-1]
+
+
+def test_silence_at_the_opening_is_a_failed_attempt(db, twilio_stub, resolved):
+    call(db, twilio_stub, keys=())
+
+    run = run_of(db, resolved)
+    assert (run.state, run.attempts, run.last_result) == ("scheduled", 1, "no_response")
+
+
+def test_a_case_resolved_friday_evening_is_called_monday_at_nine(db, make, agent, clock, twilio_stub):
+    ensure_default_surveys(db.session)
+    clock.set(sh(20, 18))
+    customer = make.customer(manager=agent)
+    case = CaseFactory(db.session).case(agent, customer_id=customer.id)
+    cases.resolve(db.session, agent, case)
+    db.session.commit()
+
+    assert run_of(db, case).next_attempt_at == sh(23, 9)
+    clock.set(sh(21, 10))
+    dial_surveys()
+    assert twilio_stub.calls == []
+    clock.set(sh(23, 9))
+    dial_surveys()
+    assert len(twilio_stub.calls) == 1
+
+
+def test_a_duplicated_answer_webhook_changes_nothing(db, twilio_stub, resolved, signed_post):
+    [transcript] = call(db, twilio_stub, keys=HAPPY)
+    run = run_of(db, resolved)
+    before = answers(db, run)
+
+    path = f"/twilio/surveys/{run.id}/questions/2?try=1"
+    first = signed_post(path, {"CallSid": transcript.call_sid, "Digits": "3"})
+    again = signed_post(path, {"CallSid": transcript.call_sid, "Digits": "3"})
+
+    db.session.expire_all()
+    assert answers(db, run) == before
+    assert first.get_data() == again.get_data()
+    db.session.refresh(resolved)
+    assert resolved.status == "resolved"
+
+
+def test_two_dialer_ticks_at_the_same_instant_dial_once(db, twilio_stub, resolved):
+    dial_surveys()
+    dial_surveys()
+
+    assert len(twilio_stub.calls) == 1
+    assert run_of(db, resolved).attempts == 1
+
+
+def test_a_late_status_callback_of_an_earlier_attempt_changes_nothing(db, twilio_stub, resolved, signed_post, clock):
+    [first] = call(db, twilio_stub, answer="busy")
+    clock.advance(timedelta(minutes=30))
+    twilio_stub.callee(PHONE, answer="human")
+    dial_surveys()
+    run = run_of(db, resolved)
+
+    signed_post(f"/twilio/surveys/{run.id}/status", {"CallSid": first.call_sid, "CallStatus": "no-answer"})
+
+    db.session.refresh(run)
+    assert (run.state, run.attempts) == ("calling", 2)
