@@ -115,6 +115,17 @@ def _survey(session, code):
     return survey
 
 
+def all_surveys(session):
+    return session.scalars(select(Survey).order_by(Survey.id)).all()
+
+
+def get_survey(session, survey_id):
+    survey = session.get(Survey, survey_id)
+    if survey is None:
+        raise NotFound(f"No survey {survey_id}.")
+    return survey
+
+
 def runs_for_case(session, case):
     return session.scalars(select(SurveyRun).where(SurveyRun.case_id == case.id).order_by(SurveyRun.id)).all()
 
