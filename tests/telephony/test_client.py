@@ -1,5 +1,7 @@
 """The telephony client is the real twilio client; in simulated mode it reaches the local stand-in."""
 
+import threading
+
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
@@ -93,3 +95,20 @@ def test_a_recording_made_on_a_call_can_be_fetched(twilio_stub):
         "status": "completed",
         "media_url": f"https://api.twilio.com/2010-04-01/Accounts/{SIMULATED_ACCOUNT_SID}/Recordings/{recording.sid}",
     }
+
+
+def test_a_standin_served_by_another_process_is_reached_over_http(app, twilio_stub):
+    from werkzeug.serving import make_server
+
+    from telephony.client import STANDIN_PREFIX
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["TWILIO_STANDIN_URL"] = f"http://127.0.0.1:{server.server_port}{STANDIN_PREFIX}"
+    try:
+        sid = build_client(app).send_sms("+8613800138000", "跨进程")
+    finally:
+        app.config["TWILIO_STANDIN_URL"] = ""
+        server.shutdown()
+    assert [(m.sid, m.body) for m in twilio_stub.messages] == [(sid, "跨进程")]
