@@ -40,7 +40,7 @@ def _sweep_in_own_process(url, instants, go, results):
         for at in instants:
             go.wait(timeout=WORKER_TIMEOUT_S)
             try:
-                summary = sweep(db.session, at, BusinessCalendar(), batch_size=WORKER_BATCH)
+                summary = sweep(db.session, at, batch_size=WORKER_BATCH)
             except Exception:
                 results.put(traceback.format_exc())  # the test fails with the worker's own error
                 raise
