@@ -61,7 +61,10 @@ def id_number(value):
 def phones(value):
     """One or several numbers separated by ``;`` or ``/`` → a tuple of distinct E.164 numbers."""
     numbers = []
-    for raw in filter(None, (part.strip() for part in _PHONE_SEPARATORS.split(value))):
+    for part in _PHONE_SEPARATORS.split(value):
+        raw = part.strip()
+        if not raw:
+            continue
         e164 = try_normalise_phone(raw)
         if e164 is None:
             raise ValueError(f"{raw!r} is not a valid phone number")
@@ -103,6 +106,10 @@ def amount(places, maximum):
 
 
 def day(value):
+    try:
+        return date.fromisoformat(value)  # YYYY-MM-DD, the usual case, parsed in C
+    except ValueError:
+        pass
     match = _DATE.fullmatch(value)
     try:
         if match is None:
