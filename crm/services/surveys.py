@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.models import Branch, Case, CaseEvent, Customer, Staff, Survey, SurveyAnswer, SurveyRun, Visit
@@ -134,7 +135,8 @@ def runs_for_case(session, case):
 
 
 def get_run(session, run_id):
-    run = session.get(SurveyRun, run_id)
+    """The run with its survey and questions (a webhook step needs no earlier answers: not loaded)."""
+    run = session.get(SurveyRun, run_id, options=[lazyload(SurveyRun.answers)])
     if run is None:
         raise NotFound(f"No survey run {run_id}.")
     return run
@@ -142,8 +144,10 @@ def get_run(session, run_id):
 
 def text_for(session, run, text):
     """A survey phrase with the branch, hotline and (visit checks) manager and visit date filled in."""
-    customer = session.get(Customer, run.customer_id)
-    filled = greetings.fill(text, branch=session.get(Branch, customer.branch_id))
+    branch = session.scalar(
+        select(Branch).join(Customer, Customer.branch_id == Branch.id).where(Customer.id == run.customer_id)
+    )
+    filled = greetings.fill(text, branch=branch)
     if run.visit_id is None:
         return filled
     visit = session.get(Visit, run.visit_id)
