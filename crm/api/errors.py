@@ -4,6 +4,7 @@ from flask import jsonify
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from crm.errors import DomainError
+from crm.extensions import db
 
 _CODES = {
     400: "bad_request",
@@ -49,6 +50,7 @@ def _flatten_locations(messages):
 
 
 def domain_error_response(error):
+    db.session.rollback()  # nothing half-written survives a refused request
     return jsonify(error.to_dict()), error.status
 
 
@@ -57,6 +59,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def unexpected(error):
+        db.session.rollback()
         if isinstance(error, HTTPException):
             return http_error_response(error)
         app.logger.exception("unhandled error")
