@@ -1,5 +1,5 @@
-"""``flask --app wsgi kefu calendar`` and ``kefu deadline``: the working-day calendar and the due
-times a new case would get, for operators checking the installation's settings — DOMAIN §5."""
+"""``flask --app wsgi kefu calendar``, ``kefu deadline`` and ``kefu sweep``: the working-day calendar,
+the due times a new case would get, and one escalation sweep run by hand — DOMAIN §5."""
 
 from datetime import datetime
 
@@ -10,7 +10,7 @@ from crm.cli import kefu
 from crm.errors import InvalidInput
 from crm.extensions import db
 from crm.models.cases import KINDS
-from crm.services import calendar_settings, clock
+from crm.services import calendar_settings, clock, escalation
 from crm.services.case_deadlines import due_times
 
 _DAY = click.DateTime(["%Y-%m-%d"])
@@ -45,6 +45,26 @@ def deadline(kind, vip, at):
     start = _instant(at) if at else clock.now()
     for name, times in due_times(db.session, kind, vip, start).items():
         click.echo(f"{name}_due: {clock.local(times.due_at).isoformat()}")
+
+
+@kefu.command("sweep")
+@click.option("--at", "at", help="Sweep as of this instant, ISO 8601 (local time when no offset); default now.")
+@with_appcontext
+def sweep(at):
+    """Take every escalation step due now (or at --at) and print what was done, one line per step."""
+    summary = escalation.sweep(db.session, _instant(at) if at else clock.now())
+    click.echo(f"sweep at {clock.local(summary.at).isoformat()}")
+    for action in escalation.ACTIONS:
+        if summary.steps[action]:
+            cases = ", ".join(map(str, sorted(summary.step_cases[action])))
+            click.echo(f"{_step_label(action)}: {summary.steps[action]} (cases {cases})")
+    if not summary.total:
+        click.echo("nothing due")
+
+
+def _step_label(action):
+    """``escalation.branch_head`` → ``branch head``."""
+    return action.removeprefix("escalation.").replace("_", " ")
 
 
 def _instant(text):

@@ -118,6 +118,7 @@ class SweepSummary:
     at: datetime
     steps: Counter = field(default_factory=Counter)  # action → how many taken
     case_ids: set = field(default_factory=set)
+    step_cases: dict = field(default_factory=dict)  # action → ids of the cases it was taken for
 
     @property
     def total(self):
@@ -144,15 +145,17 @@ def sweep(session, at, calendar=None, batch_size=BATCH_SIZE):
     summary = SweepSummary(at=as_utc(at))
     recipients = Recipients(session)
     while True:
-        rows = session.execute(_due_rows(summary.at, batch_size)).all()
+        rows = session.execute(due_selection(summary.at, batch_size)).all()
         moved = _escalate_batch(session, rows, summary, calendar, recipients)
         session.commit()
         if len(rows) < batch_size or not moved:
             return summary
 
 
-def _due_rows(at, limit):
-    """Pending clock rows of open cases whose next step is due, oldest first.
+def due_selection(at, limit):
+    """The sweep's selection: pending clock rows of open cases whose next step is due, oldest first.
+
+    Public so the benchmark (``scripts/bench/sweep.py``) times exactly the statement the sweep runs.
 
     ``FOR NO KEY UPDATE OF case_deadlines, cases SKIP LOCKED`` on PostgreSQL (ignored by
     SQLite, where the single writer lock serialises sweeps): a worker holds each case it
@@ -204,6 +207,7 @@ def _escalate_batch(session, rows, summary, calendar, recipients):
             for step in plans[row.id]:
                 _record(session, step, row, cases[row.case_id], summary.at, calendar, recipients)
                 summary.steps[step.action] += 1
+                summary.step_cases.setdefault(step.action, set()).add(row.case_id)
                 if step.marks_overdue:
                     overdue.add(row.case_id)
             summary.case_ids.add(row.case_id)
