@@ -21,6 +21,7 @@ from crm.models import Customer, Staff
 from crm.models.customers import CLASSES, DECISION_STYLES, TRADING_HABITS
 from crm.services import classification, clock, importer, organisation, questionnaire, suitability, visits
 from crm.services.default_scripts import ensure_demo_telephony
+from crm.services.default_surveys import ensure_default_surveys
 from crm.services.demo_catalogue import (
     BRANCHES,
     CHANNEL_WEIGHTS,
@@ -85,6 +86,7 @@ def seed(session):
     rnd = random.Random(SEED)
     staff = _staff(session)
     ensure_demo_telephony(session)
+    ensure_default_surveys(session)
     products = [suitability.create_product(session, code=c, name=n, category=cat) for c, n, cat in PRODUCTS]
     _import_customers(session, rnd)
     customers = session.scalars(select(Customer).order_by(Customer.id)).all()
