@@ -14,8 +14,8 @@ conditional update. A flagged visit check tells the manager's supervisor.
 
 from types import SimpleNamespace
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import lazyload
 
 from crm.errors import Conflict, InvalidInput, NotFound
@@ -28,6 +28,8 @@ from crm.services.escalation import Recipients
 from crm.services.notifications import notify
 
 OPEN_STATES = ("scheduled", "calling", "in_progress")
+# The dialects' INSERT with ON CONFLICT: an answer is stored by one statement, a repeat skipped.
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 SCORE_RANGE = range(1, 11)
 # Opening keys: 1 go ahead, 2 not now (book another time).
 OPENING_CHOICES = {"1": "go", "2": "rebook"}
@@ -193,42 +195,39 @@ def is_flagged(question, value):
 
 
 def record_answer(session, run, question, value=None, recording_url=None, call_sid=None):
-    """Store one answer as given; a repeated delivery of an answered question changes nothing.
+    """Store one answer as given, in one ``INSERT … ON CONFLICT DO NOTHING``; whether it was stored now.
 
-    Returns the stored answer (the first one). A flagged answer reopens and escalates the case.
+    A question answered before keeps its first answer (a retried or repeated delivery changes
+    nothing), except that a voice answer whose transcription came first gets its recording.
+    A flagged answer reopens and escalates the case.
     """
-    existing = _answer(session, run, question)
-    if existing is not None:
-        if recording_url and existing.recording_url is None:  # its transcription came first
-            existing.recording_url = recording_url
-            session.flush()
-        return existing
-    answer = SurveyAnswer(
-        run_id=run.id, question_id=question.id, value=value, recording_url=recording_url, call_sid=call_sid, at=now()
-    )
-    try:
-        with session.begin_nested():
-            session.add(answer)
-    except IntegrityError:  # a concurrent delivery of the same answer stored it first
-        return _answer(session, run, question)
+    values = {"run_id": run.id, "question_id": question.id, "value": value, "recording_url": recording_url}
+    stmt = INSERTS[session.get_bind().dialect.name](SurveyAnswer).values(**values, call_sid=call_sid, at=now())
+    stmt = stmt.on_conflict_do_nothing(index_elements=["run_id", "question_id"]).returning(SurveyAnswer.id)
+    if session.execute(stmt).first() is None:
+        if recording_url:
+            _fill(session, run, question, recording_url=recording_url)
+        return False
     if value is not None and question.kind != "voice" and is_flagged(question, value):
         _act_on_flagged_answer(session, run, question, value)
-    return answer
+    return True
 
 
 def record_transcription(session, run, question, text):
     """What Twilio heard in a voice answer (it may arrive before or after the recording's own request)."""
-    answer = record_answer(session, run, question)
-    if answer.transcription is None:
-        answer.transcription = text
-        session.flush()
-    return answer
+    record_answer(session, run, question)
+    _fill(session, run, question, transcription=text)
 
 
-def _answer(session, run, question):
-    return session.scalar(
-        select(SurveyAnswer).where(SurveyAnswer.run_id == run.id, SurveyAnswer.question_id == question.id)
-    )
+def _fill(session, run, question, **columns):
+    """Set the answer's ``columns`` that are still empty."""
+    for name, value in columns.items():
+        column = getattr(SurveyAnswer, name)
+        session.execute(
+            update(SurveyAnswer)
+            .where(SurveyAnswer.run_id == run.id, SurveyAnswer.question_id == question.id, column.is_(None))
+            .values({name: value})
+        )
 
 
 def _act_on_flagged_answer(session, run, question, value):
