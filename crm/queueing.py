@@ -4,8 +4,10 @@ import threading
 
 import redis
 from rq import Queue
+from rq.job import Job
 
 QUEUE_NAMES = ("default", "telephony", "reports")
+FAILED_SHOWN = 50  # latest failed jobs listed per queue
 
 
 class QueueHandle:
@@ -48,9 +50,36 @@ class QueueHandle:
             counts[name] = {"queued": q.count, "failed": q.failed_job_registry.count}
         return {"ok": True, "backend": self.backend, "queues": counts}
 
+    def failed_jobs(self, limit=FAILED_SHOWN):
+        """For admins: per queue, how many jobs failed for good and the latest ``limit`` of them.
+
+        A job lands in the failed registry once its retries are spent; its exception's last
+        line says what went wrong (the full traceback stays in Redis for ``rq info``).
+        """
+        listing = []
+        for name in QUEUE_NAMES:
+            registry = self.queue(name).failed_job_registry
+            ids = registry.get_job_ids(0, limit - 1, desc=True)
+            jobs = [job for job in Job.fetch_many(ids, connection=self.connection) if job is not None]
+            listing.append({"queue": name, "failed": registry.count, "jobs": [_failure(job) for job in jobs]})
+        return listing
+
     @property
     def backend(self):
         return "redis" if self.url else "fakeredis"
+
+
+def _failure(job):
+    result = job.latest_result()
+    lines = (result.exc_string if result and result.exc_string else "").strip().splitlines()
+    return {
+        "id": job.id,
+        "func": job.func_name,
+        "error": lines[-1] if lines else None,
+        "failed_at": job.ended_at,
+        "enqueued_at": job.enqueued_at,
+        "retries_left": job.retries_left or 0,
+    }
 
 
 _server = None

@@ -23,9 +23,11 @@ def _require_redis():
 @click.option("--burst", is_flag=True, help="Quit when the queues are empty.")
 @with_appcontext
 def worker(queue_names, burst):
-    """Run an RQ worker; every job runs inside the app context."""
+    """Run an RQ worker; every job runs inside the app context. It also re-enqueues the failed
+    jobs whose retry is due (RQ's scheduler: one of the workers holds its lock)."""
     _require_redis()
-    AppWorker(list(queue_names), connection=queues.connection, app=current_app._get_current_object()).work(burst=burst)
+    app = current_app._get_current_object()
+    AppWorker(list(queue_names), connection=queues.connection, app=app).work(burst=burst, with_scheduler=True)
 
 
 @click.command("scheduler")

@@ -4,8 +4,12 @@ They run inside a Flask app context, which the worker classes in ``workers.worke
 around every job.
 """
 
+import logging
+
 from crm.extensions import db
-from crm.services import clock, reclassification
+from crm.services import calendar_check, clock, escalation, reclassification
+
+log = logging.getLogger(__name__)
 
 
 def reclassify_customers():
@@ -13,3 +17,26 @@ def reclassify_customers():
     moved = reclassification.reclassify_all(db.session, clock.local(clock.now()).date())
     db.session.commit()
     return moved
+
+
+def sweep_deadlines(at=None):
+    """Every minute: take the escalation steps due now (or at ``at``, an aware datetime: tests, replays).
+
+    The sweep commits batch by batch; a run lost with the queue is made up by the next one.
+    """
+    return escalation.sweep(db.session, at or clock.now()).as_dict()
+
+
+def refresh_calendar():
+    """Nightly: walk the installation calendar over the coming 400 days — which fills the holiday
+    tables of this process — and warn when a year in reach lacks the official adjusted working days
+    (China publishes them each autumn; upgrade ``holidays`` or enter them as overrides meanwhile)."""
+    ahead = calendar_check.look_ahead(db.session, clock.local(clock.now()).date())
+    db.session.rollback()  # read only: end the transaction the look-up opened
+    if ahead.years_without_arrangement:
+        log.warning(
+            "Holiday arrangement (adjusted working weekends) not published yet for %s: deadlines there "
+            "ignore 调休. Upgrade the holidays package or add the days as calendar overrides.",
+            ", ".join(map(str, ahead.years_without_arrangement)),
+        )
+    return ahead.as_dict()

@@ -5,13 +5,19 @@ one starts a new history. Cron expressions are evaluated in UTC (RQ's clock); jo
 out local dates from the one clock themselves. Run exactly one scheduler per Redis.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rq.cron import CronScheduler
+from rq import Retry
+from rq.cron import CronJob, CronScheduler
 
 from telephony import jobs as telephony_jobs
 from workers import jobs, sms, surveys
+
+# A run that fails (database restarting, Redis blip, provider time-out) is tried again 10, 30
+# and 60 s later, then left in the queue's failed registry for the admins (GET /api/v1/admin/jobs).
+BACKOFF = Retry(max=3, interval=[10, 30, 60])
 
 
 @dataclass(frozen=True)
@@ -22,9 +28,14 @@ class Periodic:
     interval: int | None = None  # seconds between runs (the first run is at start-up)
     cron: str | None = None  # five-field cron expression, UTC
     timeout: int = 300  # seconds before the worker kills the job
+    retry: Retry | None = BACKOFF
 
 
 SCHEDULE = (
+    # The escalation ladder (DOMAIN §5); the database says what is due, so a lost run loses nothing.
+    Periodic("deadline-sweep", jobs.sweep_deadlines, interval=60, timeout=600),
+    # 00:10 in Asia/Shanghai: look a year ahead in the business calendar, warn when 调休 is unpublished.
+    Periodic("calendar-refresh", jobs.refresh_calendar, cron="10 16 * * *"),
     # 00:30 in Asia/Shanghai: dormancy is a matter of the calendar day.
     Periodic("nightly-reclassification", jobs.reclassify_customers, cron="30 16 * * *", timeout=1800),
     # Complaints still undispatched after 5 minutes: phone the supervisor on duty (issue 5 §5).
@@ -42,12 +53,31 @@ def build_scheduler(connection, schedule=SCHEDULE, scheduler_class=CronScheduler
     """A cron scheduler holding every periodic job of ``schedule``."""
     scheduler = scheduler_class(connection=connection)
     for periodic in schedule:
-        scheduler.register(
-            periodic.func,
+        job = RetryingCronJob(
             periodic.queue,
+            periodic.func,
             interval=periodic.interval,
             cron=periodic.cron,
             job_timeout=periodic.timeout,
             name=periodic.name,
+            retry=periodic.retry,
         )
+        # What CronScheduler.register does, which has no retry option (rq 2.12).
+        scheduler.get_jobs().append(job)
     return scheduler
+
+
+class RetryingCronJob(CronJob):
+    """A cron job whose runs are enqueued with an ``rq.Retry``."""
+
+    def __init__(self, *args, retry=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if retry:
+            self.job_options["retry"] = retry  # passed to Queue.enqueue with the other job options
+
+    def to_dict(self):
+        """The monitoring record the scheduler keeps in Redis, with the retry policy as JSON."""
+        record = super().to_dict()
+        if "retry" in record:
+            record["retry"] = json.dumps({"max": record["retry"].max, "intervals": record["retry"].intervals})
+        return record

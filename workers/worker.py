@@ -7,9 +7,11 @@ fakeredis lives only in that process); ``EmbeddedScheduler`` is the cron schedul
 
 from rq import SimpleWorker, Worker
 from rq.cron import CronScheduler
+from rq.scheduler import RQScheduler
 from rq.timeouts import TimerDeathPenalty
 
 from crm.extensions import db
+from crm.queueing import QUEUE_NAMES
 
 
 class AppContextMixin:
@@ -45,5 +47,21 @@ class EmbeddedWorker(AppContextMixin, SimpleWorker):
 
 
 class EmbeddedScheduler(CronScheduler):
+    """Also puts the retries that fell due back on their queues (at most a minute late).
+
+    RQ moves scheduled retries in a process the worker forks (``with_scheduler``), which
+    cannot reach the fakeredis living in this one; here this thread does it in its loop.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.retries = RQScheduler(QUEUE_NAMES, connection=self.connection)
+        self.retries._connection = self.connection  # not a copy: fakeredis lives in this process only
+        self.retries.prepare_registries(QUEUE_NAMES)
+
+    def enqueue_jobs(self):
+        self.retries.enqueue_scheduled_jobs()
+        return super().enqueue_jobs()
+
     def _install_signal_handlers(self):
         pass
