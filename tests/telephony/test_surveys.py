@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from crm.models import CaseEvent, Notification, SurveyAnswer, SurveyRun
-from crm.services import cases
+from crm.models import Call, CaseEvent, Notification, SurveyAnswer, SurveyRun, Visit
+from crm.services import cases, surveys
 from crm.services.default_surveys import ensure_default_surveys
 from tests.case_factories import CaseFactory
 from workers.surveys import dial_surveys
@@ -80,6 +80,13 @@ def test_happy_path_stores_every_answer_as_keyed_and_the_case_stays_resolved(db,
     db.session.refresh(resolved)
     assert resolved.status == "resolved"
     assert twilio_stub.calls[0].machine_detection == "Enable"
+    logged = db.session.scalar(select(Call).where(Call.sid == transcript.call_sid))
+    assert (logged.direction, logged.outcome, logged.customer_id, logged.case_id) == (
+        "outbound",
+        "answered",
+        run.customer_id,
+        resolved.id,
+    )
 
 
 def test_a_dissatisfied_customer_reopens_the_case_and_the_supervisor_is_told(db, twilio_stub, resolved, supervisor):
@@ -229,3 +236,27 @@ def test_a_late_status_callback_of_an_earlier_attempt_changes_nothing(db, twilio
 
     db.session.refresh(run)
     assert (run.state, run.attempts) == ("calling", 2)
+
+
+def test_a_visit_spot_check_asks_about_the_visit_and_flags_a_denial(db, make, agent, supervisor, clock, twilio_stub):
+    ensure_default_surveys(db.session)
+    visit = Visit(
+        manager_id=agent.id,
+        customer_id=make.customer(manager=agent).id,
+        channel="on_site",
+        started_at=sh(20, 15),
+        purpose="service",
+        summary="上门服务",
+    )
+    db.session.add(visit)
+    db.session.flush()
+    run = surveys.schedule_visit_survey(db.session, visit)
+    db.session.commit()
+
+    [transcript] = call(db, twilio_stub, keys=("1", "2", "1"))
+
+    assert f"客户经理{agent.name}是否在11月20日拜访或致电过您" in transcript.heard[1]
+    db.session.refresh(run)
+    assert run.state == "completed"
+    notice = db.session.scalar(select(Notification).where(Notification.kind == "visit_check_flagged"))
+    assert notice.recipient_id == supervisor.id
