@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from crm.errors import Forbidden, InvalidInput, NotFound
-from crm.models import Call, CallEvent, Case, Visit
+from crm.models import Call, CallEvent, Case, CaseEvent, Visit
 from crm.services.access import can_see_sensitive
 from crm.services.cases import get_case
 from crm.services.clock import as_utc, now
@@ -151,6 +151,7 @@ def record_transcription(session, sid, recording_sid, text):
     if call.case_id is not None:
         case = session.get(Case, call.case_id)
         case.body = f"{case.body}\n\n录音转写：{text}" if case.body else f"录音转写：{text}"
+        session.add(CaseEvent(case_id=case.id, action="transcribed", channel="ivr", detail={"call_sid": sid}, at=now()))
     session.flush()
     return call
 

@@ -27,12 +27,13 @@ PAGE_KIND = "complaint_dispatch"
 CALL_KIND = "complaint_dispatch_call"
 
 
-def category_for(digits, attempt):
-    """The category for ``digits``; "retry" once for a wrong key, then "other"."""
+def choose_category(session, route, digits, attempt):
+    """The category for ``digits`` (logged on the call); "retry" once for a wrong key, then "other"."""
     category = CATEGORIES.get(digits or "")
-    if category is not None:
-        return category
-    return "retry" if attempt < ivr.MENU_RETRIES else "other"
+    if category is None:
+        category = "retry" if attempt < ivr.MENU_RETRIES else "other"
+    calls.record_event(session, route.call, f"complaint_category:{attempt}", kind="complaint_category", digits=digits)
+    return category
 
 
 def take_complaint(session, route, category, recording_url, recording_sid=None):

@@ -32,7 +32,7 @@ def category_menu(response, route, attempt):
 def complaint_category():
     route = ivr.route_of(db.session, request.form.get("CallSid", ""))
     attempt = request.args.get("attempt", 0, type=int)
-    category = complaint_line.category_for(request.form.get("Digits"), attempt)
+    category = complaint_line.choose_category(db.session, route, request.form.get("Digits"), attempt)
     response = VoiceResponse()
     if category == "retry":
         speak(response, "menu", "menu_invalid", route)

@@ -108,7 +108,7 @@ def dial_result():
         db.session, route, agent_id, request.form.get("DialCallStatus"), request.form.get("DialCallDuration")
     )
     response = VoiceResponse()
-    if talked:
+    if talked or request.form.get("CallStatus") == "completed":  # served, or the caller hung up while waiting
         response.hangup()
         return response
     return ring_next(response, route, tried)

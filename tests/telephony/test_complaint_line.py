@@ -70,6 +70,7 @@ def test_complaint_recording_is_transcribed_into_the_case(caller, duty, db):
     case = the_complaint(db)
     assert case.category == "efficiency"
     assert case.body.count("柜台人员办理太慢了") == 1
+    assert [e.action for e in case_service.history(db.session, case)] == ["opened", "transcribed"]
 
 
 def test_known_caller_is_the_complaints_customer(caller, duty, make, agent, db):

@@ -130,12 +130,15 @@ def test_a_wrong_key_repeats_the_menu_once_then_silence_goes_to_an_agent(caller,
     assert caller.last.find("Dial/Client").text == f"agent-{agent.job_no}"
 
 
-def test_caller_hanging_up_in_the_queue_is_an_abandoned_call(caller, agent, db):
-    ready(db, agent)
+def test_caller_hanging_up_while_the_agent_rings_is_an_abandoned_call(caller, agent, make, branch, db):
+    ready(db, agent, make.staff(role="agent", branch=branch))
     caller.dial()
     caller.follow("Gather", Digits="1")
+    caller.follow("Dial", DialCallStatus="canceled", CallStatus="completed")
+    assert caller.last.find("Dial") is None  # nobody else is rung for a caller who is gone
     caller.post("/twilio/calls/status", CallStatus="completed", CallDuration="12")
-    assert caller.call(db.session).outcome == "abandoned"
+    call = caller.call(db.session)
+    assert (call.outcome, call.agent_id) == ("abandoned", None)
 
 
 def test_after_hours_message_and_voicemail_make_an_inquiry_due_next_working_day(caller, supervisor, db, clock):
