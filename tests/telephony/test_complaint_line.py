@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from rq import Queue
 from sqlalchemy import select
 
 from crm.models import Case, Notification
@@ -106,13 +107,17 @@ def test_complaint_page_is_urgent_even_at_night(duty, branch, db, clock):
     assert page.sms_not_before == clock.at
 
 
-def test_undispatched_complaint_rings_the_duty_supervisor_after_5_minutes_once(caller, duty, db, clock, twilio_stub):
+def test_undispatched_complaint_rings_the_duty_supervisor_after_5_minutes_once(
+    caller, duty, db, clock, twilio_stub, queue
+):
     complain(caller)
     assert jobs.call_about_undispatched_complaints() == 0  # not yet due
     clock.advance(timedelta(minutes=5))
     assert jobs.call_about_undispatched_complaints() == 1
     assert jobs.call_about_undispatched_complaints() == 0  # a second run never calls twice
-    sid = jobs.place_dispatch_call(the_complaint(db).id, duty.phone)
+    [job] = Queue("telephony", connection=queue).jobs
+    assert (job.func_name, job.args) == ("telephony.jobs.place_dispatch_call", (the_complaint(db).id, duty.phone))
+    sid = job.func(*job.args)
 
     [call] = twilio_stub.calls
     assert (call.sid, call.to) == (sid, duty.phone)

@@ -1,6 +1,6 @@
 """The inbound IVR walked end to end through signed webhooks (issue 5 §3)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -45,12 +45,13 @@ def test_menu_1_rings_a_ready_agent_of_the_branch_and_logs_who_answered(caller, 
     assert caller.heard() == ["请稍等"]
     assert caller.last.find("Dial/Client").text == f"agent-{agent.job_no}"
 
+    clock.advance(timedelta(seconds=57))  # rang 12 s, then talked 45 s
     caller.follow("Dial", DialCallStatus="completed", DialCallDuration="45", DialCallSid="CA-leg")
     assert caller.last.find("Hangup") is not None
     caller.post("/twilio/calls/status", CallStatus="completed", CallDuration="75")
     call = caller.call(db.session)
     assert (call.agent_id, call.outcome, call.duration_seconds, call.menu_choice) == (agent.id, "answered", 75, "1")
-    assert call.queue_wait_seconds == 0
+    assert call.queue_wait_seconds == 12
 
 
 def test_unanswered_agent_passes_the_caller_to_a_second_then_to_voicemail(caller, agent, make, branch, db):
