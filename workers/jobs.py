@@ -19,12 +19,12 @@ def reclassify_customers():
     return moved
 
 
-def sweep_deadlines(at=None):
+def sweep_deadlines(at=None, batch_size=escalation.BATCH_SIZE):
     """Every minute: take the escalation steps due now (or at ``at``, an aware datetime: tests, replays).
 
     The sweep commits batch by batch; a run lost with the queue is made up by the next one.
     """
-    return escalation.sweep(db.session, at or clock.now()).as_dict()
+    return escalation.sweep(db.session, at or clock.now(), batch_size=batch_size).as_dict()
 
 
 def refresh_calendar():

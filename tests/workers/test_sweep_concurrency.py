@@ -1,9 +1,10 @@
 """Many sweepers, one truth: every escalation step is taken exactly once (DESIGN: the database is the
 source of truth; queues only execute).
 
-The PostgreSQL test starts 4 worker processes (spawned: each builds its own app, engine and
-connections) that sweep 2,000 cases at the same instant, then again later after the queue was
-flushed, and counts what they wrote.
+The PostgreSQL + Redis test spawns 4 processes once; in each round every one of them runs a burst
+RQ worker — the production ``AppWorker``, one forked work horse per job — on the real Redis queue,
+which holds 8 sweep jobs for the same instant over 2,000 cases. Between the rounds the queue is
+flushed with a round's jobs in it. Then it counts what the jobs wrote.
 """
 
 import multiprocessing
@@ -12,64 +13,75 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from rq import Queue
 from sqlalchemy import func, insert, select
 
+from crm.extensions import queues
 from crm.models import Case, CaseDeadline, CaseEvent, Notification
 from crm.services.business_calendar import BusinessCalendar
-from crm.services.escalation import ACTIONS, sweep
-from tests.case_factories import DUE, HEAD, OPENED, CaseFactory, deadline_row
+from tests.case_factories import DUE, HEAD, OPENED, deadline_row
+from workers.jobs import sweep_deadlines
 
 WORKERS = 4
+JOBS_PER_ROUND = 8
 CASES = 2000
 COMPLAINT_EVERY = 4  # every 4th case is a complaint whose dispatch clock also runs out
-WORKER_BATCH = 100  # small batches, so the workers interleave
+JOB_BATCH = 100  # small batches, so the workers interleave
 WORKER_TIMEOUT_S = 60
 
 
-def _sweep_in_own_process(url, instants, go, results):
-    """One worker: its own app and engine on the shared database. At each ``go`` it sweeps
-    at the next of ``instants`` and reports its step counts."""
+def _work_in_own_process(database_url, redis_url, rounds, go, done):
+    """One worker process: its own app, engine and Redis connection. At each ``go`` it works the
+    ``default`` queue until it is empty, then says so (or sends its traceback)."""
     from crm import create_app
     from crm.config import Config
     from crm.extensions import db
+    from workers.worker import AppWorker
 
-    app = create_app(Config(SQLALCHEMY_DATABASE_URI=url, REDIS_URL="", SECRET_KEY="worker", EMBEDDED_WORKER=False))
+    config = Config(SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL=redis_url, SECRET_KEY="w", EMBEDDED_WORKER=False)
+    app = create_app(config)
     with app.app_context():
         db.session.execute(select(1))  # connected before the start line: the race is the sweeps'
         db.session.rollback()
-        for at in instants:
-            go.wait(timeout=WORKER_TIMEOUT_S)
-            try:
-                summary = sweep(db.session, at, batch_size=WORKER_BATCH)
-            except Exception:
-                results.put(traceback.format_exc())  # the test fails with the worker's own error
-                raise
-            results.put(dict(summary.steps))
+        connection = queues.connection
+    for _ in range(rounds):
+        go.wait(timeout=WORKER_TIMEOUT_S)
+        try:
+            AppWorker(["default"], connection=connection, app=app).work(burst=True)
+        except Exception:
+            done.put(traceback.format_exc())  # the test fails with the worker's own error
+            raise
+        done.put("done")
 
 
 class Workers:
-    """WORKERS spawned processes that sweep together, once per instant, when told to."""
+    """WORKERS spawned processes that each run a burst RQ worker per round, when told to."""
 
-    def __init__(self, url, instants):
+    def __init__(self, database_url, rounds):
         context = multiprocessing.get_context("spawn")
-        self.go, self.results = context.Barrier(WORKERS + 1), context.Queue()
-        self.processes = [
-            context.Process(target=_sweep_in_own_process, args=(url, instants, self.go, self.results))
-            for _ in range(WORKERS)
-        ]
+        self.connection = queues.connection
+        self.go, self.done = context.Barrier(WORKERS + 1), context.Queue()
+        args = (database_url, queues.url, rounds, self.go, self.done)
+        self.processes = [context.Process(target=_work_in_own_process, args=args) for _ in range(WORKERS)]
 
     def __enter__(self):
         for process in self.processes:
             process.start()
         return self
 
-    def sweep(self):
-        """Release every worker at once; the step counts each one reports."""
+    def enqueue_sweeps(self, at):
+        """JOBS_PER_ROUND sweep jobs for the instant ``at`` on the real queue."""
+        queue = Queue("default", connection=self.connection)
+        return [queue.enqueue(sweep_deadlines, at, JOB_BATCH) for _ in range(JOBS_PER_ROUND)]
+
+    def work(self, jobs):
+        """Release every worker at once; when the queue is empty, the steps each job reports."""
         self.go.wait(timeout=WORKER_TIMEOUT_S)
-        reports = [self.results.get(timeout=WORKER_TIMEOUT_S) for _ in self.processes]
-        failures = [report for report in reports if isinstance(report, str)]
+        reports = [self.done.get(timeout=WORKER_TIMEOUT_S) for _ in self.processes]
+        failures = [report for report in reports if report != "done"]
         assert not failures, failures[0]
-        return reports
+        assert [job.get_status(refresh=True) for job in jobs] == ["finished"] * len(jobs)
+        return [{k: v for k, v in job.return_value()["steps"].items() if v} for job in jobs]
 
     def __exit__(self, *exc):
         for process in self.processes:
@@ -139,16 +151,18 @@ def _total(reports):
 
 
 @pytest.mark.postgres
-def test_four_worker_processes_take_each_step_of_2000_cases_exactly_once(db, make, queue):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrent sweepers need the real PostgreSQL")
-    url = db.engine.url.render_as_string(hide_password=False)
+@pytest.mark.redis
+def test_four_worker_processes_take_each_step_of_2000_cases_exactly_once_even_when_the_queue_is_flushed(
+    db, make, queue
+):
+    if db.engine.dialect.name != "postgresql" or queues.backend != "redis":
+        pytest.skip("concurrent worker processes need the real PostgreSQL and Redis")
     _fill(db, make)
     complaints = CASES // COMPLAINT_EVERY
 
-    with Workers(url, [DUE, HEAD + timedelta(hours=1)]) as workers:
+    with Workers(db.engine.url.render_as_string(hide_password=False), rounds=2) as workers:
         # Everything but the branch-head step is due: reminders, overdue marks and dispatch pages.
-        first = workers.sweep()
+        first = workers.work(workers.enqueue_sweeps(DUE))
 
         expected_first = {
             "escalation.reminded": CASES,
@@ -156,15 +170,16 @@ def test_four_worker_processes_take_each_step_of_2000_cases_exactly_once(db, mak
             "escalation.dispatch_page": complaints,
         }
         assert _total(first) == expected_first
-        assert sum(1 for report in first if report) > 1, "the workers shared the due cases"
+        assert sum(1 for report in first if report) > 1, "the jobs shared the due cases"
         events, notices, doubled = _written(db)
         assert events == expected_first and doubled == 0
         assert notices == {"case_reminder": CASES, "case_overdue": CASES, "complaint_dispatch": complaints}
         assert db.session.scalar(select(func.count()).where(Case.overdue.is_(True))) == CASES
 
-        queue.flushdb()  # every queued job lost: nothing is kept there, so nothing is lost with it
-
-        second = workers.sweep()
+        later = HEAD + timedelta(hours=1)
+        workers.enqueue_sweeps(later)
+        queue.flushdb()  # Redis restarted empty before the workers got to them: those sweeps are lost
+        second = workers.work(workers.enqueue_sweeps(later))
 
     assert _total(second) == {"escalation.branch_head": CASES}
     events, notices, doubled = _written(db)
@@ -172,19 +187,3 @@ def test_four_worker_processes_take_each_step_of_2000_cases_exactly_once(db, mak
     assert notices["case_branch_head"] == CASES and notices.total() == 3 * CASES + complaints
     pending = select(func.count()).where(CaseDeadline.met_at.is_(None), CaseDeadline.next_action_at.is_not(None))
     assert db.session.scalar(pending) == 0
-
-
-def test_a_sweep_after_the_queue_was_flushed_takes_what_is_due_and_redoes_nothing(db, make, branch, queue):
-    owner = make.staff(role="agent", branch=branch)
-    make.staff(role="supervisor", branch=branch)
-    cases = [CaseFactory(db.session).case(owner, opened_at=OPENED) for _ in range(3)]
-    sweep(db.session, DUE)
-
-    queue.flushdb()
-    summary = sweep(db.session, HEAD)
-
-    assert dict(summary.steps) == {"escalation.branch_head": 3}
-    events, notices, doubled = _written(db)
-    assert events == {action: 3 for action in ACTIONS if action != "escalation.dispatch_page"} and doubled == 0
-    assert notices.total() == 9
-    assert summary.case_ids == {case.id for case in cases}
