@@ -41,8 +41,8 @@ def survey_start(run_id):
     if request.form.get("AnsweredBy", "").startswith(("machine", "fax")):
         survey_dialer.machine_answered(db.session, run, _sid())
     elif run.state == "calling":
-        opening(response, run, 1)
-    response.hangup()
+        return opening(response, run, 1)
+    response.hangup()  # a machine, or a run no longer waiting for this call: nothing to say
     return response
 
 
