@@ -1,5 +1,6 @@
 """Survey services: the DOMAIN §7 defaults, answers as keyed, scheduling and the dialer's claims."""
 
+import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -188,3 +189,31 @@ def test_a_visit_the_customer_denies_is_flagged_to_the_managers_supervisor(db, s
     assert f"客户经理{manager.name}是否在11月20日拜访或致电过您" in prompt
     [notice] = db.session.scalars(select(Notification)).all()
     assert (notice.recipient_id, notice.kind, notice.case_id) == (supervisor.id, "visit_check_flagged", None)
+
+
+def test_four_dialers_at_the_same_instant_split_the_due_runs_without_overlap(app, db, resolved, clock):
+    run = db.session.scalar(select(SurveyRun))
+    for _ in range(19):
+        db.session.add(
+            SurveyRun(
+                survey_id=run.survey_id, customer_id=run.customer_id, to_number=run.to_number, next_attempt_at=clock.at
+            )
+        )
+    db.session.commit()
+    everyone = set(db.session.scalars(select(SurveyRun.id)))
+    start, claimed = threading.Barrier(4), []
+
+    def dialer():
+        with app.app_context():
+            start.wait()
+            claimed.append(survey_dialer.claim_due_runs(db.session, clock.at))
+            db.session.commit()
+
+    workers = [threading.Thread(target=dialer) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    flat = [run_id for ids in claimed for run_id in ids]
+    assert sorted(flat) == sorted(everyone)
