@@ -73,7 +73,6 @@ def _in_force(script, day: date):
 def _rank(script, line):
     """Holiday variant first (the one starting latest), then exact line, then a branch's own."""
     return (
-        script.valid_from is not None,
         script.valid_from or date.min,
         script.line == line,
         script.branch_id is not None,
