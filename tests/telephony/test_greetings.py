@@ -118,3 +118,12 @@ def test_demo_telephony_registers_each_branchs_hotline_and_club_number(db, make)
         greeting_for(db.session, "hotline", at("2026-11-23"), branch=shanghai).text
         == f"您好，某某证券{shanghai.name}！"
     )
+
+
+def test_a_holiday_variant_beats_a_standard_phrase_written_later(db, scripts, branch):
+    old = db.session.query(Script).filter_by(purpose="greeting", line="hotline", valid_from=None).one()
+    old.is_active = False
+    db.session.add(Script(purpose="greeting", line="hotline", name="greeting", text="您好，欢迎致电{branch}！"))
+    db.session.commit()
+    assert greeting_for(db.session, "hotline", at("2026-10-01"), branch=branch).text.startswith("国庆节快乐！")
+    assert greeting_for(db.session, "hotline", at("2026-11-23"), branch=branch).text == f"您好，欢迎致电{branch.name}！"
