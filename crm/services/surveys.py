@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.models import Branch, Case, CaseEvent, Customer, Staff, Survey, SurveyAnswer, SurveyRun, Visit
@@ -137,8 +137,9 @@ def runs_for_case(session, case):
 
 
 def get_run(session, run_id):
-    """The run with its survey and questions (a webhook step needs no earlier answers: not loaded)."""
-    run = session.get(SurveyRun, run_id, options=[lazyload(SurveyRun.answers)])
+    """The run with its survey and questions in one query (a webhook step needs no earlier answers)."""
+    options = [lazyload(SurveyRun.answers), joinedload(SurveyRun.survey).joinedload(Survey.questions)]
+    run = session.get(SurveyRun, run_id, options=options)
     if run is None:
         raise NotFound(f"No survey run {run_id}.")
     return run
