@@ -1,24 +1,28 @@
 """The guard on every webhook: signature, idempotent retries, apology instead of a 500."""
 
 import pytest
+from flask import request
 from sqlalchemy import func, select
 from twilio.twiml.voice_response import VoiceResponse
 
+from crm import create_app
+from crm.config import Config
 from crm.extensions import db as _db
 from crm.models import Branch, WebhookReceipt
-from telephony.blueprint import twilio_blueprint
 from telephony.security import twilio_webhook
 from telephony.twiml import APOLOGY
+from tests.conftest import TWILIO_TEST_TOKEN, twilio_signature
 
 
-@pytest.fixture(scope="session", autouse=True)
-def probe_routes(app):
-    """Two throwaway flows: one that writes a row, one that fails half-way."""
+@pytest.fixture(scope="module")
+def probe_app(app):
+    """An app of its own on the test database, with two throwaway flows behind the guard:
+    one that writes a row, one that fails half-way."""
+    settings = ("SQLALCHEMY_DATABASE_URI", "REDIS_URL", "SECRET_KEY", "TWILIO_AUTH_TOKEN", "TESTING")
+    probe_app = create_app(Config(**{name: app.config[name] for name in settings}))
 
     @twilio_webhook("probe")
     def probe():
-        from flask import request
-
         _db.session.add(Branch(code=request.form["CallSid"], name="probe"))
         response = VoiceResponse()
         response.say("ok")
@@ -30,11 +34,23 @@ def probe_routes(app):
         _db.session.flush()
         raise RuntimeError("boom")
 
-    # Other telephony test modules may have served requests already; these test-only rules are safe to add late.
-    app._got_first_request = False
-    app.add_url_rule("/twilio/test/probe", "probe", probe, methods=["POST"])
-    app.add_url_rule("/twilio/test/broken", "broken", broken, methods=["POST"])
-    assert twilio_blueprint.name == "twilio"
+    probe_app.add_url_rule("/twilio/test/probe", "probe", probe, methods=["POST"])
+    probe_app.add_url_rule("/twilio/test/broken", "broken", broken, methods=["POST"])
+    return probe_app
+
+
+@pytest.fixture
+def client(probe_app, db):
+    return probe_app.test_client()
+
+
+@pytest.fixture
+def signed_post(client):
+    def post(path, params, token=TWILIO_TEST_TOKEN):
+        url = f"http://localhost{path}"
+        return client.post(path, data=params, headers={"X-Twilio-Signature": twilio_signature(url, params, token)})
+
+    return post
 
 
 def branch_count():
@@ -72,9 +88,8 @@ def test_failure_answers_apology_twiml_and_writes_nothing(signed_post, db):
     assert branch_count() == 0
 
 
-def test_signature_uses_public_base_url_behind_a_proxy(app, client, db):
-    from tests.conftest import twilio_signature
-
+def test_signature_uses_public_base_url_behind_a_proxy(probe_app, client, db):
+    app = probe_app
     app.config["PUBLIC_BASE_URL"] = "https://kefu.example.com"
     try:
         params = {"CallSid": "CA4"}
