@@ -67,7 +67,9 @@ def main():
         numbers = [(f"{i % 10**8:08d}", HIT_PREFIX) for i in rnd.sample(range(args.n), min(args.hits, args.n))]
         numbers += [(f"{rnd.randrange(10**8):08d}", MISS_PREFIX) for _ in range(args.misses)]
         rnd.shuffle(numbers)
-        app_ms = _time_app(app, token, numbers, rnd)
+    # Outside any app context: each request gets its own context and session, as on a server.
+    app_ms = _time_app(app, token, numbers, rnd)
+    with app.app_context():
         sql_ms = _time_sql(numbers)
     _report(args.n, app_ms, sql_ms, rate)
 
