@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.models.staff import ROLES
-from crm.services import demo, importer, organisation, staff
+from crm.services import deadline_policies, default_scripts, default_surveys, demo, importer, organisation, staff
 
 
 @click.group()
@@ -104,6 +104,19 @@ def _data_lines(path):
     """Lines after the header: the progress bar's length (a cell spanning lines makes it an estimate)."""
     with path.open("rb") as raw:
         return max(sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b"")) - 1, 0)
+
+
+@operator_command("load-defaults")
+def load_defaults():
+    """Add the reference data a new installation needs and lacks: DOMAIN §5 deadline policies,
+    DOMAIN §6 scripts (greetings, IVR prompts, holiday variants) and DOMAIN §7 surveys. Edits stay."""
+    added = {
+        "deadline policies": deadline_policies.ensure_defaults(db.session),
+        "scripts": default_scripts.ensure_default_scripts(db.session),
+        "surveys": default_surveys.ensure_default_surveys(db.session),
+    }
+    db.session.commit()
+    click.echo("Defaults added: " + ", ".join(f"{count} {what}" for what, count in added.items()))
 
 
 @operator_command("seed-demo")

@@ -134,3 +134,19 @@ def test_seed_demo_prints_the_logins_once_and_then_leaves_the_data_alone(kefu, d
     assert "9001    admin       all     王建国" in first.output
     assert "Demo data not loaded: the database already has staff or customers." in again.output
     assert db.session.scalar(select(func.count()).select_from(Customer)) == customers == 24
+
+
+def test_load_defaults_adds_scripts_and_surveys_once(app, db):
+    from sqlalchemy import func, select
+
+    from crm.models import Script, Survey
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["kefu", "load-defaults"])
+    assert first.exit_code == 0, first.output
+    scripts = db.session.scalar(select(func.count()).select_from(Script))
+    surveys = db.session.scalar(select(func.count()).select_from(Survey))
+    assert scripts > 0 and surveys == 2
+    again = runner.invoke(args=["kefu", "load-defaults"])
+    assert "0 deadline policies, 0 scripts, 0 surveys" in again.output
+    assert db.session.scalar(select(func.count()).select_from(Script)) == scripts
