@@ -28,9 +28,10 @@ def sweep_deadlines(at=None, batch_size=escalation.BATCH_SIZE):
 
 
 def refresh_calendar():
-    """Nightly: walk the installation calendar over the coming 400 days — which fills the holiday
-    tables of this process — and warn when a year in reach lacks the official adjusted working days
-    (China publishes them each autumn; upgrade ``holidays`` or enter them as overrides meanwhile)."""
+    """Nightly: walk the installation calendar over the coming 400 days and warn when a year in reach
+    lacks the official adjusted working days (China publishes them each autumn; upgrade ``holidays``
+    or enter them as overrides meanwhile). The walk also fills the holiday tables of the process that
+    runs it, which lasts in the embedded worker only: a production work horse is forked per job."""
     ahead = calendar_check.look_ahead(db.session, clock.local(clock.now()).date())
     db.session.rollback()  # read only: end the transaction the look-up opened
     if ahead.years_without_arrangement:

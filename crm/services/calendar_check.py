@@ -4,8 +4,8 @@ China publishes each year's holiday arrangement — which weekends are worked in
 the long holidays (调休) — in the autumn before. The holiday library ships it with a release;
 until then it computes next year's holidays from the statutory rules alone, without a single
 adjusted working weekend, and every deadline falling there is a working day off. This check
-walks the calendar over the coming ``HORIZON_DAYS`` (which also fills the library's per-year
-tables the deadline computations read, in this process) and names the years that lack the
+walks the calendar over the coming ``HORIZON_DAYS`` (filling, in passing, the library's per-year
+tables of the calling process) and names the years that lack the
 arrangement, so the nightly job can tell the operators to upgrade ``holidays`` or enter the
 adjusted days as admin overrides.
 """
