@@ -36,7 +36,10 @@ class Config:
         self.INSTANCE_DIR = str(instance)
         self.SECRET_KEY = _env("SECRET_KEY", "dev-insecure-change-me")
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{instance / 'kefu.db'}")
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # No pre-ping: it costs a round trip on every request (the screen pop's budget). Connections are
+        # replaced after 5 minutes instead, before server or proxy idle timeouts close them; after a
+        # database restart the first request of each process fails once and SQLAlchemy refreshes the pool.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 300}
         # Empty means embedded: fakeredis and an in-process worker.
         self.REDIS_URL = _env("REDIS_URL", "")
         # scripts/run sets it: the web process also runs the RQ worker and scheduler in threads.
