@@ -15,7 +15,7 @@ up before anyone answered.
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from crm.errors import Forbidden, InvalidInput, NotFound
 from crm.models import Call, CallEvent, Case, CaseEvent, Visit
@@ -39,6 +39,7 @@ OUTCOME_BY_EVENT = (
 # Which column a CallStatus fills the first time it is seen.
 STATUS_TIMES = {"ringing": "ringing_at", "in-progress": "answered_at", "answered": "answered_at"}
 TWILIO_DIRECTIONS = {"inbound": "inbound"}  # outbound-api, outbound-dial → outbound
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def direction_of(twilio_direction):
@@ -50,15 +51,18 @@ def find_call(session, sid):
 
 
 def record_call(session, sid, direction="inbound", **facts):
-    """The call with ``sid``, made on first sight; ``facts`` fill only columns still empty."""
+    """The call with ``sid``, made on first sight; ``facts`` fill only columns still empty.
+
+    A new call is one ``INSERT … ON CONFLICT DO NOTHING RETURNING`` with its facts (no savepoint,
+    no second UPDATE); a concurrent callback that made it first is then read back.
+    """
     call = find_call(session, sid)
     if call is None:
-        try:
-            with session.begin_nested():
-                call = Call(sid=sid, direction=direction, started_at=now())
-                session.add(call)
-        except IntegrityError:  # a concurrent callback for the same call made it first
-            call = find_call(session, sid)
+        values = {name: value for name, value in facts.items() if value is not None}
+        call = _insert_or_ignore(session, Call, "sid", sid=sid, direction=direction, started_at=now(), **values)
+        if call is not None:
+            return call
+        call = find_call(session, sid)
     for name, value in facts.items():
         if value is not None and getattr(call, name) is None:
             setattr(call, name, value)
@@ -69,15 +73,15 @@ def record_call(session, sid, direction="inbound", **facts):
 def record_event(session, call, step, kind=None, at=None, **detail):
     """Write step ``step`` of ``call`` once; returns the event, or None when it was already recorded."""
     key = f"{call.sid}:{step}"
-    if session.scalar(select(CallEvent.id).where(CallEvent.dedupe_key == key)) is not None:
-        return None
-    event = CallEvent(call_id=call.id, kind=kind or step, at=at or now(), detail=detail or None, dedupe_key=key)
-    try:
-        with session.begin_nested():
-            session.add(event)
-    except IntegrityError:
-        return None
-    return event
+    values = {"call_id": call.id, "kind": kind or step, "at": at or now(), "detail": detail or None}
+    return _insert_or_ignore(session, CallEvent, "dedupe_key", dedupe_key=key, **values)
+
+
+def _insert_or_ignore(session, model, unique, **values):
+    """The new ``model`` row, or None when one with the same ``unique`` column exists (one statement)."""
+    stmt = INSERTS[session.get_bind().dialect.name](model).values(**values)
+    stmt = stmt.on_conflict_do_nothing(index_elements=[unique]).returning(model)
+    return session.scalars(stmt).first()
 
 
 def has_event(session, call, kind):
