@@ -4,8 +4,9 @@ admin's overrides stored in ``calendar_overrides`` — DOMAIN §5.
 ``installation_calendar(session)`` is what every deadline computation asks for. Building a
 ``BusinessCalendar`` is cheap, but its holiday tables fill year by year on first use, so the
 last one built is kept and reused while the override rows are unchanged. The cache key *is*
-the override rows (a handful of dates), read on every call: a change made by another web
-process or worker is seen at once, with no invalidation message to lose.
+the override rows (a handful of dates), read once per transaction (``crm.services.memo``): a
+change made by another web process or worker is seen by the next request, with no invalidation
+message to lose.
 """
 
 from datetime import date, time, timedelta
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.models import CalendarOverride
 from crm.services.business_calendar import BusinessCalendar
+from crm.services.memo import forget, per_transaction
 
 OVERRIDE_KINDS = ("holiday", "workday")
 # Longest range the working-days listing answers in one go.
@@ -23,6 +25,7 @@ MAX_RANGE_DAYS = 366
 
 _settings = {"country": "CN", "timezone": "Asia/Shanghai", "opens": time(9), "closes": time(17)}
 _cache = {}
+MEMO_KEY = "installation_calendar"
 
 
 def configure(country, timezone, business_hours):
@@ -43,7 +46,11 @@ def parse_business_hours(text):
 
 
 def installation_calendar(session):
-    """The BusinessCalendar of this installation, overrides included."""
+    """The BusinessCalendar of this installation, overrides included (read once per transaction)."""
+    return per_transaction(session, (MEMO_KEY, tuple(sorted(_settings.items()))), lambda: _calendar(session))
+
+
+def _calendar(session):
     rows = frozenset(map(tuple, session.execute(select(CalendarOverride.day, CalendarOverride.kind))))
     key = (tuple(sorted(_settings.items())), rows)
     if key not in _cache:
@@ -99,6 +106,7 @@ def add_override(session, actor, day: date, kind, note=None):
             session.add(override)
     except IntegrityError as exc:
         raise Conflict(f"{day.isoformat()} already has an override.", {"day": ["Already overridden."]}) from exc
+    forget(session, MEMO_KEY)
     return override
 
 
@@ -108,4 +116,5 @@ def remove_override(session, day: date):
         raise NotFound(f"No override on {day.isoformat()}.")
     session.delete(override)
     session.flush()
+    forget(session, MEMO_KEY)
     return override
