@@ -19,7 +19,9 @@ from crm.models import PhoneLine, Script
 from crm.models.telephony import LINES, SCRIPT_PURPOSES
 from crm.services.calendar_settings import installation_calendar
 from crm.services.clock import as_utc
+from crm.services.memo import forget, per_transaction
 
+MEMO_KEY = "active_scripts"
 SCRIPT_FIELDS = ("purpose", "line", "branch_id", "name", "text", "language", "audio_url", "valid_from", "valid_to")
 
 
@@ -56,11 +58,23 @@ def local_date(session, at):
 def script_for(session, purpose, name, at, line=None, branch=None):
     """The Script row that plays for ``purpose``/``name`` on ``line`` at instant ``at``; None if none."""
     day = local_date(session, at)
-    stmt = select(Script).where(Script.purpose == purpose, Script.name == name, Script.is_active.is_(True))
-    stmt = stmt.where((Script.line == line) | Script.line.is_(None))
-    stmt = stmt.where((Script.branch_id == (branch.id if branch else None)) | Script.branch_id.is_(None))
-    candidates = [s for s in session.scalars(stmt) if _in_force(s, day)]
+    scripts = _active_scripts(session, line, branch)
+    candidates = [s for s in scripts if (s.purpose, s.name) == (purpose, name) and _in_force(s, day)]
     return max(candidates, key=lambda s: _rank(s, line), default=None)
+
+
+def _active_scripts(session, line, branch):
+    """Every active script that may play on ``line`` for ``branch``: one query per request (a call's
+    greeting, menu and prompts all come from it), read afresh by the next transaction."""
+    branch_id = branch.id if branch else None
+
+    def load():
+        stmt = select(Script).where(Script.is_active.is_(True))
+        stmt = stmt.where((Script.line == line) | Script.line.is_(None))
+        stmt = stmt.where((Script.branch_id == branch_id) | Script.branch_id.is_(None))
+        return session.scalars(stmt).all()
+
+    return per_transaction(session, (MEMO_KEY, line, branch_id), load)
 
 
 def _in_force(script, day: date):
@@ -134,6 +148,7 @@ def create_script(session, data):
     _validate(script)
     session.add(script)
     session.flush()
+    forget(session, MEMO_KEY)
     return script
 
 
@@ -142,12 +157,14 @@ def update_script(session, script, changes):
         setattr(script, name, value)
     _validate(script)
     session.flush()
+    forget(session, MEMO_KEY)
     return script
 
 
 def delete_script(session, script):
     session.delete(script)
     session.flush()
+    forget(session, MEMO_KEY)
 
 
 def set_audio(session, script, audio_url):
