@@ -1,0 +1,29 @@
+"""Calendar overrides and scripts are read once per transaction, yet every change is seen at once."""
+
+from datetime import date
+
+from sqlalchemy import insert
+
+from crm.models import CalendarOverride
+from crm.services.calendar_settings import add_override, installation_calendar, remove_override
+
+TUESDAY = date(2026, 11, 24)
+
+
+def test_an_override_added_in_the_same_transaction_changes_the_calendar_at_once(db):
+    assert installation_calendar(db.session).is_working_day(TUESDAY)
+
+    add_override(db.session, None, TUESDAY, "holiday")
+    assert not installation_calendar(db.session).is_working_day(TUESDAY)
+
+    remove_override(db.session, TUESDAY)
+    assert installation_calendar(db.session).is_working_day(TUESDAY)
+
+
+def test_an_override_written_by_another_process_is_seen_by_the_next_transaction(db):
+    assert installation_calendar(db.session).is_working_day(TUESDAY)
+    with db.engine.begin() as other_process:
+        other_process.execute(insert(CalendarOverride).values(day=TUESDAY, kind="holiday"))
+
+    db.session.commit()  # the request ends; the next one begins a new transaction
+    assert not installation_calendar(db.session).is_working_day(TUESDAY)
