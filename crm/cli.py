@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.models.staff import ROLES
+from crm.models.telephony import LINES
 from crm.services import deadline_policies, default_scripts, default_surveys, demo, importer, organisation, staff
 
 
@@ -56,18 +57,32 @@ def create_branch(code, name, hotline):
 @click.option("--branch", "branch_code", help="Branch code; required for agents and supervisors.")
 @click.option("--password", help="Console password (at least 8 characters); none means API token only.")
 @click.option("--phone")
+@click.option("--on-duty", is_flag=True, help="A supervisor on duty: paged about undispatched complaints.")
 @operator_command("create-user")
-def create_user(job_no, name, role, branch_code, password, phone):
+def create_user(job_no, name, role, branch_code, password, phone, on_duty):
     """Add a staff member and print their new API token (the last line; it is shown only once)."""
     branch = staff.branch_by_code(db.session, branch_code) if branch_code else None
     member = staff.create_staff(
         db.session, job_no=job_no, name=name, role=role, branch=branch, password=password, phone=phone
     )
+    member.on_duty = on_duty
     token = staff.issue_api_token(member)
     db.session.commit()
     where = f" at {branch.code} {branch.name}" if branch else ""
     click.echo(f"Created {role} {job_no} {name}{where}. API token (shown once):")
     click.echo(token)
+
+
+@click.option("--number", required=True, help="The dialled number, any common format, e.g. 021-6888 8888.")
+@click.option("--line", required=True, type=click.Choice(LINES))
+@click.option("--branch", "branch_code", required=True, help="Branch code of the line, e.g. SH01.")
+@operator_command("add-line")
+def add_line(number, line, branch_code):
+    """Answer a number as a hotline or wealth-club line of a branch (point its Twilio voice URL at Kefu)."""
+    branch = staff.branch_by_code(db.session, branch_code)
+    phone_line = organisation.add_phone_line(db.session, number=number, line=line, branch_id=branch.id)
+    db.session.commit()
+    click.echo(f"Phone line {phone_line.number} ({line}) added for {branch.code} {branch.name}.")
 
 
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -5,9 +5,9 @@ from flask_smorest import Blueprint
 from crm.api.common import PageArgs, page_schema, paginate
 from crm.api.schemas.staff import StaffIn, StaffOut, StaffPatch, StaffQuery, StaffWithToken, TokenOut
 from crm.auth import current_staff, roles
-from crm.errors import InvalidInput, NotFound
+from crm.errors import NotFound
 from crm.extensions import db
-from crm.models import Branch, Staff
+from crm.models import Staff
 from crm.services import access, organisation
 from crm.services.staff import create_staff, issue_api_token
 
@@ -43,7 +43,7 @@ def list_staff(args):
 @blp.response(201, StaffWithToken)
 def add_staff(data):
     """A new staff member. The response carries their API token: the only time it is shown."""
-    branch = _branch(data.pop("branch_id", None))
+    branch = organisation.branch_by_id(db.session, data.pop("branch_id", None))
     staff = create_staff(db.session, branch=branch, **data)
     token = issue_api_token(staff)
     db.session.commit()
@@ -61,15 +61,14 @@ def get_staff(staff_id):
 
 
 @blp.patch("/<int:staff_id>")
-@roles("admin")
+@roles("supervisor", "admin")
 @blp.arguments(StaffPatch)
 @blp.response(200, StaffOut)
 def change_staff(changes, staff_id):
-    """Change a staff member's name, role, branch, phone or active flag."""
+    """Change a staff member's name, role, branch, phone, active flag, own supervisor or duty (admins);
+    supervisors set who of their branch is on duty."""
     staff = _staff(staff_id)
-    if "branch_id" in changes:
-        changes["branch"] = _branch(changes.pop("branch_id"))
-    organisation.update_staff(staff, changes)
+    organisation.update_staff(db.session, current_staff(), staff, changes)
     db.session.commit()
     return staff
 
@@ -89,12 +88,3 @@ def _staff(staff_id):
     if staff is None:
         raise NotFound(f"No staff member {staff_id}.")
     return staff
-
-
-def _branch(branch_id):
-    if branch_id is None:
-        return None
-    branch = db.session.get(Branch, branch_id)
-    if branch is None:
-        raise InvalidInput(f"No branch {branch_id}.", {"branch_id": ["Unknown branch."]})
-    return branch

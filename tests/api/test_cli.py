@@ -1,9 +1,12 @@
 """The operator commands, run as ``flask --app wsgi kefu …`` would run them."""
 
+from types import SimpleNamespace
+
 import pytest
 from sqlalchemy import func, select
 
-from crm.models import Branch, Customer, Staff
+from crm.models import Branch, Customer, PhoneLine, Staff
+from crm.services.escalation import Recipients
 
 
 @pytest.fixture
@@ -60,6 +63,54 @@ def test_create_user_refuses_an_unknown_role(kefu):
     result = kefu("create-user", "--job-no", "7003", "--name", "李四", "--role", "boss")
 
     assert result.exit_code == 2 and "'boss' is not one of" in result.output
+
+
+def test_create_user_on_duty_makes_a_supervisor_the_one_paged_about_complaints(kefu, db, branch, supervisor):
+    result = kefu(
+        "create-user",
+        "--job-no",
+        "7004",
+        "--name",
+        "值班主管",
+        "--role",
+        "supervisor",
+        "--branch",
+        branch.code,
+        "--on-duty",
+    )
+
+    assert result.exit_code == 0, result.output
+    on_duty = db.session.scalar(select(Staff).where(Staff.job_no == "7004"))
+    case = SimpleNamespace(branch_id=branch.id, owner=supervisor)
+    assert Recipients(db.session).duty_supervisors(case) == [on_duty]
+
+
+def test_add_line_registers_a_number_in_e164_for_the_branch(kefu, db, branch):
+    result = kefu("add-line", "--number", "021-6888 8888", "--line", "wealth_club", "--branch", branch.code)
+
+    assert result.exit_code == 0, result.output
+    assert "+862168888888" in result.output
+    line = db.session.scalar(select(PhoneLine))
+    assert (line.number, line.line, line.branch_id) == ("+862168888888", "wealth_club", branch.id)
+
+
+@pytest.mark.parametrize(
+    ("number", "branch_code", "message"),
+    [
+        ("+862168888888", "{branch}", "+862168888888 is already a phone line."),
+        ("12345", "{branch}", "is not a valid phone number."),
+        ("021 6888 8889", "NOPE", "No branch with code 'NOPE'."),
+    ],
+)
+def test_add_line_refuses_a_taken_bad_or_branchless_number_and_exits_1(kefu, db, branch, number, branch_code, message):
+    kefu("add-line", "--number", "021 6888 8888", "--line", "hotline", "--branch", branch.code)
+
+    result = kefu(
+        "add-line", "--number", number, "--line", "hotline", "--branch", branch_code.format(branch=branch.code)
+    )
+
+    assert result.exit_code == 1 and message in result.output
+    assert db.session.scalars(select(PhoneLine.number)).all() == ["+862168888888"]
 
 
 def test_create_branch_adds_a_branch_and_refuses_a_taken_code(kefu, db):

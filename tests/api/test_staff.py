@@ -1,8 +1,11 @@
 """Staff and branches through the API (DOMAIN §1)."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from crm.models import Branch, Staff
+from crm.services.escalation import Recipients
 from tests.api.identity import as_
 
 STAFF = "/api/v1/staff"
@@ -166,3 +169,86 @@ def test_adding_a_branch_checks_input_uniqueness_and_role(client, branch, superv
     assert (missing.status_code, list(missing.get_json()["error"]["fields"])) == (422, ["name"])
     assert client.post(BRANCHES, json={"code": branch.code, "name": "重复"}, headers=as_(admin)).status_code == 409
     assert client.post(BRANCHES, json={"code": "X2", "name": "某"}, headers=as_(supervisor)).status_code == 403
+
+
+def escalation_case(owner):
+    """What ``Recipients`` reads of a case: its branch and its owner."""
+    return SimpleNamespace(branch_id=owner.branch_id, owner=owner)
+
+
+def test_an_admin_sets_an_agents_own_supervisor_and_the_overdue_notice_goes_to_them(
+    client, db, make, branch, agent, supervisor, admin
+):
+    make.staff(role="supervisor", branch=branch)  # a colleague who would otherwise be told as well
+    response = client.patch(f"{STAFF}/{agent.id}", json={"supervisor_id": supervisor.id}, headers=as_(admin))
+    assert response.status_code == 200
+    assert (response.get_json()["supervisor_id"], response.get_json()["presence"]) == (supervisor.id, "offline")
+    assert Recipients(db.session).supervisors(escalation_case(agent)) == [supervisor]
+
+
+def test_a_supervisor_puts_themself_on_duty_and_complaint_pages_go_to_them_alone(
+    client, db, make, branch, agent, supervisor
+):
+    make.staff(role="supervisor", branch=branch)
+    response = client.patch(f"{STAFF}/{supervisor.id}", json={"on_duty": True}, headers=as_(supervisor))
+    assert (response.status_code, response.get_json()["on_duty"]) == (200, True)
+    assert Recipients(db.session).duty_supervisors(escalation_case(agent)) == [supervisor]
+
+
+def test_a_supervisor_sets_a_colleague_of_their_branch_on_and_off_duty(client, make, branch, supervisor, admin):
+    colleague = make.staff(role="supervisor", branch=branch)
+    for on_duty in (True, False):
+        response = client.patch(f"{STAFF}/{colleague.id}", json={"on_duty": on_duty}, headers=as_(supervisor))
+        assert (response.status_code, response.get_json()["on_duty"]) == (200, on_duty)
+    assert client.get(f"{STAFF}/{colleague.id}", headers=as_(admin)).get_json()["on_duty"] is False
+
+
+@pytest.mark.parametrize(
+    ("who", "changes"),
+    [
+        ("supervisor elsewhere", {"on_duty": True}),
+        ("supervisor", {"on_duty": True, "name": "改名"}),
+        ("supervisor", {"supervisor_id": None}),
+        ("agent", {"on_duty": True}),
+    ],
+)
+def test_a_supervisor_may_only_set_duty_in_their_own_branch_and_an_agent_not_at_all(
+    client, make, agent, supervisor, admin, who, changes
+):
+    actor = {"supervisor": supervisor, "agent": agent}.get(who) or make.staff(role="supervisor", branch=make.branch())
+    target = make.staff(role="supervisor", branch=agent.branch)
+    response = client.patch(f"{STAFF}/{target.id}", json=changes, headers=as_(actor))
+    assert response.status_code == 403
+    assert client.get(f"{STAFF}/{target.id}", headers=as_(admin)).get_json()["on_duty"] is False
+
+
+@pytest.mark.parametrize("who", ["an agent", "a supervisor elsewhere", "a retired supervisor", "nobody", "themself"])
+def test_ones_own_supervisor_must_be_an_active_supervisor_of_the_branch(
+    client, db, make, branch, supervisor, admin, who
+):
+    target = make.staff(role="supervisor", branch=branch)
+    retired = make.staff(role="supervisor", branch=branch)
+    retired.is_active = False
+    db.session.commit()
+    chosen = {
+        "an agent": lambda: make.staff(role="agent", branch=branch).id,
+        "a supervisor elsewhere": lambda: make.staff(role="supervisor", branch=make.branch()).id,
+        "a retired supervisor": lambda: retired.id,
+        "nobody": lambda: 999999,
+        "themself": lambda: target.id,
+    }[who]()
+    response = client.patch(f"{STAFF}/{target.id}", json={"supervisor_id": chosen, "on_duty": True}, headers=as_(admin))
+    assert (response.status_code, list(response.get_json()["error"]["fields"])) == (422, ["supervisor_id"])
+    unchanged = client.get(f"{STAFF}/{target.id}", headers=as_(admin)).get_json()
+    assert (unchanged["supervisor_id"], unchanged["on_duty"]) == (None, False)
+
+
+def test_moving_a_staff_member_away_from_their_supervisors_branch_is_422_unless_the_supervisor_changes_too(
+    client, make, agent, supervisor, admin
+):
+    client.patch(f"{STAFF}/{agent.id}", json={"supervisor_id": supervisor.id}, headers=as_(admin))
+    elsewhere = make.branch()
+    moved = client.patch(f"{STAFF}/{agent.id}", json={"branch_id": elsewhere.id}, headers=as_(admin))
+    assert (moved.status_code, list(moved.get_json()["error"]["fields"])) == (422, ["supervisor_id"])
+    changes = {"branch_id": elsewhere.id, "supervisor_id": None}
+    assert client.patch(f"{STAFF}/{agent.id}", json=changes, headers=as_(admin)).status_code == 200

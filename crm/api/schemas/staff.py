@@ -8,12 +8,19 @@ class BranchOut(Schema):
     code = fields.String()
     name = fields.String()
     hotline = fields.String(allow_none=True)
+    head_id = fields.Integer(allow_none=True)
 
 
 class BranchIn(Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=32))
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     hotline = fields.String(allow_none=True, validate=validate.Length(max=32))
+
+
+class BranchPatch(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    hotline = fields.String(allow_none=True, validate=validate.Length(max=32))
+    head_id = fields.Integer(allow_none=True)
 
 
 class StaffBrief(Schema):
@@ -34,6 +41,9 @@ class StaffOut(Schema):
     email = fields.String(allow_none=True)
     softphone_identity = fields.String()
     is_active = fields.Boolean()
+    on_duty = fields.Boolean()
+    supervisor_id = fields.Integer(allow_none=True)
+    presence = fields.String()
 
 
 class StaffWithToken(StaffOut):
@@ -62,6 +72,8 @@ class StaffPatch(Schema):
     branch_id = fields.Integer(allow_none=True)
     phone = fields.String(allow_none=True)
     is_active = fields.Boolean(data_key="active")
+    on_duty = fields.Boolean()
+    supervisor_id = fields.Integer(allow_none=True)
 
 
 class StaffQuery(Schema):
