@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, null, select, update
+from sqlalchemy import func, insert, null, select, update
 from sqlalchemy.orm import lazyload
 
-from crm.models import Branch, Case, CaseDeadline, CaseEvent, Staff
+from crm.models import Branch, Case, CaseDeadline, CaseEvent, Notification, Staff
 from crm.services.calendar_settings import installation_calendar
 from crm.services.clock import as_utc
-from crm.services.notifications import notify
+from crm.services.notifications import notice_row
 
 # Cases in these states escalate no further, whatever their clocks say.
 CLOSED_STATUSES = ("resolved", "closed")
@@ -202,15 +202,16 @@ def _escalate_batch(session, rows, summary, calendar, recipients):
         )
     }
     overdue = set()
-    with session.no_autoflush:  # the batch's events and notices go in as a few multi-row inserts
-        for row in climbed:
-            for step in plans[row.id]:
-                _record(session, step, row, cases[row.case_id], summary.at, calendar, recipients)
-                summary.steps[step.action] += 1
-                summary.step_cases.setdefault(step.action, set()).add(row.case_id)
-                if step.marks_overdue:
-                    overdue.add(row.case_id)
-            summary.case_ids.add(row.case_id)
+    written = Written(opening=calendar.next_opening(summary.at))
+    for row in climbed:
+        for step in plans[row.id]:
+            _record(written, step, row, cases[row.case_id], summary.at, calendar, recipients)
+            summary.steps[step.action] += 1
+            summary.step_cases.setdefault(step.action, set()).add(row.case_id)
+            if step.marks_overdue:
+                overdue.add(row.case_id)
+        summary.case_ids.add(row.case_id)
+    written.insert(session)
     if overdue:
         session.execute(
             update(Case).where(Case.id.in_(overdue)).values(overdue=True).execution_options(synchronize_session=False)
@@ -269,7 +270,22 @@ def _next_action_sql(level):
     return sql_case(*whens, else_=null()) if whens else null()
 
 
-def _record(session, step, row, case, at, calendar, recipients):
+@dataclass
+class Written:
+    """The batch's notices and history events, written as one multi-row insert each (the ORM's
+    per-object flush was most of a sweep's time)."""
+
+    opening: datetime
+    notices: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+
+    def insert(self, session):
+        for model, rows in ((Notification, self.notices), (CaseEvent, self.events)):
+            if rows:
+                session.execute(insert(model), rows)
+
+
+def _record(written, step, row, case, at, calendar, recipients):
     """The step's history event and notices, in the transaction of its conditional update."""
     people = getattr(recipients, step.recipients)(case)
     text = step.text.format(
@@ -281,20 +297,24 @@ def _record(session, step, row, case, at, calendar, recipients):
     )
     for person in people:
         key = dedupe_key(case, row.clock, step.level, person.id)
-        notify(session, person, case, step.kind, text, key, urgent=step.urgent, at=at, calendar=calendar)
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            at=at,
-            action=step.action,
-            detail={
+        written.notices.append(
+            notice_row(person, case, step.kind, text, key, at, urgent=step.urgent, opening=written.opening)
+        )
+    written.events.append(
+        {
+            "case_id": case.id,
+            "at": at,
+            "actor_id": None,
+            "action": step.action,
+            "channel": None,
+            "detail": {
                 "clock": row.clock,
                 "level": step.level,
                 "due_at": as_utc(row.due_at).isoformat(),
                 "step_due_at": as_utc(getattr(row, step.time)).isoformat(),
                 "notified": [person.id for person in people],
             },
-        )
+        }
     )
 
 

@@ -37,19 +37,26 @@ def notify(session, recipient, case, kind, text, dedupe_key, urgent=False, *, at
     next opening of ``calendar`` (the installation's calendar by default).
     """
     at = at or clock.now()
-    notice = Notification(
-        recipient_id=recipient.id,
-        case_id=case.id if case is not None else None,
-        kind=kind,
-        text=text,
-        dedupe_key=dedupe_key,
-        created_at=at,
-    )
-    if recipient.phone:
-        notice.sms_state = "pending"
-        notice.sms_not_before = at if urgent else (calendar or installation_calendar(session)).next_opening(at)
+    opening = None if urgent or not recipient.phone else (calendar or installation_calendar(session)).next_opening(at)
+    notice = Notification(**notice_row(recipient, case, kind, text, dedupe_key, at, urgent=urgent, opening=opening))
     session.add(notice)
     return notice
+
+
+def notice_row(recipient, case, kind, text, dedupe_key, at, *, urgent, opening):
+    """The column values of one notice; ``opening`` is the calendar's next opening after ``at``
+    (asked once by a caller writing many notices, e.g. the sweep's multi-row insert)."""
+    pending = bool(recipient.phone)
+    return {
+        "recipient_id": recipient.id,
+        "case_id": case.id if case is not None else None,
+        "kind": kind,
+        "text": text,
+        "dedupe_key": dedupe_key,
+        "created_at": at,
+        "sms_state": "pending" if pending else "none",
+        "sms_not_before": (at if urgent else opening) if pending else None,
+    }
 
 
 @dataclass(frozen=True)
