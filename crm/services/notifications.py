@@ -105,7 +105,7 @@ def digest_text(notices):
 
 def _digest_part(kind, notices):
     phrase = DIGEST_PHRASES.get(kind, OTHER_PHRASE)
-    case_ids = list(dict.fromkeys(n.case_id for n in notices if n.case_id is not None))
+    case_ids = sorted({n.case_id for n in notices if n.case_id is not None})
     shown = " ".join(f"#{case_id}" for case_id in case_ids[:DIGEST_CASES_SHOWN])
     more = "等" if len(case_ids) > DIGEST_CASES_SHOWN else ""
     return f"{len(notices)}{phrase}" + (f": {shown}{more}" if shown else "")
