@@ -3,8 +3,11 @@
 from flask import Flask
 
 from crm import extensions
+from crm.cli import register_cli
 from crm.config import Config
-from crm.services import calendar_settings, classification, clock, phones
+from crm.core import clock, phones
+from crm.services.cases.calendar import installation
+from crm.services.customers import classification
 
 
 def create_app(config=None):
@@ -21,7 +24,7 @@ def create_app(config=None):
     extensions.queues.init_app(app)
 
     _register_blueprints(app)
-    _register_cli(app)
+    register_cli(app)
     if app.config["EMBEDDED_WORKER"] and not app.config["REDIS_URL"]:
         from workers.embedded import start_embedded
 
@@ -34,7 +37,7 @@ def _configure_services(config):
     clock.set_timezone(config["TIMEZONE"])
     phones.set_default_region(config["PHONE_REGION"])
     classification.configure(config["ASSET_TIER_BOUNDS"], config["TURNOVER_THRESHOLD"], config["DORMANT_MONTHS"])
-    calendar_settings.configure(config["CALENDAR_COUNTRY"], config["TIMEZONE"], config["BUSINESS_HOURS"])
+    installation.configure(config["CALENDAR_COUNTRY"], config["TIMEZONE"], config["BUSINESS_HOURS"])
 
 
 def _migrations_dir():
@@ -57,14 +60,3 @@ def _register_blueprints(app):
     app.register_blueprint(console)
     app.register_blueprint(health)
     register_telephony(app)
-
-
-def _register_cli(app):
-    import crm.cli_cases  # noqa: F401  (adds the calendar and deadline commands to kefu)
-    import crm.cli_phone  # noqa: F401  (adds the phone simulator to kefu)
-    from crm.cli import kefu
-    from workers.cli import COMMANDS
-
-    app.cli.add_command(kefu)
-    for command in COMMANDS:
-        app.cli.add_command(command)

@@ -11,7 +11,7 @@ from flask import g, request, session
 
 from crm.errors import DomainError, Forbidden
 from crm.extensions import db
-from crm.services.staff import staff_by_token
+from crm.services.org.staff import staff_by_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

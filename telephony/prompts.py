@@ -1,8 +1,8 @@
 """Scripted prompts in TwiML: the phrase for a purpose, played from its recording or spoken (DOMAIN §6)."""
 
+from crm.core.clock import now
 from crm.extensions import db
-from crm.services import greetings
-from crm.services.clock import now
+from crm.services.calls import greetings
 from telephony.twiml import play_or_say
 
 

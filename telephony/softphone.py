@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
 
-from crm.services import clock
+from crm.core import clock
 from telephony.client import account_sid
 
 

@@ -1,6 +1,6 @@
 """Cases with their deadline rows, inserted directly with the columns intake fills.
 
-The times come from ``crm.services.case_deadlines.clock_times`` (the 75 % reminder, the due
+The times come from ``crm.services.cases.deadlines.clock_times`` (the 75 % reminder, the due
 time, the branch-head time one working day later; a minutes clock is a single page) and
 ``next_action_at`` from the escalation ladder; no policy table, no events, no API.
 """
@@ -8,12 +8,12 @@ time, the branch-head time one working day later; a minutes clock is a single pa
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from crm.core import clock
 from crm.models import Case, CaseDeadline
-from crm.services import clock
-from crm.services.business_calendar import BusinessCalendar
-from crm.services.case_deadlines import clock_times
-from crm.services.deadline_policies import DEFAULT_POLICIES
-from crm.services.escalation import next_action_at
+from crm.services.cases.calendar.working_days import BusinessCalendar
+from crm.services.cases.deadline_policies import DEFAULT_POLICIES
+from crm.services.cases.deadlines import clock_times
+from crm.services.cases.escalation import next_action_at
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -15,10 +15,10 @@ from twilio.request_validator import RequestValidator
 
 from crm import create_app
 from crm.config import Config
+from crm.core import clock as _clock
 from crm.extensions import db as _db
 from crm.extensions import queues
-from crm.services import clock as _clock
-from crm.services.deadline_policies import ensure_defaults
+from crm.services.cases.deadline_policies import ensure_defaults
 from tests import factories
 
 TWILIO_TEST_TOKEN = "test-twilio-auth-token"

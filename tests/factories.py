@@ -4,7 +4,7 @@ import itertools
 from decimal import Decimal
 
 from crm.models import Branch, Customer, CustomerPhone, Product
-from crm.services.staff import create_staff, issue_api_token
+from crm.services.org.staff import create_staff, issue_api_token
 
 _seq = itertools.count(1)
 
@@ -39,8 +39,8 @@ class Factory:
 
     def customer(self, branch=None, manager=None, phones=("13800138000",), **fields):
         """A customer; the class is computed by the classification service, never set here."""
-        from crm.services.customers import classify_customer
-        from crm.services.phones import normalise_phone
+        from crm.core.phones import normalise_phone
+        from crm.services.customers.records import classify_customer
 
         n = next(_seq)
         branch = branch or (manager.branch if manager else self.branch())

@@ -6,8 +6,11 @@ around every job.
 
 import logging
 
+from crm.core import clock
 from crm.extensions import db
-from crm.services import calendar_check, clock, escalation, reclassification
+from crm.services.cases import escalation
+from crm.services.cases.calendar import look_ahead
+from crm.services.customers import reclassification
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,7 @@ def refresh_calendar():
     lacks the official adjusted working days (China publishes them each autumn; upgrade ``holidays``
     or enter them as overrides meanwhile). The walk also fills the holiday tables of the process that
     runs it, which lasts in the embedded worker only: a production work horse is forked per job."""
-    ahead = calendar_check.look_ahead(db.session, clock.local(clock.now()).date())
+    ahead = look_ahead.look_ahead(db.session, clock.local(clock.now()).date())
     db.session.rollback()  # read only: end the transaction the look-up opened
     if ahead.years_without_arrangement:
         log.warning(

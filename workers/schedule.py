@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from rq import Retry
 from rq.cron import CronJob, CronScheduler
 
-from telephony import jobs as telephony_jobs
-from workers import jobs, sms, surveys
+from workers import calls, jobs, sms, surveys
 
 # A run that fails (database restarting, Redis blip, provider time-out) is tried again 10, 30
 # and 60 s later, then left in the queue's failed registry for the admins (GET /api/v1/admin/jobs).
@@ -39,9 +38,7 @@ SCHEDULE = (
     # 00:30 in Asia/Shanghai: dormancy is a matter of the calendar day.
     Periodic("nightly-reclassification", jobs.reclassify_customers, cron="30 16 * * *", timeout=1800),
     # Complaints still undispatched after 5 minutes: phone the supervisor on duty (issue 5 §5).
-    Periodic(
-        "complaint-dispatch-calls", telephony_jobs.call_about_undispatched_complaints, "telephony", cron="* * * * *"
-    ),
+    Periodic("complaint-dispatch-calls", calls.call_about_undispatched_complaints, "telephony", cron="* * * * *"),
     # Staff SMS (reminders, escalations, pages) as one digest per person; held to business hours by the service.
     Periodic("staff-sms", sms.send_staff_sms, "telephony", cron="* * * * *"),
     # Callback surveys due now (held to business hours by the service, DOMAIN §7).

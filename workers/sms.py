@@ -2,9 +2,9 @@
 
 from flask import current_app
 
+from crm.core import clock
 from crm.extensions import db
-from crm.services import clock
-from crm.services.notifications import send_due_sms
+from crm.services.cases.notifications import send_due_sms
 from telephony.client import get_client
 
 

@@ -2,10 +2,11 @@
 
 from flask import current_app
 
+from crm.core import clock
 from crm.extensions import db
-from crm.services import clock, survey_dialer
+from crm.services.surveys import dialer
 from telephony.client import get_client
-from telephony.jobs import webhook_url
+from workers.calls import webhook_url
 
 
 def place_survey_call(run):
@@ -21,5 +22,5 @@ def place_survey_call(run):
 
 def dial_surveys():
     """The service claims the due runs (once, whatever the number of workers) and commits as it dials."""
-    summary = survey_dialer.dial_due(db.session, clock.now(), place_survey_call)
+    summary = dialer.dial_due(db.session, clock.now(), place_survey_call)
     return {"placed": len(summary.placed), "failed": len(summary.failed), "given_up": summary.given_up}

@@ -10,7 +10,7 @@ from crm.api.lookups import visible_customer
 from crm.api.schemas.assessments import AssessmentIn, AssessmentOut, QuestionnaireOut
 from crm.auth import current_staff, roles
 from crm.extensions import db
-from crm.services import questionnaire
+from crm.services.customers import questionnaire
 
 URL = ""
 blp = Blueprint("assessments", __name__, description="Risk-tolerance questionnaire and assessments")

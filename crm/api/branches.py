@@ -8,7 +8,7 @@ from crm.auth import roles
 from crm.errors import NotFound
 from crm.extensions import db
 from crm.models import Branch
-from crm.services import organisation
+from crm.services.org import organisation
 
 URL = "branches"
 blp = Blueprint("branches", __name__, description="Branches")

@@ -8,7 +8,7 @@ from crm.api.schemas.calendar import OptionalRangeQuery, OverrideIn, OverrideOut
 from crm.auth import current_staff, roles
 from crm.errors import InvalidInput
 from crm.extensions import db
-from crm.services import calendar_settings
+from crm.services.cases.calendar import installation
 
 URL = "calendar"
 blp = Blueprint("calendar", __name__, description="Working days, holidays and the installation's overrides")
@@ -20,10 +20,10 @@ blp = Blueprint("calendar", __name__, description="Working days, holidays and th
 @blp.response(200, WorkingDaysOut)
 def working_days(args):
     """The working days from ``from`` to ``to`` (inclusive), with why a weekend day is worked."""
-    calendar = calendar_settings.installation_calendar(db.session)
+    calendar = installation.installation_calendar(db.session)
     days = []
-    for day in calendar_settings.days_between(args["start"], args["end"]):
-        working, note = calendar_settings.describe_day(calendar, day)
+    for day in installation.days_between(args["start"], args["end"]):
+        working, note = installation.describe_day(calendar, day)
         if working:
             days.append({"day": day, "weekday": f"{day:%a}", "note": note})
     return {**args, "working_days": days}
@@ -35,7 +35,7 @@ def working_days(args):
 @blp.response(200, OverrideOut(many=True))
 def list_overrides(args):
     """The installation's own holidays and extra working days, by date."""
-    return calendar_settings.list_overrides(db.session, args.get("start"), args.get("end"))
+    return installation.list_overrides(db.session, args.get("start"), args.get("end"))
 
 
 @blp.post("/overrides")
@@ -44,7 +44,7 @@ def list_overrides(args):
 @blp.response(201, OverrideOut)
 def add_override(data):
     """Close the centre on a day, or open it on one (409 when the day already has an override)."""
-    override = calendar_settings.add_override(db.session, current_staff(), **data)
+    override = installation.add_override(db.session, current_staff(), **data)
     db.session.commit()
     return override
 
@@ -54,7 +54,7 @@ def add_override(data):
 @blp.response(204)
 def remove_override(day):
     """Drop the override of ``day`` (YYYY-MM-DD); the holiday library decides that day again."""
-    calendar_settings.remove_override(db.session, _day(day))
+    installation.remove_override(db.session, _day(day))
     db.session.commit()
 
 

@@ -6,7 +6,7 @@ from crm.api.common import PageArgs, page_schema, paginate
 from crm.api.schemas.calls import CallDetail, CallOut, CallQuery, LinkIn
 from crm.auth import current_staff, roles
 from crm.extensions import db
-from crm.services import calls
+from crm.services.calls import call_log
 
 URL = "calls"
 blp = Blueprint("calls", __name__, description="Call log: every call with its outcome and events")
@@ -26,8 +26,8 @@ def list_calls(args):
     """Calls in scope, newest first; filter by agent, customer, direction, outcome and ``from``/``to``."""
     filters = {name: args.get(name) for name in ("agent_id", "customer_id", "direction", "outcome", "start", "end")}
     viewer = current_staff()
-    page = paginate(calls.calls_query(viewer, **filters), args)
-    return {**page, "items": [calls.call_view(call, viewer) for call in page["items"]]}
+    page = paginate(call_log.calls_query(viewer, **filters), args)
+    return {**page, "items": [call_log.call_view(call, viewer) for call in page["items"]]}
 
 
 @blp.get("/<int:call_id>")
@@ -36,8 +36,8 @@ def list_calls(args):
 def get_call(call_id):
     """One call with its events, step by step."""
     viewer = current_staff()
-    call = calls.get_call(db.session, viewer, call_id)
-    return {**calls.call_view(call, viewer), "events": list(calls.events(db.session, call))}
+    call = call_log.get_call(db.session, viewer, call_id)
+    return {**call_log.call_view(call, viewer), "events": list(call_log.events(db.session, call))}
 
 
 @blp.post("/<int:call_id>/link")
@@ -47,6 +47,6 @@ def get_call(call_id):
 def link_call(data, call_id):
     """Attach the call to a case and/or a visit you may see (``{"case_id": …}`` or ``{"visit_id": …}``)."""
     viewer = current_staff()
-    call = calls.link(db.session, viewer, calls.get_call(db.session, viewer, call_id), **data)
+    call = call_log.link(db.session, viewer, call_log.get_call(db.session, viewer, call_id), **data)
     db.session.commit()
-    return calls.call_view(call, viewer)
+    return call_log.call_view(call, viewer)

@@ -9,7 +9,7 @@ from crm.api.common import PageArgs, page_schema, paginate
 from crm.api.schemas.cases import AssignIn, CaseDetail, CaseIn, CaseOut, CaseQuery, HandOffIn, NoteIn, ReopenIn, ReplyIn
 from crm.auth import current_staff, roles
 from crm.extensions import db
-from crm.services import cases
+from crm.services.cases import workflow
 
 URL = "cases"
 blp = Blueprint("cases", __name__, description="Cases under first-responder ownership, with deadlines")
@@ -26,8 +26,8 @@ class _WithHistory:
 
     def __init__(self, case):
         self._case = case
-        self.replies = list(cases.replies(db.session, case))
-        self.history = list(cases.history(db.session, case))
+        self.replies = list(workflow.replies(db.session, case))
+        self.history = list(workflow.history(db.session, case))
 
     def __getattr__(self, name):
         return getattr(self._case, name)
@@ -39,7 +39,7 @@ class _WithHistory:
 @blp.response(201, CaseDetail)
 def open_case(data):
     """A new case, owned by whoever takes it (a supervisor may name another owner); due times set now."""
-    case = cases.open_case(db.session, current_staff(), data)
+    case = workflow.open_case(db.session, current_staff(), data)
     db.session.commit()
     return _WithHistory(case)
 
@@ -51,7 +51,7 @@ def open_case(data):
 def list_cases(args):
     """Cases in the caller's scope, newest first; ``overdue`` and ``due_before`` look at running clocks."""
     filters = {name: args.get(name) for name in ("kind", "status", "owner_id", "branch_id", "overdue", "due_before")}
-    return paginate(cases.cases_query(current_staff(), **filters), args)
+    return paginate(workflow.cases_query(current_staff(), **filters), args)
 
 
 @blp.get("/<int:case_id>")
@@ -59,13 +59,13 @@ def list_cases(args):
 @blp.response(200, CaseDetail)
 def get_case(case_id):
     """One case with each clock (due, met, overdue, escalation level), its replies and full history."""
-    return _WithHistory(cases.get_case(db.session, current_staff(), case_id))
+    return _WithHistory(workflow.get_case(db.session, current_staff(), case_id))
 
 
 def _act(case_id, action, **kwargs):
     """Load the case in the caller's scope, apply one service action, commit, show the case."""
     staff = current_staff()
-    case = cases.get_case(db.session, staff, case_id)
+    case = workflow.get_case(db.session, staff, case_id)
     action(db.session, staff, case, **kwargs)
     db.session.commit()
     return _WithHistory(case)
@@ -77,7 +77,7 @@ def _act(case_id, action, **kwargs):
 @blp.response(200, CaseDetail)
 def assign(data, case_id):
     """Name the handler (the handling decision); stops the dispatch clock. Never the person complained about."""
-    return _act(case_id, cases.assign, **data)
+    return _act(case_id, workflow.assign, **data)
 
 
 @blp.post("/<int:case_id>/hand-off")
@@ -86,7 +86,7 @@ def assign(data, case_id):
 @blp.response(200, CaseDetail)
 def hand_off(data, case_id):
     """Pass ownership to someone else, in one step: the case always has a named owner."""
-    return _act(case_id, cases.hand_off, **data)
+    return _act(case_id, workflow.hand_off, **data)
 
 
 @blp.post("/<int:case_id>/investigate")
@@ -94,7 +94,7 @@ def hand_off(data, case_id):
 @blp.response(200, CaseDetail)
 def investigate(case_id):
     """Investigation started (a complaint's first response)."""
-    return _act(case_id, cases.start_investigation)
+    return _act(case_id, workflow.start_investigation)
 
 
 @blp.post("/<int:case_id>/reply")
@@ -103,7 +103,7 @@ def investigate(case_id):
 @blp.response(200, CaseDetail)
 def reply(data, case_id):
     """An answer to the customer; stops the clocks it answers."""
-    return _act(case_id, cases.reply, **data)
+    return _act(case_id, workflow.reply, **data)
 
 
 @blp.post("/<int:case_id>/resolve")
@@ -112,7 +112,7 @@ def reply(data, case_id):
 @blp.response(200, CaseDetail)
 def resolve(data, case_id):
     """The customer has their answer: every running clock stops."""
-    return _act(case_id, cases.resolve, **data)
+    return _act(case_id, workflow.resolve, **data)
 
 
 @blp.post("/<int:case_id>/reopen")
@@ -121,7 +121,7 @@ def resolve(data, case_id):
 @blp.response(200, CaseDetail)
 def reopen(data, case_id):
     """Back to work; the response and resolution clocks restart now."""
-    return _act(case_id, cases.reopen, **data)
+    return _act(case_id, workflow.reopen, **data)
 
 
 @blp.post("/<int:case_id>/close")
@@ -130,4 +130,4 @@ def reopen(data, case_id):
 @blp.response(200, CaseDetail)
 def close(data, case_id):
     """Close a resolved case."""
-    return _act(case_id, cases.close, **data)
+    return _act(case_id, workflow.close, **data)

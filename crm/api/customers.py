@@ -17,7 +17,8 @@ from crm.api.schemas.customers import (
 from crm.auth import current_staff, roles
 from crm.errors import Forbidden
 from crm.extensions import db
-from crm.services import access, audit, customers
+from crm.services.customers import records
+from crm.services.org import access, audit
 
 URL = "customers"
 blp = Blueprint("customers", __name__, description="Customers, caller-ID lookup and the audit trail")
@@ -38,8 +39,8 @@ def list_customers(args):
     """
     viewer = current_staff()
     filters = {name: args.get(name) for name in ("q", "customer_class", "manager_id", "status", "branch_id")}
-    page = paginate(customers.search_customers(viewer, **filters), args)
-    return {**page, "items": [customers.customer_view(c, viewer) for c in page["items"]]}
+    page = paginate(records.search_customers(viewer, **filters), args)
+    return {**page, "items": [records.customer_view(c, viewer) for c in page["items"]]}
 
 
 @blp.post("")
@@ -49,9 +50,9 @@ def list_customers(args):
 def add_customer(data):
     """A new customer. An agent becomes its manager; supervisors and admins may name one of the branch."""
     viewer = current_staff()
-    customer = customers.create_customer(db.session, viewer, data)
+    customer = records.create_customer(db.session, viewer, data)
     db.session.commit()
-    return customers.customer_view(customer, viewer)
+    return records.customer_view(customer, viewer)
 
 
 @blp.get("/lookup")
@@ -65,17 +66,17 @@ def lookup(args):
     viewer is the customer's manager, a supervisor of the branch or an admin.
     """
     viewer = current_staff()
-    customer = customers.lookup_by_phone(db.session, args["phone"], viewer)
+    customer = records.lookup_by_phone(db.session, args["phone"], viewer)
     if not access.can_screen_pop(viewer, customer):
         raise Forbidden("This caller is a customer of another branch.")
-    return {**customers.customer_view(customer, viewer), "last_visits": customers.last_visits(db.session, customer)}
+    return {**records.customer_view(customer, viewer), "last_visits": records.last_visits(db.session, customer)}
 
 
 @blp.get("/<int:customer_id>")
 @roles("agent", "supervisor", "admin")
 @blp.response(200, CustomerOut)
 def get_customer(customer_id):
-    return customers.customer_view(visible_customer(customer_id), current_staff())
+    return records.customer_view(visible_customer(customer_id), current_staff())
 
 
 @blp.patch("/<int:customer_id>")
@@ -87,9 +88,9 @@ def change_customer(changes, customer_id):
     viewer = current_staff()
     customer = visible_customer(customer_id)
     evidence = changes.pop("evidence", None)
-    customers.update_customer(db.session, viewer, customer, changes, evidence)
+    records.update_customer(db.session, viewer, customer, changes, evidence)
     db.session.commit()
-    return customers.customer_view(customer, viewer)
+    return records.customer_view(customer, viewer)
 
 
 @blp.delete("/<int:customer_id>")
@@ -100,9 +101,9 @@ def close_customer(args, customer_id):
     """Close a customer: status ``closed``, audited. Customers are never erased; the record stays."""
     viewer = current_staff()
     customer = visible_customer(customer_id)
-    customers.close_customer(db.session, viewer, customer, args.get("evidence"))
+    records.close_customer(db.session, viewer, customer, args.get("evidence"))
     db.session.commit()
-    return customers.customer_view(customer, viewer)
+    return records.customer_view(customer, viewer)
 
 
 @blp.get("/<int:customer_id>/audit")

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from crm.api.schemas.calendar import PolicyChange, PolicyIn, PolicyOut
 from crm.auth import roles
 from crm.extensions import db
-from crm.services import case_deadlines
+from crm.services.cases import deadlines
 
 URL = "deadline-policies"
 blp = Blueprint("deadline_policies", __name__, description="Case deadline policies (admins edit)")
@@ -16,7 +16,7 @@ blp = Blueprint("deadline_policies", __name__, description="Case deadline polici
 @blp.response(200, PolicyOut(many=True))
 def list_policies():
     """Every policy row."""
-    return case_deadlines.list_policies(db.session)
+    return deadlines.list_policies(db.session)
 
 
 @blp.put("")
@@ -25,7 +25,7 @@ def list_policies():
 @blp.response(200, PolicyOut)
 def set_policy(data):
     """Set the limit of one (kind, vip, clock), creating the row if the kind had no such clock."""
-    policy = case_deadlines.set_policy(db.session, **data)
+    policy = deadlines.set_policy(db.session, **data)
     db.session.commit()
     return policy
 
@@ -36,6 +36,6 @@ def set_policy(data):
 @blp.response(200, PolicyOut)
 def change_policy(data, policy_id):
     """Change one row's amount and unit. Cases already running keep their due times."""
-    policy = case_deadlines.change_policy(db.session, policy_id, **data)
+    policy = deadlines.change_policy(db.session, policy_id, **data)
     db.session.commit()
     return policy

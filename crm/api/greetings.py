@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from crm.api.schemas.scripts import PreviewOut, PreviewQuery
 from crm.auth import roles
 from crm.extensions import db
-from crm.services import greetings
+from crm.services.calls import greetings
 
 URL = "greetings"
 blp = Blueprint("greetings", __name__, description="Greeting preview")

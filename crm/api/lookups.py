@@ -4,7 +4,7 @@ from crm.auth import current_staff
 from crm.errors import InvalidInput, NotFound
 from crm.extensions import db
 from crm.models import Customer, Product
-from crm.services import access
+from crm.services.org import access
 
 
 def visible_customer(customer_id):

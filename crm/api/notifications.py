@@ -6,7 +6,7 @@ from crm.api.common import paginate
 from crm.api.schemas.notifications import InboxArgs, InboxPage, NotificationOut, ReadAllOut
 from crm.auth import current_staff, roles
 from crm.extensions import db
-from crm.services import notifications
+from crm.services.cases import notifications
 
 URL = "notifications"
 blp = Blueprint("notifications", __name__, description="Each staff member's own notices (the inbox)")

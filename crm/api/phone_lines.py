@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from crm.api.schemas.phone_lines import PhoneLineIn, PhoneLineOut
 from crm.auth import roles
 from crm.extensions import db
-from crm.services import organisation
+from crm.services.org import organisation
 
 URL = "phone-lines"
 blp = Blueprint("phone_lines", __name__, description="Phone lines (dialled numbers and their line)")

@@ -8,7 +8,7 @@ from crm.auth import roles
 from crm.errors import NotFound
 from crm.extensions import db
 from crm.models import Product
-from crm.services import suitability
+from crm.services.customers import suitability
 
 URL = "products"
 blp = Blueprint("products", __name__, description="Products and their risk levels (DOMAIN §3)")

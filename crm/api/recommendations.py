@@ -9,7 +9,7 @@ from crm.api.lookups import named_product, visible_customer
 from crm.api.schemas.recommendations import RecommendationIn, RecommendationOut
 from crm.auth import current_staff, roles
 from crm.extensions import db
-from crm.services import suitability
+from crm.services.customers import suitability
 
 URL = "customers"
 blp = Blueprint("recommendations", __name__, description="Product recommendations and suitability")

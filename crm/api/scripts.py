@@ -7,7 +7,8 @@ from crm.api.schemas.scripts import AudioFileIn, RecordCallOut, ScriptIn, Script
 from crm.auth import current_staff, roles
 from crm.errors import InvalidInput
 from crm.extensions import db, queues
-from crm.services import greetings
+from crm.services.calls import greetings
+from workers.calls import place_greeting_call
 
 URL = "scripts"
 blp = Blueprint("scripts", __name__, description="Greeting and IVR scripts with holiday variants and recordings")
@@ -85,7 +86,7 @@ def record_by_phone(script_id):
     admin = current_staff()
     if not admin.phone:
         raise InvalidInput("Add your phone number to your profile first.", {"phone": ["Required to call you."]})
-    queues.queue("telephony").enqueue("telephony.jobs.place_greeting_call", script.id, admin.phone)
+    queues.queue("telephony").enqueue(place_greeting_call, script.id, admin.phone)
     return {"script_id": script.id, "to": admin.phone, "status": "queued"}
 
 

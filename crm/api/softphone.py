@@ -7,7 +7,7 @@ from crm.api.schemas.softphone import PresenceBoardArgs, PresenceIn, PresenceOut
 from crm.auth import current_staff, roles
 from crm.errors import Forbidden, InvalidInput
 from crm.extensions import db
-from crm.services import presence
+from crm.services.calls import presence
 from telephony.softphone import voice_token
 
 URL = "softphone"

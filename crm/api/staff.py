@@ -8,8 +8,8 @@ from crm.auth import current_staff, roles
 from crm.errors import NotFound
 from crm.extensions import db
 from crm.models import Staff
-from crm.services import access, organisation
-from crm.services.staff import create_staff, issue_api_token
+from crm.services.org import access, organisation
+from crm.services.org.staff import create_staff, issue_api_token
 
 URL = "staff"
 blp = Blueprint("staff", __name__, description="Staff members (agents, supervisors, admins)")

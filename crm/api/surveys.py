@@ -6,7 +6,9 @@ from flask_smorest import Blueprint
 from crm.api.schemas.surveys import SurveyOut, SurveyQuestionOut, SurveyRunOut, VisitVerificationIn
 from crm.auth import current_staff, roles
 from crm.extensions import db
-from crm.services import cases, surveys, visits
+from crm.services.cases import workflow
+from crm.services.customers import visits
+from crm.services.surveys import runs
 
 URL = ""
 blp = Blueprint("surveys", __name__, description="Callback surveys (回访)")
@@ -16,14 +18,14 @@ blp = Blueprint("surveys", __name__, description="Callback surveys (回访)")
 @roles("agent", "supervisor", "admin")
 @blp.response(200, SurveyOut(many=True))
 def list_surveys():
-    return surveys.all_surveys(db.session)
+    return runs.all_surveys(db.session)
 
 
 @blp.get("/surveys/<int:survey_id>/questions")
 @roles("agent", "supervisor", "admin")
 @blp.response(200, SurveyQuestionOut(many=True))
 def survey_questions(survey_id):
-    return surveys.get_survey(db.session, survey_id).questions
+    return runs.get_survey(db.session, survey_id).questions
 
 
 @blp.get("/cases/<int:case_id>/survey-runs")
@@ -31,7 +33,7 @@ def survey_questions(survey_id):
 @blp.response(200, SurveyRunOut(many=True))
 def case_survey_runs(case_id):
     """The case's callback surveys, oldest first, each with the answers given so far."""
-    return surveys.runs_for_case(db.session, cases.get_case(db.session, current_staff(), case_id))
+    return runs.runs_for_case(db.session, workflow.get_case(db.session, current_staff(), case_id))
 
 
 @blp.post("/visits/<int:visit_id>/verification-survey")
@@ -41,6 +43,6 @@ def case_survey_runs(case_id):
 def schedule_verification(data, visit_id):
     """Spot-check a visit: the customer is called and asked whether the manager visited or called."""
     visit = visits.visible_visit(db.session, current_staff(), visit_id)
-    run = surveys.schedule_visit_survey(db.session, visit, **data)
+    run = runs.schedule_visit_survey(db.session, visit, **data)
     db.session.commit()
     return run

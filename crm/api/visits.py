@@ -7,7 +7,7 @@ from crm.api.lookups import visible_customer
 from crm.api.schemas.visits import VisitIn, VisitOut, VisitPatch, VisitQuery
 from crm.auth import current_staff, roles
 from crm.extensions import db
-from crm.services import visits
+from crm.services.customers import visits
 
 URL = "visits"
 blp = Blueprint("visits", __name__, description="Visit logs")

@@ -8,9 +8,9 @@ from crm.auth import check_csrf, current_staff
 from crm.errors import Forbidden
 from crm.extensions import db
 from crm.models import Customer
-from crm.services.access import customer_scope
-from crm.services.customers import customer_view
-from crm.services.staff import check_login
+from crm.services.customers.records import customer_view
+from crm.services.org.access import customer_scope
+from crm.services.org.staff import check_login
 
 PAGE_SIZE = 50
 

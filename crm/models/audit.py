@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.core.clock import now
 from crm.extensions import db
 from crm.models.types import UTCDateTime
-from crm.services.clock import now
 
 
 class AuditEntry(db.Model):

@@ -5,9 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.core.clock import now
 from crm.extensions import db
 from crm.models.types import UTCDateTime, enum_check
-from crm.services.clock import now
 
 KINDS = ("inquiry", "email_inquiry", "opinion", "complaint", "retention", "report_delivery")
 CASE_CHANNELS = ("phone", "on_site", "email", "online", "ivr", "sms")

@@ -6,9 +6,9 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.core.clock import now
 from crm.extensions import db
 from crm.models.types import UTCDateTime, enum_check
-from crm.services.clock import now
 
 STATUSES = ("prospect", "active", "closed")
 CLASSES = ("A+", "B+", "A", "B", "C", "D", "C-", "D-", "E", "F", "G")

@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from crm.core.clock import now
 from crm.extensions import db
 from crm.models.types import UTCDateTime, enum_check
-from crm.services.clock import now
 
 SMS_STATES = ("none", "pending", "sent", "failed")
 

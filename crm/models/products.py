@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.core.clock import now
 from crm.extensions import db
 from crm.models.types import UTCDateTime, enum_check
-from crm.services.clock import now
 
 RISK_LEVELS = ("low", "medium", "high")
 

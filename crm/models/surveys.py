@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.core.clock import now
 from crm.extensions import db
 from crm.models.types import UTCDateTime, enum_check
-from crm.services.clock import now
 
 QUESTION_KINDS = ("yes_no", "choice", "score", "voice")
 RUN_STATES = ("scheduled", "calling", "in_progress", "completed", "declined", "unreachable", "cancelled")

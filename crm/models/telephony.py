@@ -5,9 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.core.clock import now
 from crm.extensions import db
 from crm.models.types import UTCDateTime, enum_check
-from crm.services.clock import now
 
 LINES = ("hotline", "wealth_club")
 # Where a script is used: the line greetings, the agent's pick-up phrase, the IVR's other prompts.

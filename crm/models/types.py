@@ -3,7 +3,7 @@
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-from crm.services.clock import as_utc
+from crm.core.clock import as_utc
 
 
 class UTCDateTime(TypeDecorator):

@@ -33,7 +33,8 @@ from sqlalchemy import select, text  # noqa: E402
 from crm import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.models import Branch, Staff  # noqa: E402
-from crm.services import importer, organisation, staff  # noqa: E402
+from crm.services.customers import importer  # noqa: E402
+from crm.services.org import organisation, staff  # noqa: E402
 
 BRANCH = "BENCH"
 AGENT = "B0001"

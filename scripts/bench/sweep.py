@@ -38,10 +38,11 @@ from sqlalchemy import case as sql_case  # noqa: E402
 from sqlalchemy import event, func, insert, literal, select, text  # noqa: E402
 
 from crm import create_app  # noqa: E402
+from crm.core import clock  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.models import Branch, Case, CaseDeadline, Staff  # noqa: E402
 from crm.models.types import UTCDateTime  # noqa: E402
-from crm.services import clock, escalation  # noqa: E402
+from crm.services.cases import escalation  # noqa: E402
 
 OWNERS = 20
 BARE_SELECT = text("SELECT id FROM case_deadlines WHERE met_at IS NULL AND next_action_at <= :now")

@@ -49,8 +49,8 @@ from crm import create_app  # noqa: E402
 from crm.config import Config  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.models import Branch, Customer, CustomerPhone, Survey, SurveyRun  # noqa: E402
-from crm.services.default_scripts import ensure_default_scripts, ensure_phone_lines  # noqa: E402
-from crm.services.default_surveys import CASE_SURVEY, ensure_default_surveys  # noqa: E402
+from crm.services.calls.default_scripts import ensure_default_scripts, ensure_phone_lines  # noqa: E402
+from crm.services.surveys.default_surveys import CASE_SURVEY, ensure_default_surveys  # noqa: E402
 
 HOST = "127.0.0.1"
 BRANCH = "WHBENCH"

@@ -6,9 +6,9 @@ same signed webhooks Twilio would post (``walk_call``), status callbacks include
 
 from sqlalchemy import select
 
+from crm.core.phones import try_normalise_phone
 from crm.extensions import db
 from crm.models import Branch, PhoneLine
-from crm.services.phones import try_normalise_phone
 from telephony.standin.callee import Callee, walk_call
 
 INCOMING_PATH = "/twilio/voice/incoming"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from crm.services import clock
+from crm.core import clock
 
 EXTENSION = "kefu.twilio_standin"
 

@@ -1,6 +1,6 @@
 """Call-log callbacks — issue 5 §4: status, recording and transcription.
 
-Each applies one keyed change through ``crm.services.calls``; a duplicated or retried
+Each applies one keyed change through ``crm.services.calls.call_log``; a duplicated or retried
 callback changes nothing. They answer an empty ``<Response/>`` (Twilio ignores the body).
 """
 
@@ -8,7 +8,7 @@ from flask import request
 from twilio.twiml.voice_response import VoiceResponse
 
 from crm.extensions import db
-from crm.services import calls
+from crm.services.calls import call_log
 from telephony.blueprint import twilio_blueprint
 from telephony.security import twilio_webhook
 
@@ -17,7 +17,7 @@ from telephony.security import twilio_webhook
 @twilio_webhook("status")
 def status():
     form = request.form
-    calls.apply_status(
+    call_log.apply_status(
         db.session,
         form.get("CallSid", ""),
         form.get("CallStatus", ""),
@@ -33,7 +33,7 @@ def status():
 @twilio_webhook("recording")
 def recording():
     form = request.form
-    calls.record_recording(
+    call_log.record_recording(
         db.session,
         form.get("CallSid", ""),
         form.get("RecordingSid", ""),
@@ -47,7 +47,7 @@ def recording():
 @twilio_webhook("transcription")
 def transcription():
     form = request.form
-    calls.record_transcription(
+    call_log.record_transcription(
         db.session, form.get("CallSid", ""), form.get("RecordingSid", ""), form.get("TranscriptionText", "")
     )
     return VoiceResponse()

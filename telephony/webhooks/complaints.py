@@ -9,7 +9,7 @@ from flask import request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from crm.extensions import db
-from crm.services import complaint_line, ivr
+from crm.services.calls import complaint_line, ivr
 from telephony.blueprint import twilio_blueprint
 from telephony.prompts import speak
 from telephony.security import twilio_webhook

@@ -1,7 +1,7 @@
 """An admin records a greeting by phone — issue 5 §2.
 
 ``POST /api/v1/scripts/<id>/record-call`` queues a call to the admin's own phone
-(``telephony.jobs.place_greeting_call``) whose TwiML is ``/voice/record-greeting?script_id=``:
+(``workers.calls.place_greeting_call``) whose TwiML is ``/voice/record-greeting?script_id=``:
 the current text is read out, the admin speaks after the beep, and the recording's URL
 becomes the script's audio, played from then on instead of the spoken text.
 """
@@ -12,7 +12,7 @@ from flask import current_app, request, send_from_directory, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from crm.extensions import db
-from crm.services import greetings
+from crm.services.calls import greetings
 from telephony.blueprint import twilio_blueprint
 from telephony.prompts import speak
 from telephony.security import twilio_webhook

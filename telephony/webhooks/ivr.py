@@ -3,14 +3,14 @@
 greeting → menu (1 account service, 2 complaint line, 3 callback, 0 agent) → ring ready agents
 of the branch one after the other (a VIP's own manager first) → voicemail. Out of hours: the
 after-hours message and voicemail. One small view per step; the decisions are in
-``crm.services.ivr``, the call log in ``crm.services.calls``.
+``crm.services.calls.ivr``, the call log in ``crm.services.calls.call_log``.
 """
 
 from flask import request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from crm.extensions import db
-from crm.services import ivr
+from crm.services.calls import ivr
 from telephony.blueprint import twilio_blueprint
 from telephony.prompts import greet, speak
 from telephony.security import twilio_webhook

@@ -7,9 +7,9 @@ number with the centre's caller ID, record both channels from answer, and log th
 from flask import current_app, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
+from crm.core.phones import try_normalise_phone
 from crm.extensions import db
-from crm.services import outbound_calls
-from crm.services.phones import try_normalise_phone
+from crm.services.calls import outbound_calls
 from telephony.blueprint import twilio_blueprint
 from telephony.security import twilio_webhook
 from telephony.twiml import say

@@ -11,7 +11,7 @@ from flask import request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from crm.extensions import db
-from crm.services import survey_dialer, surveys
+from crm.services.surveys import dialer, runs
 from telephony.blueprint import twilio_blueprint
 from telephony.security import twilio_webhook
 from telephony.twiml import say
@@ -36,10 +36,10 @@ def _try():
 @twilio_blueprint.post("/surveys/<int:run_id>/start")
 @twilio_webhook("survey-start")
 def survey_start(run_id):
-    run = surveys.get_run(db.session, run_id)
+    run = runs.get_run(db.session, run_id)
     response = VoiceResponse()
     if request.form.get("AnsweredBy", "").startswith(("machine", "fax")):
-        survey_dialer.machine_answered(db.session, run, _sid())
+        dialer.machine_answered(db.session, run, _sid())
     elif run.state == "calling":
         return opening(response, run, 1)
     response.hangup()  # a machine, or a run no longer waiting for this call: nothing to say
@@ -49,7 +49,7 @@ def survey_start(run_id):
 def opening(response, run, attempt):
     target = url_for("twilio.survey_opening", run_id=run.id, **{"try": attempt})
     gather = response.gather(num_digits=1, action=target, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
-    say(gather, surveys.text_for(db.session, run, run.survey.opening))
+    say(gather, runs.text_for(db.session, run, run.survey.opening))
     response.redirect(target, method="POST")
     return response
 
@@ -57,15 +57,15 @@ def opening(response, run, attempt):
 @twilio_blueprint.post("/surveys/<int:run_id>/opening")
 @twilio_webhook("survey-opening")
 def survey_opening(run_id):
-    run = surveys.get_run(db.session, run_id)
-    choice = surveys.opening_choice(request.form.get("Digits"))
+    run = runs.get_run(db.session, run_id)
+    choice = runs.opening_choice(request.form.get("Digits"))
     response = VoiceResponse()
     if choice == "go":
-        surveys.begin(db.session, run, _sid())
-        return ask(response, run, surveys.next_question(run), 1)
+        runs.begin(db.session, run, _sid())
+        return ask(response, run, runs.next_question(run), 1)
     if choice == "rebook":
-        when = survey_dialer.rebook(db.session, run, _sid())
-        say(response, REBOOKED.format(when=surveys.spoken_time(db.session, when)))
+        when = dialer.rebook(db.session, run, _sid())
+        say(response, REBOOKED.format(when=runs.spoken_time(db.session, when)))
     elif _try() < TRIES:
         if request.form.get("Digits"):
             say(response, INVALID)
@@ -81,7 +81,7 @@ def ask(response, run, question, attempt):
     if question is None:
         return close(response, run)
     target = url_for("twilio.survey_answer", run_id=run.id, position=question.position, **{"try": attempt})
-    prompt = surveys.text_for(db.session, run, question.prompt)
+    prompt = runs.text_for(db.session, run, question.prompt)
     if question.kind == "voice":
         say(response, prompt)
         transcribed = url_for("twilio.survey_transcription", run_id=run.id, position=question.position)
@@ -106,8 +106,8 @@ def ask(response, run, question, attempt):
 
 
 def close(response, run):
-    surveys.complete(db.session, run)
-    say(response, surveys.text_for(db.session, run, run.survey.closing))
+    runs.complete(db.session, run)
+    say(response, runs.text_for(db.session, run, run.survey.closing))
     response.hangup()
     return response
 
@@ -115,34 +115,32 @@ def close(response, run):
 @twilio_blueprint.post("/surveys/<int:run_id>/questions/<int:position>")
 @twilio_webhook("survey-answer")
 def survey_answer(run_id, position):
-    run = surveys.get_run(db.session, run_id)
-    question = surveys.question_at(run, position)
+    run = runs.get_run(db.session, run_id)
+    question = runs.question_at(run, position)
     response = VoiceResponse()
     if question is None:
         return close(response, run)
     if question.kind == "voice":
         if request.form.get("RecordingUrl"):
-            surveys.record_answer(
-                db.session, run, question, recording_url=request.form["RecordingUrl"], call_sid=_sid()
-            )
-        return ask(response, run, surveys.next_question(run, question), 1)
-    value = surveys.valid_answer(question, request.form.get("Digits"))
+            runs.record_answer(db.session, run, question, recording_url=request.form["RecordingUrl"], call_sid=_sid())
+        return ask(response, run, runs.next_question(run, question), 1)
+    value = runs.valid_answer(question, request.form.get("Digits"))
     if value is not None:
-        surveys.record_answer(db.session, run, question, value, call_sid=_sid())
+        runs.record_answer(db.session, run, question, value, call_sid=_sid())
     elif _try() < TRIES:
         if request.form.get("Digits"):
             say(response, INVALID)
         return ask(response, run, question, _try() + 1)
-    return ask(response, run, surveys.next_question(run, question), 1)
+    return ask(response, run, runs.next_question(run, question), 1)
 
 
 @twilio_blueprint.post("/surveys/<int:run_id>/questions/<int:position>/transcription")
 @twilio_webhook("survey-transcription")
 def survey_transcription(run_id, position):
-    run = surveys.get_run(db.session, run_id)
-    question = surveys.question_at(run, position)
+    run = runs.get_run(db.session, run_id)
+    question = runs.question_at(run, position)
     if question is not None:
-        surveys.record_transcription(db.session, run, question, request.form.get("TranscriptionText", ""))
+        runs.record_transcription(db.session, run, question, request.form.get("TranscriptionText", ""))
     return VoiceResponse()
 
 
@@ -150,9 +148,9 @@ def survey_transcription(run_id, position):
 @twilio_webhook("survey-status")
 def survey_status(run_id):
     form = request.form
-    survey_dialer.call_ended(
+    dialer.call_ended(
         db.session,
-        surveys.get_run(db.session, run_id),
+        runs.get_run(db.session, run_id),
         _sid(),
         form.get("CallStatus", ""),
         answered_by=form.get("AnsweredBy"),

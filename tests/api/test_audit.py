@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from crm.models import AuditEntry, Customer
-from crm.services import audit
+from crm.services.org import audit
 from tests.api.identity import as_
 
 API = "/api/v1/customers"

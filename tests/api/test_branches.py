@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from crm.services.escalation import Recipients
+from crm.services.cases.escalation import Recipients
 from tests.api.identity import as_
 
 BRANCHES = "/api/v1/branches"

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from crm.models import Call
-from crm.services import calls
-from crm.services import cases as case_service
+from crm.services.calls import call_log
+from crm.services.cases import workflow as case_service
 from tests.api.identity import as_
 
 CALLS = "/api/v1/calls"
@@ -16,7 +16,7 @@ CUSTOMER_PHONE = "+8613812345678"
 @pytest.fixture
 def log_call(db, branch, clock):
     def log(sid, agent=None, branch_=None, customer=None, direction="inbound", outcome="answered", duration=60):
-        call = calls.record_call(
+        call = call_log.record_call(
             db.session,
             sid,
             direction,
@@ -26,7 +26,7 @@ def log_call(db, branch, clock):
             agent_id=agent.id if agent else None,
             customer_id=customer.id if customer else None,
         )
-        calls.record_event(db.session, call, "incoming")
+        call_log.record_event(db.session, call, "incoming")
         call.status, call.outcome, call.duration_seconds = "completed", outcome, duration
         db.session.commit()
         return call

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.models import Branch, Customer, PhoneLine, Staff
-from crm.services.escalation import Recipients
+from crm.services.cases.escalation import Recipients
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_create_user_admin_needs_no_branch_and_may_get_a_console_password(kefu, 
     result = kefu("create-user", "--job-no", "9001", "--name", "王建国", "--role", "admin", "--password", "s3cret-pass")
 
     assert result.exit_code == 0, result.output
-    from crm.services.staff import check_login
+    from crm.services.org.staff import check_login
 
     assert check_login(db.session, "9001", "s3cret-pass").role == "admin"
 
@@ -172,9 +172,9 @@ def test_import_customers_reads_gbk_files_from_excel(kefu, db, branch, tmp_path)
 
 
 def test_seed_demo_prints_the_logins_once_and_then_leaves_the_data_alone(kefu, db, clock, monkeypatch):
-    from crm.services import demo
+    from crm.services.demo import seed
 
-    monkeypatch.setattr(demo, "CUSTOMERS_PER_BRANCH", 12)
+    monkeypatch.setattr(seed, "CUSTOMERS_PER_BRANCH", 12)
 
     first = kefu("seed-demo")
     customers = db.session.scalar(select(func.count()).select_from(Customer))

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event
 
 from crm.models import Staff, Visit
-from crm.services import customers
+from crm.services.customers import records
 from tests.api.identity import as_
 
 LOOKUP = "/api/v1/customers/lookup"
@@ -134,8 +134,8 @@ def test_the_screen_pop_costs_two_queries_whatever_the_customer_has(db, clock, m
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        customer = customers.lookup_by_phone(db.session, "13800138000", viewer)
-        card = {**customers.customer_view(customer, viewer), "visits": customers.last_visits(db.session, customer)}
+        customer = records.lookup_by_phone(db.session, "13800138000", viewer)
+        card = {**records.customer_view(customer, viewer), "visits": records.last_visits(db.session, customer)}
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert card["manager"].job_no == viewer.job_no and len(card["visits"]) == 3 and len(card["phones"]) == 2

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from crm.models import Notification
-from crm.services.notifications import notify
+from crm.services.cases.notifications import notify
 from tests.conftest import auth
 
 

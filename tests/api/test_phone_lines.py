@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.models import PhoneLine
-from crm.services.ivr import phone_line_for
+from crm.services.calls.ivr import phone_line_for
 from tests.api.identity import as_
 
 LINES = "/api/v1/phone-lines"

@@ -8,7 +8,7 @@ from rq import Queue
 from sqlalchemy import select
 
 from crm.models import Script
-from crm.services.default_scripts import ensure_default_scripts, ensure_phone_lines
+from crm.services.calls.default_scripts import ensure_default_scripts, ensure_phone_lines
 from tests.api.identity import as_
 
 SCRIPTS = "/api/v1/scripts"
@@ -157,7 +157,7 @@ def test_record_by_phone_queues_a_call_to_the_admins_phone(client, defaults, mak
     assert response.status_code == 202
     assert response.get_json() == {"script_id": script_id, "to": "+8613500135000", "status": "queued"}
     [job] = Queue("telephony", connection=queue).jobs
-    assert (job.func_name, job.args) == ("telephony.jobs.place_greeting_call", (script_id, "+8613500135000"))
+    assert (job.func_name, job.args) == ("workers.calls.place_greeting_call", (script_id, "+8613500135000"))
 
 
 def test_record_by_phone_needs_the_admins_phone(client, defaults, admin, db, queue):

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from crm.models import Branch, Staff
-from crm.services.escalation import Recipients
+from crm.services.cases.escalation import Recipients
 from tests.api.identity import as_
 
 STAFF = "/api/v1/staff"

@@ -53,7 +53,7 @@ CLUB_NUMBER = "+862150509999"
 @pytest.fixture
 def scripts(db):
     """The default scripts (DOMAIN §6 phrases with the 2026 holiday variants)."""
-    from crm.services.default_scripts import ensure_default_scripts
+    from crm.services.calls.default_scripts import ensure_default_scripts
 
     ensure_default_scripts(db.session)
     db.session.commit()
@@ -62,7 +62,7 @@ def scripts(db):
 @pytest.fixture
 def phone_lines(db, branch, scripts):
     """The branch's hotline and wealth-club numbers."""
-    from crm.services.default_scripts import ensure_phone_lines
+    from crm.services.calls.default_scripts import ensure_phone_lines
 
     ensure_phone_lines(db.session, [(HOTLINE_NUMBER, "hotline", branch.id), (CLUB_NUMBER, "wealth_club", branch.id)])
     db.session.commit()

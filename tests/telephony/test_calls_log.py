@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.models import Call, CallEvent
-from crm.services import calls
+from crm.services.calls import call_log
 
 SID = "CA-outbound-1"
 
@@ -101,15 +101,15 @@ def test_a_connected_call_of_30_seconds_counts_as_a_contact(status, db, agent, c
     call = the_call(db)
     call.agent_id = agent.id
     db.session.commit()
-    assert calls.is_contact(call)
-    window = calls.contacts_query(agent.id, clock.at - timedelta(hours=1), clock.at + timedelta(hours=1))
+    assert call_log.is_contact(call)
+    window = call_log.contacts_query(agent.id, clock.at - timedelta(hours=1), clock.at + timedelta(hours=1))
     assert db.session.scalars(window).all() == [call]
 
 
 def test_a_29_second_call_is_not_a_contact(status, db):
     status("in-progress")
     status("completed", CallDuration="29")
-    assert not calls.is_contact(the_call(db))
+    assert not call_log.is_contact(the_call(db))
 
 
 @pytest.mark.parametrize("path", ["/twilio/calls/status", "/twilio/calls/recording", "/twilio/calls/transcription"])

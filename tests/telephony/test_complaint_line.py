@@ -7,10 +7,10 @@ from rq import Queue
 from sqlalchemy import select
 
 from crm.models import Case, Notification
-from crm.services import cases as case_service
-from crm.services import complaint_line
-from telephony import jobs
+from crm.services.calls import complaint_line
+from crm.services.cases import workflow as case_service
 from tests.telephony.ivr_walk import CALLER, Caller
+from workers import calls
 
 RECORDING = "https://api.twilio.com/rec/RE77"
 
@@ -111,12 +111,12 @@ def test_undispatched_complaint_rings_the_duty_supervisor_after_5_minutes_once(
     caller, duty, db, clock, twilio_stub, queue
 ):
     complain(caller)
-    assert jobs.call_about_undispatched_complaints() == 0  # not yet due
+    assert calls.call_about_undispatched_complaints() == 0  # not yet due
     clock.advance(timedelta(minutes=5))
-    assert jobs.call_about_undispatched_complaints() == 1
-    assert jobs.call_about_undispatched_complaints() == 0  # a second run never calls twice
+    assert calls.call_about_undispatched_complaints() == 1
+    assert calls.call_about_undispatched_complaints() == 0  # a second run never calls twice
     [job] = Queue("telephony", connection=queue).jobs
-    assert (job.func_name, job.args) == ("telephony.jobs.place_dispatch_call", (the_complaint(db).id, duty.phone))
+    assert (job.func_name, job.args) == ("workers.calls.place_dispatch_call", (the_complaint(db).id, duty.phone))
     sid = job.func(*job.args)
 
     [call] = twilio_stub.calls
@@ -129,7 +129,7 @@ def test_dispatched_complaint_rings_nobody(caller, duty, agent, db, clock):
     case_service.assign(db.session, duty, the_complaint(db), agent.id)
     db.session.commit()
     clock.advance(timedelta(minutes=6))
-    assert jobs.call_about_undispatched_complaints() == 0
+    assert calls.call_about_undispatched_complaints() == 0
 
 
 def test_page_call_tells_the_supervisor_which_complaint(caller, duty, db, signed_post):

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crm.models import Script
-from crm.services.default_scripts import ensure_default_scripts
-from crm.services.greetings import fill, greeting_for, phrase
+from crm.services.calls.default_scripts import ensure_default_scripts
+from crm.services.calls.greetings import fill, greeting_for, phrase
 from tests.telephony.ivr_walk import CALLER, Caller
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -104,7 +104,7 @@ def test_on_national_day_the_ivr_greets_with_the_holiday_variant(signed_post, ph
 
 def test_demo_telephony_registers_each_branchs_hotline_and_club_number(db, make):
     from crm.models import PhoneLine
-    from crm.services.default_scripts import ensure_demo_telephony
+    from crm.services.calls.default_scripts import ensure_demo_telephony
 
     shanghai = make.branch(code="SH01", hotline="+862150508888")
     ensure_demo_telephony(db.session)

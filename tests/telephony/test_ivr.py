@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.models import Call, Case
-from crm.services.presence import set_presence
+from crm.services.calls.presence import set_presence
 from tests.telephony.ivr_walk import CALLER, Caller
 
 

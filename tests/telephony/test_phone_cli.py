@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from crm.models import Call
-from crm.services.presence import set_presence
+from crm.services.calls.presence import set_presence
 
 MENU = "heard: 账户业务请按1，投诉请按2，预约回电请按3，人工服务请按0。"
 

@@ -2,7 +2,7 @@
 
 import re
 
-from crm.services.presence import set_presence
+from crm.services.calls.presence import set_presence
 
 
 def csrf(client, path):

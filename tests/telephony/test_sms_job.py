@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from crm.models import Notification
-from crm.services.notifications import notify
+from crm.services.cases.notifications import notify
 from workers.schedule import SCHEDULE
 from workers.sms import send_staff_sms
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from crm.services.presence import ready_agents, set_presence
+from crm.services.calls.presence import ready_agents, set_presence
 from tests.conftest import auth
 
 

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.models import Call, CaseEvent, Notification, SurveyAnswer, SurveyRun, Visit
-from crm.services import cases, surveys
-from crm.services.default_surveys import ensure_default_surveys
+from crm.services.cases import workflow
+from crm.services.surveys import runs
+from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.case_factories import CaseFactory
 from workers.surveys import dial_surveys
 
@@ -28,7 +29,7 @@ def resolved(db, make, agent, supervisor, clock, twilio_stub):
     ensure_default_surveys(db.session)
     customer = make.customer(manager=agent, phones=("13800138000",))
     case = CaseFactory(db.session).case(agent, customer_id=customer.id)
-    cases.resolve(db.session, agent, case)
+    workflow.resolve(db.session, agent, case)
     db.session.commit()
     return case
 
@@ -189,7 +190,7 @@ def test_a_case_resolved_friday_evening_is_called_monday_at_nine(db, make, agent
     clock.set(sh(20, 18))
     customer = make.customer(manager=agent)
     case = CaseFactory(db.session).case(agent, customer_id=customer.id)
-    cases.resolve(db.session, agent, case)
+    workflow.resolve(db.session, agent, case)
     db.session.commit()
 
     assert run_of(db, case).next_attempt_at == sh(23, 9)
@@ -250,7 +251,7 @@ def test_a_visit_spot_check_asks_about_the_visit_and_flags_a_denial(db, make, ag
     )
     db.session.add(visit)
     db.session.flush()
-    run = surveys.schedule_visit_survey(db.session, visit)
+    run = runs.schedule_visit_survey(db.session, visit)
     db.session.commit()
 
     [transcript] = call(db, twilio_stub, keys=("1", "2", "1"))

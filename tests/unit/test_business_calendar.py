@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm.services.business_calendar import BusinessCalendar
+from crm.services.cases.calendar.working_days import BusinessCalendar
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = BusinessCalendar()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from crm.errors import Conflict, Forbidden, InvalidInput
 from crm.models import Case, CaseEvent, CaseReply
 from crm.models.cases import STATUSES
-from crm.services import cases
+from crm.services.cases import workflow
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -21,7 +21,7 @@ def sh(month, day, hour, minute=0):
 @pytest.fixture
 def open_(db, agent):
     def open_case(actor=agent, **data):
-        case = cases.open_case(db.session, actor, {"channel": "phone", "subject": "问题", "kind": "inquiry", **data})
+        case = workflow.open_case(db.session, actor, {"channel": "phone", "subject": "问题", "kind": "inquiry", **data})
         db.session.commit()
         return case
 
@@ -33,7 +33,7 @@ def clock_of(case, name):
 
 
 def actions(db, case):
-    return [event.action for event in cases.history(db.session, case)]
+    return [event.action for event in workflow.history(db.session, case)]
 
 
 # --- intake -----------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ def complaint(open_, make, branch):
 def test_the_person_complained_about_can_never_be_the_handler(db, complaint, supervisor):
     case, accused = complaint
     with pytest.raises(Conflict):
-        cases.assign(db.session, supervisor, case, accused.id)
+        workflow.assign(db.session, supervisor, case, accused.id)
     db.session.rollback()
     assert db.session.get(Case, case.id).handler_id is None
 
@@ -136,7 +136,7 @@ def test_the_person_complained_about_can_never_be_the_handler(db, complaint, sup
 def test_the_person_complained_about_can_not_take_over_the_complaint(db, complaint, supervisor, agent):
     case, accused = complaint
     with pytest.raises(Conflict):
-        cases.hand_off(db.session, supervisor, case, accused.id)
+        workflow.hand_off(db.session, supervisor, case, accused.id)
     db.session.rollback()
     assert db.session.get(Case, case.id).owner_id == agent.id
 
@@ -144,7 +144,7 @@ def test_the_person_complained_about_can_not_take_over_the_complaint(db, complai
 def test_hand_off_moves_ownership_and_records_from_and_to(db, open_, agent, make, branch):
     colleague = make.staff(role="agent", branch=branch)
     case = open_()
-    cases.hand_off(db.session, agent, case, colleague.id, note="专业问题")
+    workflow.hand_off(db.session, agent, case, colleague.id, note="专业问题")
     db.session.commit()
     assert db.session.get(Case, case.id).owner_id == colleague.id
     event = db.session.scalars(select(CaseEvent).where(CaseEvent.action == "handed_off")).one()
@@ -155,7 +155,7 @@ def test_hand_off_moves_ownership_and_records_from_and_to(db, open_, agent, make
 def test_a_case_can_not_be_handed_to_nobody(db, open_, agent):
     case = open_()
     with pytest.raises(InvalidInput):
-        cases.hand_off(db.session, agent, case, None)
+        workflow.hand_off(db.session, agent, case, None)
     assert case.owner_id == agent.id
 
 
@@ -164,7 +164,7 @@ def test_a_case_can_not_be_handed_to_an_inactive_colleague(db, open_, agent, mak
     gone.is_active = False
     db.session.commit()
     with pytest.raises(InvalidInput):
-        cases.hand_off(db.session, agent, open_(), gone.id)
+        workflow.hand_off(db.session, agent, open_(), gone.id)
 
 
 # --- status transitions -------------------------------------------------------------------------
@@ -190,13 +190,13 @@ ACTIONS = ("assign", "investigate", "reply", "resolve", "close", "reopen", "hand
 
 def _do(db, action, actor, case, colleague):
     calls = {
-        "assign": lambda: cases.assign(db.session, actor, case, colleague.id),
-        "investigate": lambda: cases.start_investigation(db.session, actor, case),
-        "reply": lambda: cases.reply(db.session, actor, case, "phone", "已答复"),
-        "resolve": lambda: cases.resolve(db.session, actor, case),
-        "close": lambda: cases.close(db.session, actor, case),
-        "reopen": lambda: cases.reopen(db.session, actor, case, "客户不满意"),
-        "hand_off": lambda: cases.hand_off(db.session, actor, case, colleague.id),
+        "assign": lambda: workflow.assign(db.session, actor, case, colleague.id),
+        "investigate": lambda: workflow.start_investigation(db.session, actor, case),
+        "reply": lambda: workflow.reply(db.session, actor, case, "phone", "已答复"),
+        "resolve": lambda: workflow.resolve(db.session, actor, case),
+        "close": lambda: workflow.close(db.session, actor, case),
+        "reopen": lambda: workflow.reopen(db.session, actor, case, "客户不满意"),
+        "hand_off": lambda: workflow.hand_off(db.session, actor, case, colleague.id),
     }
     return calls[action]()
 
@@ -224,13 +224,13 @@ def test_an_action_on_a_case_changed_meanwhile_is_refused(db, open_, agent):
     case = open_()
     db.session.execute(Case.__table__.update().where(Case.id == case.id).values(status="resolved"))
     with pytest.raises(Conflict):
-        cases.start_investigation(db.session, agent, case)  # the object still says "new"
+        workflow.start_investigation(db.session, agent, case)  # the object still says "new"
 
 
 def test_no_promise_on_a_complaint_before_the_handling_decision(db, complaint, agent):
     case, _ = complaint
     with pytest.raises(Conflict):
-        cases.reply(db.session, agent, case, "phone", "我们会赔偿")
+        workflow.reply(db.session, agent, case, "phone", "我们会赔偿")
     db.session.rollback()
     assert db.session.scalars(select(CaseReply)).all() == []
     assert db.session.get(Case, case.id).status == "new"
@@ -239,7 +239,7 @@ def test_no_promise_on_a_complaint_before_the_handling_decision(db, complaint, a
 def test_a_complaint_is_investigated_only_after_the_handling_decision(db, complaint, agent):
     case, _ = complaint
     with pytest.raises(Conflict):
-        cases.start_investigation(db.session, agent, case)
+        workflow.start_investigation(db.session, agent, case)
     db.session.rollback()
     assert db.session.get(Case, case.id).status == "new"
 
@@ -250,7 +250,7 @@ def test_a_complaint_is_investigated_only_after_the_handling_decision(db, compla
 def test_dispatching_a_complaint_stops_its_dispatch_clock(db, complaint, supervisor, agent, clock):
     case, _ = complaint
     clock.advance(timedelta(minutes=3))
-    cases.assign(db.session, supervisor, case, agent.id)
+    workflow.assign(db.session, supervisor, case, agent.id)
     db.session.commit()
     dispatch = clock_of(case, "dispatch")
     assert dispatch.met_at == clock.at and dispatch.met and dispatch.next_action_at is None
@@ -259,8 +259,8 @@ def test_dispatching_a_complaint_stops_its_dispatch_clock(db, complaint, supervi
 
 def test_starting_the_investigation_is_a_complaints_first_response(db, complaint, supervisor, agent):
     case, _ = complaint
-    cases.assign(db.session, supervisor, case, agent.id)
-    cases.start_investigation(db.session, agent, case)
+    workflow.assign(db.session, supervisor, case, agent.id)
+    workflow.start_investigation(db.session, agent, case)
     db.session.commit()
     assert clock_of(case, "first_response").met_at is not None
     assert clock_of(case, "resolution").met_at is None
@@ -268,19 +268,19 @@ def test_starting_the_investigation_is_a_complaints_first_response(db, complaint
 
 def test_a_satisfactory_reply_to_a_complaint_stops_its_resolution_clock(db, complaint, supervisor, agent):
     case, _ = complaint
-    cases.assign(db.session, supervisor, case, agent.id)
-    reply = cases.reply(db.session, agent, case, "phone", "已核实并处理")
+    workflow.assign(db.session, supervisor, case, agent.id)
+    reply = workflow.reply(db.session, agent, case, "phone", "已核实并处理")
     db.session.commit()
     resolution = clock_of(case, "resolution")
     assert resolution.met_at == reply.at and resolution.next_action_at is None
-    event = next(e for e in cases.history(db.session, case) if e.action == "replied")
+    event = next(e for e in workflow.history(db.session, case) if e.action == "replied")
     assert event.detail == {"reply_id": reply.id, "clocks_met": ["first_response", "resolution"]}
     assert db.session.get(Case, case.id).status == "replied"
 
 
 def test_a_reply_to_an_email_inquiry_stops_its_only_clock_and_nothing_stays_pending(db, open_, agent):
     case = open_(kind="email_inquiry", channel="email")
-    cases.reply(db.session, agent, case, "email", "您好，答复如下")
+    workflow.reply(db.session, agent, case, "email", "您好，答复如下")
     db.session.commit()
     assert [(d.clock, d.met, d.next_action_at) for d in case.deadlines] == [("resolution", True, None)]
 
@@ -288,7 +288,7 @@ def test_a_reply_to_an_email_inquiry_stops_its_only_clock_and_nothing_stays_pend
 def test_a_late_reply_is_recorded_as_met_late(db, open_, agent, clock):
     case = open_()
     clock.advance(timedelta(days=3))
-    cases.reply(db.session, agent, case, "phone", "回复")
+    workflow.reply(db.session, agent, case, "phone", "回复")
     db.session.commit()
     first = clock_of(case, "first_response")
     assert first.met_at == clock.at and not first.met and first.next_action_at is None
@@ -296,7 +296,7 @@ def test_a_late_reply_is_recorded_as_met_late(db, open_, agent, clock):
 
 def test_a_reply_keeps_its_text_author_and_channel(db, open_, agent):
     case = open_()
-    cases.reply(db.session, agent, case, "sms", "已办理")
+    workflow.reply(db.session, agent, case, "sms", "已办理")
     db.session.commit()
     saved = db.session.scalars(select(CaseReply).where(CaseReply.case_id == case.id)).one()
     assert (saved.author_id, saved.channel, saved.text) == (agent.id, "sms", "已办理")
@@ -304,12 +304,12 @@ def test_a_reply_keeps_its_text_author_and_channel(db, open_, agent):
 
 def test_reopening_restarts_the_response_and_resolution_clocks_from_now(db, complaint, supervisor, agent, clock):
     case, _ = complaint
-    cases.assign(db.session, supervisor, case, agent.id)
-    cases.resolve(db.session, agent, case)
+    workflow.assign(db.session, supervisor, case, agent.id)
+    workflow.resolve(db.session, agent, case)
     db.session.commit()
     dispatched_at = clock_of(case, "dispatch").met_at
     clock.set(sh(11, 27, 11))  # Friday 11:00
-    cases.reopen(db.session, supervisor, case, "回访不满意")
+    workflow.reopen(db.session, supervisor, case, "回访不满意")
     db.session.commit()
     case = db.session.get(Case, case.id)
     first, resolution = clock_of(case, "first_response"), clock_of(case, "resolution")
@@ -322,12 +322,12 @@ def test_reopening_restarts_the_response_and_resolution_clocks_from_now(db, comp
 def test_every_action_is_in_the_history_in_order(db, complaint, supervisor, agent, make, branch):
     case, _ = complaint
     colleague = make.staff(role="agent", branch=branch)
-    cases.assign(db.session, supervisor, case, agent.id)
-    cases.start_investigation(db.session, agent, case)
-    cases.reply(db.session, agent, case, "phone", "答复")
-    cases.hand_off(db.session, agent, case, colleague.id)
-    cases.resolve(db.session, colleague, case)
-    cases.close(db.session, supervisor, case)
+    workflow.assign(db.session, supervisor, case, agent.id)
+    workflow.start_investigation(db.session, agent, case)
+    workflow.reply(db.session, agent, case, "phone", "答复")
+    workflow.hand_off(db.session, agent, case, colleague.id)
+    workflow.resolve(db.session, colleague, case)
+    workflow.close(db.session, supervisor, case)
     db.session.commit()
     assert actions(db, case) == [
         "opened",

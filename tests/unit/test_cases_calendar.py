@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crm.models import CalendarOverride
-from crm.services import calendar_settings
-from crm.services.calendar_settings import installation_calendar, parse_business_hours
+from crm.services.cases.calendar import installation
+from crm.services.cases.calendar.installation import installation_calendar, parse_business_hours
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -15,9 +15,9 @@ SH = ZoneInfo("Asia/Shanghai")
 @pytest.fixture
 def configured(app):
     """Reconfigure the installation for one test, then put the app's settings back."""
-    yield calendar_settings.configure
+    yield installation.configure
     config = app.config
-    calendar_settings.configure(config["CALENDAR_COUNTRY"], config["TIMEZONE"], config["BUSINESS_HOURS"])
+    installation.configure(config["CALENDAR_COUNTRY"], config["TIMEZONE"], config["BUSINESS_HOURS"])
 
 
 def test_business_hours_come_from_configuration(db, configured):

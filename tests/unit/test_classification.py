@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from crm.services.classification import classify
-from crm.services.customers import classify_customer
+from crm.services.customers.classification import classify
+from crm.services.customers.records import classify_customer
 
 TODAY = date(2026, 11, 23)
 HIGH, LOW = Decimal("3"), Decimal("2.9999")

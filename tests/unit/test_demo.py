@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from crm.models import Customer, Product, RiskAssessment, Staff, Visit
 from crm.models.customers import CLASSES
-from crm.services import demo
-from crm.services.customers import lookup_by_phone
-from crm.services.staff import check_login
+from crm.services.customers.records import lookup_by_phone
+from crm.services.demo import seed
+from crm.services.org.staff import check_login
 
 
 def count(db, model):
@@ -16,13 +16,13 @@ def count(db, model):
 
 
 def test_demo_is_two_branches_of_customers_over_every_class_with_assessments_and_a_month_of_visits(db, clock):
-    loaded = demo.seed(db.session)
+    loaded = seed.seed(db.session)
     db.session.commit()
 
     roles = db.session.execute(select(Staff.role, func.count()).group_by(Staff.role)).all()
     assert dict(roles) == {"admin": 1, "supervisor": 2, "agent": 8}
-    assert check_login(db.session, "9001", demo.PASSWORD).role == "admin"
-    assert check_login(db.session, "1101", demo.PASSWORD).branch.name == "上海浦东营业部"
+    assert check_login(db.session, "9001", seed.PASSWORD).role == "admin"
+    assert check_login(db.session, "1101", seed.PASSWORD).branch.name == "上海浦东营业部"
     assert count(db, Customer) == loaded.customers == 500
     assert set(db.session.scalars(select(Customer.customer_class))) == set(CLASSES)
     assert set(db.session.scalars(select(Product.risk_level))) == {"low", "medium", "high"}
@@ -35,7 +35,7 @@ def test_demo_is_two_branches_of_customers_over_every_class_with_assessments_and
 
 
 def test_each_assessed_customers_tolerance_is_their_assessed_band(db, clock):
-    demo.seed(db.session)
+    seed.seed(db.session)
     db.session.commit()
 
     pairs = db.session.execute(select(Customer.risk_tolerance, RiskAssessment.band).join(RiskAssessment)).all()
@@ -45,5 +45,5 @@ def test_each_assessed_customers_tolerance_is_their_assessed_band(db, clock):
 def test_seed_does_nothing_when_the_database_already_has_staff(db, make):
     make.staff(role="admin")
 
-    assert demo.seed(db.session) is None
+    assert seed.seed(db.session) is None
     assert count(db, Customer) == 0 and count(db, Staff) == 1

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from crm.models import Case, CaseDeadline, CaseEvent, Notification
-from crm.services.escalation import sweep
+from crm.services.cases.escalation import sweep
 from tests.case_factories import DUE, HEAD, OPENED, REMIND, CaseFactory, deadline_row, sh
 
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from crm.models import CalendarOverride, Notification
-from crm.services.escalation import sweep
-from crm.services.notifications import pending_sms_digests, send_due_sms
+from crm.services.cases.escalation import sweep
+from crm.services.cases.notifications import pending_sms_digests, send_due_sms
 from tests.case_factories import REMIND, CaseFactory, sh
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select, text
 
 from crm.errors import InvalidInput
 from crm.models import AuditEntry, Customer, CustomerPhone
-from crm.services import importer
-from crm.services.importer import import_customers, read_csv
+from crm.services.customers import importer
+from crm.services.customers.importer import import_customers, read_csv
 
 HEADER = "account_no,name,id_number,phones,email,branch,manager,assets,turnover_rate,risk_tolerance,is_vip\n"
 

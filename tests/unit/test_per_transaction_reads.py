@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import insert
 
 from crm.models import CalendarOverride
-from crm.services.calendar_settings import add_override, installation_calendar, remove_override
+from crm.services.cases.calendar.installation import add_override, installation_calendar, remove_override
 
 TUESDAY = date(2026, 11, 24)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from crm.core.phones import mask_id_number, mask_phone, normalise_phone, try_normalise_phone
 from crm.errors import InvalidInput
-from crm.services.phones import mask_id_number, mask_phone, normalise_phone, try_normalise_phone
 
 
 @pytest.mark.parametrize(

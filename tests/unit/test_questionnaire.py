@@ -7,7 +7,7 @@ import pytest
 
 from crm.errors import InvalidInput
 from crm.models import RiskAssessment
-from crm.services.questionnaire import score_answers, submit_assessment
+from crm.services.customers.questionnaire import score_answers, submit_assessment
 
 # Every question answered "A": 1+1+0+2+1+2+1+1+1+2+1+1 = 14, the minimum.
 LOWEST = {f"q{n}": "A" for n in range(1, 13)}

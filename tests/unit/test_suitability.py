@@ -4,7 +4,7 @@ import pytest
 
 from crm.errors import Conflict, InvalidInput
 from crm.models import Recommendation
-from crm.services.suitability import create_product, is_suitable, recommend
+from crm.services.customers.suitability import create_product, is_suitable, recommend
 
 MATRIX = [
     # tolerance, product risk level, suitable

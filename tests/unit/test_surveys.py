@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from crm.models import Notification, Survey, SurveyRun, Visit
-from crm.services import cases, survey_dialer, surveys
-from crm.services.default_surveys import ensure_default_surveys
+from crm.services.cases import workflow
+from crm.services.surveys import dialer, runs
+from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.case_factories import CaseFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -29,7 +30,7 @@ def seeded(db):
 def resolved(db, seeded, make, agent, clock):
     customer = make.customer(manager=agent)
     case = CaseFactory(db.session).case(agent, customer_id=customer.id)
-    cases.resolve(db.session, agent, case)
+    workflow.resolve(db.session, agent, case)
     db.session.commit()
     return case
 
@@ -82,31 +83,31 @@ def test_the_default_callback_survey_is_domain_section_7(db, seeded):
 def test_answers_are_taken_as_keyed_and_flagged_by_the_survey_data(db, seeded, code, digits, value, flagged):
     question = next(q for q in callback_survey(db).questions if q.code == code)
 
-    assert surveys.valid_answer(question, digits) == value
+    assert runs.valid_answer(question, digits) == value
     if value is not None:
-        assert surveys.is_flagged(question, value) is flagged
+        assert runs.is_flagged(question, value) is flagged
 
 
 def test_a_customer_without_phone_is_owed_no_survey(db, seeded, make, agent, clock):
     case = CaseFactory(db.session).case(agent, customer_id=make.customer(manager=agent, phones=()).id)
 
-    cases.resolve(db.session, agent, case)
+    workflow.resolve(db.session, agent, case)
 
     assert db.session.scalar(select(SurveyRun)) is None
 
 
 def test_a_case_resolved_again_after_reopening_is_owed_a_second_survey(db, resolved, agent):
-    cases.reopen(db.session, agent, resolved, reason="客户来电")
-    cases.resolve(db.session, agent, resolved)
+    workflow.reopen(db.session, agent, resolved, reason="客户来电")
+    workflow.resolve(db.session, agent, resolved)
 
     runs = db.session.scalars(select(SurveyRun).order_by(SurveyRun.id)).all()
     assert [run.case_resolution for run in runs] == [0, 1]
 
 
 def test_a_stale_candidate_list_claims_nothing(db, resolved, clock):
-    [run_id] = survey_dialer.claim_due_runs(db.session, clock.at)
+    [run_id] = dialer.claim_due_runs(db.session, clock.at)
 
-    assert survey_dialer.claim(db.session, [run_id], clock.at) == []
+    assert dialer.claim(db.session, [run_id], clock.at) == []
     run = db.session.get(SurveyRun, run_id)
     db.session.refresh(run)
     assert (run.state, run.attempts) == ("calling", 1)
@@ -117,12 +118,12 @@ def test_outside_hours_only_runs_with_consent_are_dialled(db, resolved, clock):
     dialler = Dialler()
     clock.set(sh(23, 20))
 
-    survey_dialer.dial_due(db.session, clock.at, dialler)
+    dialer.dial_due(db.session, clock.at, dialler)
     assert dialler.rung == []
 
     run.any_time_consent = True
     db.session.commit()
-    survey_dialer.dial_due(db.session, clock.at, dialler)
+    dialer.dial_due(db.session, clock.at, dialler)
     assert dialler.rung == [run.id]
 
 
@@ -130,7 +131,7 @@ def test_a_call_that_cannot_be_placed_is_a_failed_attempt(db, resolved, clock):
     def refuse(run):
         raise RuntimeError("Twilio says no")
 
-    summary = survey_dialer.dial_due(db.session, clock.at, refuse)
+    summary = dialer.dial_due(db.session, clock.at, refuse)
 
     run = db.session.scalar(select(SurveyRun))
     assert summary.failed == [run.id]
@@ -145,9 +146,9 @@ def test_a_call_that_cannot_be_placed_is_a_failed_attempt(db, resolved, clock):
 def test_a_call_whose_result_never_comes_is_dialled_again_then_given_up(db, resolved, clock):
     dialler = Dialler()
     for _ in range(3):
-        survey_dialer.dial_due(db.session, clock.at, dialler)
-        clock.advance(survey_dialer.CALL_LEASE)
-    survey_dialer.dial_due(db.session, clock.at, dialler)
+        dialer.dial_due(db.session, clock.at, dialler)
+        clock.advance(dialer.CALL_LEASE)
+    dialer.dial_due(db.session, clock.at, dialler)
 
     run = db.session.scalar(select(SurveyRun))
     assert len(dialler.rung) == 3
@@ -157,9 +158,9 @@ def test_a_call_whose_result_never_comes_is_dialled_again_then_given_up(db, reso
 def test_not_convenient_on_friday_is_booked_for_monday_same_time(db, resolved, clock):
     clock.set(sh(20, 10))
     run = db.session.scalar(select(SurveyRun))
-    survey_dialer.claim(db.session, [run.id], clock.at)
+    dialer.claim(db.session, [run.id], clock.at)
 
-    when = survey_dialer.rebook(db.session, run, "CA1")
+    when = dialer.rebook(db.session, run, "CA1")
 
     assert when == sh(23, 10)
     assert (run.state, run.attempts, run.next_attempt_at) == ("scheduled", 0, sh(23, 10))
@@ -180,11 +181,11 @@ def test_a_visit_the_customer_denies_is_flagged_to_the_managers_supervisor(db, s
     )
     db.session.add(visit)
     db.session.flush()
-    run = surveys.schedule_visit_survey(db.session, visit)
+    run = runs.schedule_visit_survey(db.session, visit)
     visited = run.survey.questions[0]
 
-    prompt = surveys.text_for(db.session, run, visited.prompt)
-    surveys.record_answer(db.session, run, visited, "2")
+    prompt = runs.text_for(db.session, run, visited.prompt)
+    runs.record_answer(db.session, run, visited, "2")
 
     assert f"客户经理{manager.name}是否在11月20日拜访或致电过您" in prompt
     [notice] = db.session.scalars(select(Notification)).all()
@@ -203,13 +204,13 @@ def test_four_dialers_at_the_same_instant_split_the_due_runs_without_overlap(app
     everyone = set(db.session.scalars(select(SurveyRun.id)))
     start, claimed = threading.Barrier(4), []
 
-    def dialer():
+    def dial():
         with app.app_context():
             start.wait()
-            claimed.append(survey_dialer.claim_due_runs(db.session, clock.at))
+            claimed.append(dialer.claim_due_runs(db.session, clock.at))
             db.session.commit()
 
-    workers = [threading.Thread(target=dialer) for _ in range(4)]
+    workers = [threading.Thread(target=dial) for _ in range(4)]
     for worker in workers:
         worker.start()
     for worker in workers:

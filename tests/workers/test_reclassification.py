@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from crm.models import AuditEntry, Customer
-from crm.services import classification
-from crm.services.reclassification import dormancy_cutoff, reclassify_all
+from crm.services.customers import classification
+from crm.services.customers.reclassification import dormancy_cutoff, reclassify_all
 from workers.jobs import reclassify_customers
 from workers.worker import EmbeddedWorker
 

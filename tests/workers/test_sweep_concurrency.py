@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select
 
 from crm.extensions import queues
 from crm.models import Case, CaseDeadline, CaseEvent, Notification
-from crm.services.business_calendar import BusinessCalendar
+from crm.services.cases.calendar.working_days import BusinessCalendar
 from tests.case_factories import DUE, HEAD, OPENED, deadline_row
 from workers.jobs import sweep_deadlines
 

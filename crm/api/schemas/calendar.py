@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from crm.models.cases import CLOCKS, DEADLINE_UNITS, KINDS
-from crm.services.calendar_settings import OVERRIDE_KINDS
+from crm.services.cases.calendar.installation import OVERRIDE_KINDS
 
 
 class RangeQuery(Schema):

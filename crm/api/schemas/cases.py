@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from crm.api.schemas.staff import StaffBrief
 from crm.models.cases import CASE_CHANNELS, COMPLAINT_CATEGORIES, KINDS, PRIORITIES, QUALITY_TYPES, STATUSES
-from crm.services.case_deadlines import clock_status
+from crm.services.cases.deadlines import clock_status
 
 _text = validate.Length(min=1, max=4000)
 

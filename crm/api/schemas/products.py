@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from crm.models.products import RISK_LEVELS
-from crm.services.suitability import CATEGORY_RISK
+from crm.services.customers.suitability import CATEGORY_RISK
 
 
 class ProductOut(Schema):

@@ -1,0 +1,46 @@
+"""``kefu import-customers``: customers from a CSV file."""
+
+import sys
+from pathlib import Path
+
+import click
+
+from crm.cli import operator_command
+from crm.extensions import db
+from crm.services.customers import importer
+
+
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--branch", "branch_code", help="Branch code for rows whose branch cell is blank.")
+@click.option("--encoding", default="utf-8-sig", show_default=True, help="File encoding, e.g. gbk for Excel exports.")
+@operator_command("import-customers")
+def import_customers(path, branch_code, encoding):
+    """Create or update customers from a CSV file, matched by account_no.
+
+    Columns (header row, any order): account_no (required), name, id_number, phones (several
+    separated by ';' or '/'), email, branch, manager (job number), status, assets, turnover_rate,
+    last_trade_on, birthday, is_vip, vip_since, preferred_channel, risk_tolerance, trading_habit,
+    value_segment, decision_style. A blank cell keeps what the customer has. Bad rows are listed
+    and skipped, the others kept; the exit status is 1 when any row was rejected.
+    """
+    with (
+        path.open(encoding=encoding, newline="") as stream,
+        click.progressbar(length=_data_lines(path), label="Importing", file=sys.stderr) as bar,
+    ):
+        report = importer.import_customers(
+            db.session, importer.read_csv(stream), source=path.name, default_branch=branch_code, progress=bar.update
+        )
+    db.session.commit()
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    click.echo(
+        f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, {report.rejected} rejected."
+    )
+    if report.rejected:
+        raise click.exceptions.Exit(1)
+
+
+def _data_lines(path):
+    """Lines after the header: the progress bar's length (a cell spanning lines makes it an estimate)."""
+    with path.open("rb") as raw:
+        return max(sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b"")) - 1, 0)

@@ -1,0 +1,37 @@
+"""``kefu load-defaults`` and ``kefu seed-demo``: reference data for a new installation, and demo data."""
+
+import click
+
+from crm.cli import operator_command
+from crm.extensions import db
+from crm.services.calls import default_scripts
+from crm.services.cases import deadline_policies
+from crm.services.demo import seed
+from crm.services.surveys import default_surveys
+
+
+@operator_command("load-defaults")
+def load_defaults():
+    """Add the reference data a new installation needs and lacks: DOMAIN §5 deadline policies,
+    DOMAIN §6 scripts (greetings, IVR prompts, holiday variants) and DOMAIN §7 surveys. Edits stay."""
+    added = {
+        "deadline policies": deadline_policies.ensure_defaults(db.session),
+        "scripts": default_scripts.ensure_default_scripts(db.session),
+        "surveys": default_surveys.ensure_default_surveys(db.session),
+    }
+    db.session.commit()
+    click.echo("Defaults added: " + ", ".join(f"{count} {what}" for what, count in added.items()))
+
+
+@operator_command("seed-demo")
+def seed_demo():
+    """Load the demo branches, staff, customers, products and visits, unless data is already there."""
+    result = seed.seed(db.session)
+    db.session.commit()
+    if result is None:
+        click.echo("Demo data not loaded: the database already has staff or customers.")
+        return
+    click.echo(result.summary())
+    click.echo(f"Demo logins (password for all: {seed.PASSWORD}):")
+    for row in result.logins():
+        click.echo("  " + row)

@@ -1,0 +1,122 @@
+"""The complaint line (menu 2) — issue 5 §5: a recorded complaint becomes a case at once.
+
+The caller picks a category, records the complaint, and a ``complaint`` case is opened with
+its deadlines from the policies (dispatch within 5 minutes, DOMAIN §5). It is owned by the
+branch's supervisor on duty (``ivr.case_owner``): the person who must dispatch it. The duty
+supervisors are paged at once (urgent: SMS at any hour); the escalation sweep pages again when
+the dispatch deadline passes, and ``claim_dispatch_calls`` picks the complaints still not
+dispatched after their deadline so a worker *phones* the supervisors — once per case and
+supervisor, guarded by the notice's unique dedupe key.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+
+from crm.models import Case, CaseDeadline, Notification
+from crm.services.calls import call_log, ivr
+from crm.services.cases.escalation import Recipients
+from crm.services.cases.notifications import notify
+
+# Complaint menu key → Case.category (DOMAIN §8 counts complaints by these).
+CATEGORIES = {"1": "attitude", "2": "competence", "3": "efficiency", "4": "other"}
+CATEGORY_LABELS = {"attitude": "服务态度", "competence": "业务能力", "efficiency": "办事效率", "other": "其他"}
+# Complaints in these states still wait for their handling decision.
+UNDISPATCHED = ("new", "reopened")
+PAGE_KIND = "complaint_dispatch"
+CALL_KIND = "complaint_dispatch_call"
+
+
+def choose_category(session, route, digits, attempt):
+    """The category for ``digits`` (logged on the call); "retry" once for a wrong key, then "other"."""
+    category = CATEGORIES.get(digits or "")
+    if category is None:
+        category = "retry" if attempt < ivr.MENU_RETRIES else "other"
+    call_log.record_event(
+        session, route.call, f"complaint_category:{attempt}", kind="complaint_category", digits=digits
+    )
+    return category
+
+
+def take_complaint(session, route, category, recording_url, recording_sid=None):
+    """Open the complaint case from the recording and page the supervisors on duty."""
+    label = CATEGORY_LABELS[category]
+    case = ivr.open_ivr_case(
+        session,
+        route,
+        "complaint",
+        ivr.case_owner(session, route.branch.id),
+        kind="complaint",
+        category=category,
+        quality_type="service",
+        priority="high",
+        subject=f"电话投诉：{label}",
+        body=ivr.caller_line(route) + f"\n投诉录音：{recording_url}",
+    )
+    if call_log.record_event(session, route.call, "complaint_recorded", case_id=case.id, category=category):
+        page_duty_supervisors(session, case)
+    if recording_sid:
+        call_log.record_recording(session, route.call.sid, recording_sid, recording_url)
+    return case
+
+
+def page_duty_supervisors(session, case):
+    """The urgent page at intake: inbox notice + SMS at any hour, once per supervisor."""
+    text = f"新投诉工单#{case.id}「{case.subject}」，请在5分钟内派单。"
+    for supervisor in Recipients(session).duty_supervisors(case):
+        notify(
+            session, supervisor, case, PAGE_KIND, text, f"case:{case.id}:complaint_intake:{supervisor.id}", urgent=True
+        )
+    session.flush()
+
+
+@dataclass(frozen=True)
+class DispatchCall:
+    case_id: int
+    staff_id: int
+    phone: str
+
+
+def claim_dispatch_calls(session, at):
+    """Complaints past their dispatch deadline and still undispatched, each duty supervisor with
+    a phone once: the claim is an inbox notice with a unique key, so two workers never both call."""
+    due = (
+        select(Case)
+        .join(CaseDeadline, (CaseDeadline.case_id == Case.id) & (CaseDeadline.clock == "dispatch"))
+        .where(
+            Case.kind == "complaint",
+            Case.status.in_(UNDISPATCHED),
+            CaseDeadline.met_at.is_(None),
+            CaseDeadline.due_at <= at,
+            ~exists().where(Notification.case_id == Case.id, Notification.kind == CALL_KIND),
+        )
+        .order_by(CaseDeadline.due_at)
+    )
+    claims = []
+    for case in session.scalars(due).unique():
+        for supervisor in Recipients(session).duty_supervisors(case):
+            if not supervisor.phone:
+                continue
+            session.add(
+                Notification(
+                    recipient_id=supervisor.id,
+                    case_id=case.id,
+                    kind=CALL_KIND,
+                    text=f"投诉工单#{case.id}「{case.subject}」仍未派单，系统已致电您。",
+                    dedupe_key=f"case:{case.id}:dispatch_call:{supervisor.id}",
+                    created_at=at,
+                )
+            )
+            claims.append(DispatchCall(case.id, supervisor.id, supervisor.phone))
+    session.flush()
+    return claims
+
+
+def page_text(session, case_id):
+    """What the supervisor hears when the dispatch call is answered."""
+    case = session.get(Case, case_id)
+    if case is None:
+        return "投诉工单已不存在。"
+    if case.status not in UNDISPATCHED:
+        return f"投诉工单{case.id}号已经派单，无需处理。"
+    return f"您好，这里是客服系统。投诉工单{case.id}号「{case.subject}」已超过五分钟未派单，请立即登录系统派单。"

@@ -1,0 +1,234 @@
+"""Routing decisions of the inbound IVR — issue 5 §3 — as plain functions over a session.
+
+The webhooks (``telephony.webhooks.ivr``) ask these what to do and turn the answer into TwiML:
+which line and branch the dialled number belongs to, who is calling (VIP callers hear the
+wealth-club greeting and reach their own manager first), whether the centre is open (the
+installation calendar), which menu key means what, and which ready agent to ring next.
+Cases the IVR opens are owned by ``case_owner`` (see there) and keyed by CallSid
+(``Case.source_ref``), so a retried webhook never opens a second one.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from crm.core.clock import now
+from crm.core.phones import try_normalise_phone
+from crm.errors import NotFound
+from crm.models import Branch, Call, Case, Customer, PhoneLine, Staff
+from crm.services.calls import call_log
+from crm.services.calls.presence import ready_agents
+from crm.services.cases import workflow
+from crm.services.cases.calendar.installation import installation_calendar
+from crm.services.customers.records import lookup_by_phone
+
+# Menu key → what happens (DOMAIN §6 / issue 5 §3).
+MENU = {"1": "agent", "2": "complaint", "3": "callback", "0": "agent"}
+# A wrong or missing key is asked again this many times, then the caller goes to an agent.
+MENU_RETRIES = 1
+# Agents rung one after the other before the caller is offered voicemail.
+RING_ATTEMPTS = 2
+RING_TIMEOUT_SECONDS = 20
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where an inbound call stands: the line whose greeting it hears, its branch, its caller."""
+
+    call: Call
+    line: str
+    branch: Branch
+    customer: Customer | None
+    is_open: bool
+
+    @property
+    def preferred_agent_id(self):
+        """A VIP caller's own manager is rung first."""
+        customer = self.customer
+        return customer.manager_id if customer is not None and customer.is_vip else None
+
+
+def phone_line_for(session, dialled):
+    """The PhoneLine of the dialled number; an unknown number falls back to the first hotline."""
+    number = try_normalise_phone(dialled) or dialled
+    line = session.scalar(select(PhoneLine).where(PhoneLine.number == number))
+    if line is None:
+        line = session.scalars(select(PhoneLine).where(PhoneLine.line == "hotline").order_by(PhoneLine.id)).first()
+    if line is None:
+        raise NotFound(f"No phone line answers {dialled}.")
+    return line
+
+
+def caller(session, from_number):
+    """The customer calling from ``from_number`` (caller ID), or None."""
+    try:
+        return lookup_by_phone(session, from_number)
+    except NotFound:
+        return None
+
+
+def answer_incoming(session, sid, from_number, to_number, at=None):
+    """Log the new inbound call and decide its route."""
+    at = at or now()
+    phone_line = phone_line_for(session, to_number)
+    customer = caller(session, from_number)
+    line = "wealth_club" if customer is not None and customer.is_vip else phone_line.line
+    call = call_log.record_call(
+        session,
+        sid,
+        "inbound",
+        from_number=from_number,
+        to_number=to_number,
+        line=line,
+        branch_id=phone_line.branch_id,
+        customer_id=customer.id if customer else None,
+    )
+    is_open = installation_calendar(session).is_open(at)
+    call_log.record_event(session, call, "incoming", at=at, line=line, after_hours=not is_open)
+    return Route(call=call, line=line, branch=phone_line.branch, customer=customer, is_open=is_open)
+
+
+def route_of(session, sid):
+    """The route of a call already answered by ``answer_incoming`` (later steps of the IVR)."""
+    call = call_log.find_call(session, sid)
+    if call is None or call.branch_id is None:
+        raise NotFound(f"No inbound call {sid}.")
+    branch = session.get(Branch, call.branch_id)
+    is_open = installation_calendar(session).is_open(now())
+    return Route(call=call, line=call.line or "hotline", branch=branch, customer=call.customer, is_open=is_open)
+
+
+def menu_choice(digits, attempt):
+    """``(action, attempt)``: the menu action for ``digits``; "retry" once for a wrong key, then "agent"."""
+    action = MENU.get(digits or "")
+    if action is not None:
+        return action
+    return "retry" if attempt < MENU_RETRIES else "agent"
+
+
+def choose(session, route, digits, action):
+    call_log.record_event(session, route.call, "menu", digits=digits, action=action)
+    if route.call.menu_choice is None and digits in MENU:
+        route.call.menu_choice = digits
+
+
+def next_agent(session, route, tried=()):
+    """The next ready agent of the branch not yet rung (a VIP's manager first); None when none is left."""
+    if len(tried) >= RING_ATTEMPTS:
+        return None
+    agents = ready_agents(session, route.branch.id, prefer_staff_id=route.preferred_agent_id)
+    return next((agent for agent in agents if agent.id not in tried), None)
+
+
+def ring(session, route, agent):
+    """Log that the caller waits for ``agent``; the first ring starts the queue wait."""
+    call_log.record_event(session, route.call, "queued", at=now())
+    call_log.record_event(session, route.call, f"ring:{agent.id}", kind="ringing_agent", agent_id=agent.id)
+
+
+def dial_ended(session, route, agent_id, dial_status, talk_seconds):
+    """The result of ringing ``agent_id``: True when the agent answered and talked to the caller."""
+    call_log.record_event(session, route.call, f"dial:{agent_id}", kind="dial_result", status=dial_status)
+    if dial_status != "completed":
+        return False
+    call_log.agent_answered(
+        session, route.call, agent_id, talk_seconds, queued_at=call_log.queued_at(session, route.call)
+    )
+    return True
+
+
+# --- cases opened by the IVR ----------------------------------------------------------------
+
+
+def case_owner(session, branch_id):
+    """Who owns a case the IVR opens for ``branch_id`` until someone takes it over.
+
+    The branch's supervisor on duty (they are paged for complaints and dispatch the work), else
+    its head, else any active supervisor of the branch, else any active admin: a case always has
+    a named owner (首问负责制), even when the first "responder" was the machine.
+    """
+    supervisors = select(Staff).where(Staff.branch_id == branch_id, Staff.role == "supervisor", Staff.is_active)
+    on_duty = session.scalars(supervisors.where(Staff.on_duty).order_by(Staff.id)).first()
+    if on_duty is not None:
+        return on_duty
+    branch = session.get(Branch, branch_id)
+    head = session.get(Staff, branch.head_id) if branch and branch.head_id else None
+    if head is not None and head.is_active:
+        return head
+    fallback = (
+        session.scalars(supervisors.order_by(Staff.id)).first()
+        or session.scalars(select(Staff).where(Staff.role == "admin", Staff.is_active).order_by(Staff.id)).first()
+    )
+    if fallback is None:
+        raise NotFound(f"Nobody can own a case for branch {branch_id}.")
+    return fallback
+
+
+def open_ivr_case(session, route, source, owner, **data):
+    """Open (once per call and ``source``) a case from the IVR; the call is linked to it."""
+    source_ref = f"{source}:{route.call.sid}"
+    existing = session.scalar(select(Case).where(Case.source_ref == source_ref))
+    if existing is not None:
+        return existing
+    customer = route.customer
+    case = workflow.open_case(
+        session,
+        owner,
+        {
+            "channel": "ivr",
+            "customer_id": customer.id if customer else None,
+            "branch_id": route.branch.id,
+            "source_ref": source_ref,
+            **data,
+        },
+    )
+    route.call.case_id = route.call.case_id or case.id
+    session.flush()
+    return case
+
+
+def voicemail_owner(session, route):
+    """A known customer's own manager answers the message; else the branch's case owner."""
+    manager = route.customer.manager if route.customer is not None else None
+    return manager if manager is not None and manager.is_active else case_owner(session, route.branch.id)
+
+
+def take_voicemail(session, route, reason, recording_url, recording_sid=None):
+    """The caller's message becomes an ``inquiry`` case; out of hours its clock starts at the next opening."""
+    subject = VOICEMAIL_SUBJECTS.get(reason, VOICEMAIL_SUBJECTS["no_agent"])
+    case = open_ivr_case(
+        session,
+        route,
+        "voicemail",
+        voicemail_owner(session, route),
+        kind="inquiry",
+        subject=subject,
+        body=caller_line(route) + f"\n留言录音：{recording_url}",
+    )
+    call_log.record_event(session, route.call, "voicemail_recorded", reason=reason, case_id=case.id)
+    if recording_sid:
+        call_log.record_recording(session, route.call.sid, recording_sid, recording_url)
+    return case
+
+
+VOICEMAIL_SUBJECTS = {"after_hours": "非工作时间来电留言", "no_agent": "来电留言（坐席忙）"}
+
+
+def book_callback(session, route):
+    """Menu 3: an ``inquiry`` case asking to call the caller back on their number."""
+    case = open_ivr_case(
+        session,
+        route,
+        "callback",
+        voicemail_owner(session, route),
+        kind="inquiry",
+        subject=f"客户预约回电 {route.call.from_number or ''}".strip(),
+        body=caller_line(route),
+    )
+    call_log.record_event(session, route.call, "callback_booked", case_id=case.id)
+    return case
+
+
+def caller_line(route):
+    name = route.customer.name if route.customer is not None else "未识别来电"
+    return f"来电号码：{route.call.from_number or '未知'}（{name}），拨入线路：{route.call.to_number or ''}"

@@ -1,0 +1,86 @@
+"""Calls an agent places from the browser softphone (click-to-call) — issue 5 §6.
+
+The call is logged like any other through ``crm.services.calls.call_log`` (keyed by CallSid), with the
+agent and, when the number is a customer's, the customer. The agent is busy while it lasts
+and in wrap-up after it, so routing leaves them alone until they are ready again.
+"""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from crm.core import clock
+from crm.errors import NotFound
+from crm.models import Staff
+from crm.services.calls import call_log
+from crm.services.calls.presence import set_presence
+from crm.services.customers.records import lookup_by_phone
+
+CLIENT_PREFIX = "client:agent-"
+# Twilio's DialCallStatus → the call's outcome.
+DIAL_OUTCOMES = {
+    "completed": "answered",
+    "answered": "answered",
+    "busy": "busy",
+    "no-answer": "no_answer",
+    "failed": "failed",
+    "canceled": "abandoned",
+}
+
+
+def agent_by_client(session, client):
+    """The active staff member behind a softphone ``client:agent-<job no>``, or None."""
+    if not (client or "").startswith(CLIENT_PREFIX):
+        return None
+    job_no = client.removeprefix(CLIENT_PREFIX)
+    return session.scalar(select(Staff).where(Staff.job_no == job_no, Staff.is_active.is_(True)))
+
+
+def start_browser_call(session, sid, agent, number, caller_id, at=None):
+    """Log ``agent``'s call ``sid`` to ``number`` (E.164, or None when not a phone number)."""
+    at = at or clock.now()
+    customer = _customer(session, number, agent) if number else None
+    call = call_log.record_call(
+        session,
+        sid,
+        "outbound",
+        from_number=caller_id,
+        to_number=number,
+        agent_id=agent.id,
+        branch_id=agent.branch_id,
+        customer_id=customer.id if customer else None,
+    )
+    call_log.record_event(session, call, "browser_dial", at=at, agent_id=agent.id, number=number)
+    if number is None:
+        call.outcome = call.outcome or "failed"
+    else:
+        set_presence(session, agent, "busy", at=at)
+    session.flush()
+    return call
+
+
+def record_dial_result(session, sid, dial_status, talk_seconds=0, at=None):
+    """The customer's leg ended: outcome, talk time, and the agent into wrap-up — once per call."""
+    at = at or clock.now()
+    call = call_log.record_call(session, sid, "outbound")
+    if (
+        call_log.record_event(session, call, "dial_result", at=at, status=dial_status, talk_seconds=talk_seconds)
+        is None
+    ):
+        return call
+    outcome = DIAL_OUTCOMES.get(dial_status, "failed")
+    call.outcome = call.outcome or outcome
+    if outcome == "answered":
+        call.answered_at = call.answered_at or at - timedelta(seconds=talk_seconds)
+        call.duration_seconds = call.duration_seconds or talk_seconds
+    if call.agent is not None and call.agent.presence == "busy":
+        set_presence(session, call.agent, "wrap_up", at=at)
+    session.flush()
+    return call
+
+
+def _customer(session, number, agent):
+    try:
+        return lookup_by_phone(session, number, viewer=agent)
+    except NotFound:
+        return None

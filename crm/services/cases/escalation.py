@@ -1,0 +1,374 @@
+"""The escalation ladder — DOMAIN §5 — taken by a periodic sweep, each step exactly once.
+
+Every clock of a case (a ``CaseDeadline`` row) climbs its ladder one level at a time:
+
+===== ============ ===================================================================
+level falls due  step
+===== ============ ===================================================================
+1     remind_at    reminder to the owner (at 75 % of the allowed time)
+2     due_at       the case is marked overdue and the owner's supervisor is told
+3     head_at      one working day later the branch head is told
+===== ============ ===================================================================
+
+A complaint's ``dispatch`` clock (minutes, wall clock) has a single step at its due time:
+the supervisor on duty is paged, at any hour.
+
+The database is the truth, the queue only triggers: ``next_action_at`` says when a row's
+next step falls due, and steps are *taken* by a conditional update
+(``… SET level = m WHERE id IN (…) AND level = k AND met_at IS NULL RETURNING id``,
+m = k+1, or higher when a late sweep finds several steps due: they are then recorded
+in ladder order). Only the transaction whose update hits a row acts on it, and its
+history events and notices commit with that update, so retries, restarts and many
+workers can neither skip nor double a step. On PostgreSQL the selection also locks its rows with ``SKIP LOCKED``, so
+concurrent sweeps split the due rows instead of queueing behind each other.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, insert, null, select, update
+from sqlalchemy.orm import lazyload
+
+from crm.core.clock import as_utc
+from crm.models import Branch, Case, CaseDeadline, CaseEvent, Notification, Staff
+from crm.services.cases.calendar.installation import installation_calendar
+from crm.services.cases.notifications import notice_row
+
+# Cases in these states escalate no further, whatever their clocks say.
+CLOSED_STATUSES = ("resolved", "closed")
+CLOCK_LABELS = {"dispatch": "派单", "first_response": "首次响应", "resolution": "答复"}
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Step:
+    level: int  # the row's level once the step is taken
+    time: str  # the CaseDeadline column saying when it falls due
+    action: str  # CaseEvent.action written to the case history
+    kind: str  # Notification.kind
+    recipients: str  # a Recipients method: who is told
+    text: str  # notice text, formatted with case_id, subject, clock, due, owner
+    marks_overdue: bool = False
+    urgent: bool = False  # its SMS may go out outside business hours
+
+
+OWNER_LADDER = (
+    Step(
+        1,
+        "remind_at",
+        "escalation.reminded",
+        "case_reminder",
+        "owner",
+        "工单#{case_id}「{subject}」{clock}期限为{due}，请及时处理。",
+    ),
+    Step(
+        2,
+        "due_at",
+        "escalation.overdue",
+        "case_overdue",
+        "supervisors",
+        "工单#{case_id}「{subject}」{clock}已超期（期限{due}），负责人{owner}。",
+        marks_overdue=True,
+    ),
+    Step(
+        3,
+        "head_at",
+        "escalation.branch_head",
+        "case_branch_head",
+        "branch_head",
+        "工单#{case_id}「{subject}」{clock}超期已逾一个工作日（期限{due}），负责人{owner}。",
+    ),
+)
+DISPATCH_LADDER = (
+    Step(
+        2,
+        "due_at",
+        "escalation.dispatch_page",
+        "complaint_dispatch",
+        "duty_supervisors",
+        "投诉工单#{case_id}「{subject}」未在时限内派单（期限{due}），请立即派单。",
+        urgent=True,
+    ),
+)
+LADDERS = {"dispatch": DISPATCH_LADDER, "first_response": OWNER_LADDER, "resolution": OWNER_LADDER}
+ACTIONS = tuple(step.action for step in (*OWNER_LADDER, *DISPATCH_LADDER))
+
+
+def next_step(clock, level, times):
+    """The next step of ``clock`` above ``level`` whose time is set in ``times`` (column → instant)."""
+    return next((s for s in LADDERS[clock] if s.level > level and times.get(s.time) is not None), None)
+
+
+def next_action_at(clock, level, remind_at=None, due_at=None, head_at=None):
+    """When the next step of a clock at ``level`` falls due; None when nothing is left.
+
+    What ``CaseDeadline.next_action_at`` must hold: set it with this at intake and reopen.
+    """
+    times = {"remind_at": remind_at, "due_at": due_at, "head_at": head_at}
+    step = next_step(clock, level, times)
+    return times[step.time] if step else None
+
+
+@dataclass
+class SweepSummary:
+    """What a sweep did, for the CLI and the logs."""
+
+    at: datetime
+    steps: Counter = field(default_factory=Counter)  # action → how many taken
+    case_ids: set = field(default_factory=set)
+    step_cases: dict = field(default_factory=dict)  # action → ids of the cases it was taken for
+
+    @property
+    def total(self):
+        return sum(self.steps.values())
+
+    def as_dict(self):
+        return {
+            "at": self.at.isoformat(),
+            "steps": {action: self.steps[action] for action in ACTIONS},
+            "case_ids": sorted(self.case_ids),
+        }
+
+
+def sweep(session, at, calendar=None, batch_size=BATCH_SIZE):
+    """Take every escalation step due by ``at``; returns a ``SweepSummary``.
+
+    ``calendar`` (business hours for the SMS) defaults to the installation's calendar.
+
+    Works in batches and commits each one: a big sweep holds its row locks briefly, and
+    a crash loses at most the batch in hand, which the next sweep redoes. A row whose
+    later steps are also due (a sweep after downtime) climbs them in order, each once.
+    """
+    calendar = calendar or installation_calendar(session)
+    summary = SweepSummary(at=as_utc(at))
+    recipients = Recipients(session)
+    while True:
+        rows = session.execute(due_selection(summary.at, batch_size)).all()
+        moved = _escalate_batch(session, rows, summary, calendar, recipients)
+        session.commit()
+        if len(rows) < batch_size or not moved:
+            return summary
+
+
+def due_selection(at, limit):
+    """The sweep's selection: pending clock rows of open cases whose next step is due, oldest first.
+
+    Public so the benchmark (``scripts/bench/sweep.py``) times exactly the statement the sweep runs.
+
+    ``FOR NO KEY UPDATE OF case_deadlines, cases SKIP LOCKED`` on PostgreSQL (ignored by
+    SQLite, where the single writer lock serialises sweeps): a worker holds each case it
+    escalates, so two workers never touch one case and cannot deadlock on it.
+    """
+    return (
+        select(
+            CaseDeadline.id,
+            CaseDeadline.case_id,
+            CaseDeadline.clock,
+            CaseDeadline.level,
+            CaseDeadline.remind_at,
+            CaseDeadline.due_at,
+            CaseDeadline.head_at,
+        )
+        .join(Case, Case.id == CaseDeadline.case_id)
+        .where(
+            CaseDeadline.met_at.is_(None),
+            CaseDeadline.next_action_at.is_not(None),
+            CaseDeadline.next_action_at <= at,
+            Case.status.not_in(CLOSED_STATUSES),
+        )
+        .order_by(CaseDeadline.next_action_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True, key_share=True, of=(CaseDeadline, Case))
+    )
+
+
+def _escalate_batch(session, rows, summary, calendar, recipients):
+    """Take the batch's due steps; returns how many of its rows this worker moved."""
+    plans = {row.id: _due_steps(row, summary.at) for row in rows}
+    taken = set()
+    for (level, new_level), ids in _by_move(rows, plans).items():
+        taken |= _take(session, ids, level, new_level)
+    climbed = [row for row in rows if row.id in taken and plans[row.id]]
+    if not climbed:
+        return len(taken)
+    cases = {
+        c.id: c
+        for c in session.scalars(
+            select(Case)
+            .where(Case.id.in_({row.case_id for row in climbed}))
+            .options(lazyload(Case.deadlines), lazyload(Case.customer), lazyload(Case.handler))
+        )
+    }
+    overdue = set()
+    written = Written(opening=calendar.next_opening(summary.at))
+    for row in climbed:
+        for step in plans[row.id]:
+            _record(written, step, row, cases[row.case_id], summary.at, calendar, recipients)
+            summary.steps[step.action] += 1
+            summary.step_cases.setdefault(step.action, set()).add(row.case_id)
+            if step.marks_overdue:
+                overdue.add(row.case_id)
+        summary.case_ids.add(row.case_id)
+    written.insert(session)
+    if overdue:
+        session.execute(
+            update(Case).where(Case.id.in_(overdue)).values(overdue=True).execution_options(synchronize_session=False)
+        )
+    return len(taken)
+
+
+def _due_steps(row, at):
+    """The row's steps due by ``at``, in ladder order (several after downtime)."""
+    times = {"remind_at": row.remind_at, "due_at": row.due_at, "head_at": row.head_at}
+    steps, level = [], row.level
+    while (step := next_step(row.clock, level, times)) and times[step.time] <= at:
+        steps.append(step)
+        level = step.level
+    return steps
+
+
+def _by_move(rows, plans):
+    """{(level now, level after the due steps): [row ids]}: one conditional update per move.
+
+    A row selected with nothing due (its ``next_action_at`` was set too early) "moves" to
+    its own level: the update rewrites its ``next_action_at``, so it cannot hold the head
+    of the queue and starve the rows behind it.
+    """
+    moves = {}
+    for row in rows:
+        new_level = plans[row.id][-1].level if plans[row.id] else row.level
+        moves.setdefault((row.level, new_level), []).append(row.id)
+    return moves
+
+
+def _take(session, ids, level, new_level):
+    """The conditional update that makes the steps from ``level`` up to ``new_level`` ours.
+
+    Returns the ids it hit; a row another worker moved (or an owner met) in the meantime
+    no longer matches ``level = :level AND met_at IS NULL`` and is left alone. The next
+    step's time is computed in SQL from the row's own columns (``_next_action_sql``).
+    """
+    result = session.execute(
+        update(CaseDeadline)
+        .where(CaseDeadline.id.in_(ids), CaseDeadline.level == level, CaseDeadline.met_at.is_(None))
+        .values(level=new_level, next_action_at=_next_action_sql(new_level))
+        .returning(CaseDeadline.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(result.scalars())
+
+
+def _next_action_sql(level):
+    """SQL twin of ``next_action_at``: per clock, the first set time of a step above ``level``."""
+    whens = []
+    for clock_name, ladder in LADDERS.items():
+        later = [getattr(CaseDeadline, step.time) for step in ladder if step.level > level]
+        if later:
+            whens.append((CaseDeadline.clock == clock_name, func.coalesce(*later) if len(later) > 1 else later[0]))
+    return sql_case(*whens, else_=null()) if whens else null()
+
+
+@dataclass
+class Written:
+    """The batch's notices and history events, written as one multi-row insert each (the ORM's
+    per-object flush was most of a sweep's time)."""
+
+    opening: datetime
+    notices: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+
+    def insert(self, session):
+        for model, rows in ((Notification, self.notices), (CaseEvent, self.events)):
+            if rows:
+                session.execute(insert(model), rows)
+
+
+def _record(written, step, row, case, at, calendar, recipients):
+    """The step's history event and notices, in the transaction of its conditional update."""
+    people = getattr(recipients, step.recipients)(case)
+    text = step.text.format(
+        case_id=case.id,
+        subject=case.subject,
+        clock=CLOCK_LABELS[row.clock],
+        due=as_utc(row.due_at).astimezone(calendar.zone).strftime("%m-%d %H:%M"),
+        owner=case.owner.name,
+    )
+    for person in people:
+        key = dedupe_key(case, row.clock, step.level, person.id)
+        written.notices.append(
+            notice_row(person, case, step.kind, text, key, at, urgent=step.urgent, opening=written.opening)
+        )
+    written.events.append(
+        {
+            "case_id": case.id,
+            "at": at,
+            "actor_id": None,
+            "action": step.action,
+            "channel": None,
+            "detail": {
+                "clock": row.clock,
+                "level": step.level,
+                "due_at": as_utc(row.due_at).isoformat(),
+                "step_due_at": as_utc(getattr(row, step.time)).isoformat(),
+                "notified": [person.id for person in people],
+            },
+        }
+    )
+
+
+def dedupe_key(case, clock, level, recipient_id):
+    """``case:{case}:{clock}:{level}:{recipient}``; a reopened case's new round adds ``:r{n}``."""
+    key = f"case:{case.id}:{clock}:{level}:{recipient_id}"
+    return f"{key}:r{case.reopened_count}" if case.reopened_count else key
+
+
+class Recipients:
+    """Who is told at each step, with the branch look-ups cached for one sweep."""
+
+    def __init__(self, session):
+        self.session = session
+        self._staff = {}  # held here: the session's identity map only keeps weak references
+        self._supervisor_ids = {}
+        self._head_ids = {}
+
+    def owner(self, case):
+        return [case.owner]
+
+    def supervisors(self, case):
+        """The owner's own supervisor, else the branch's supervisors on duty, else all of them."""
+        own = self._active(case.owner.supervisor_id)
+        return [own] if own else self.duty_supervisors(case)
+
+    def duty_supervisors(self, case):
+        """The branch's supervisors on duty, else every active supervisor of the branch."""
+        on_duty, everyone = self._branch_supervisors(case.branch_id)
+        return [self._get(i) for i in on_duty or everyone]
+
+    def branch_head(self, case):
+        branch_id = case.branch_id
+        if branch_id not in self._head_ids:
+            self._head_ids[branch_id] = self.session.scalar(select(Branch.head_id).where(Branch.id == branch_id))
+        head = self._active(self._head_ids[branch_id])
+        return [head] if head else self.supervisors(case)
+
+    def _active(self, staff_id):
+        staff = self._get(staff_id) if staff_id else None
+        return staff if staff is not None and staff.is_active else None
+
+    def _get(self, staff_id):
+        if staff_id not in self._staff:
+            self._staff[staff_id] = self.session.get(Staff, staff_id)
+        return self._staff[staff_id]
+
+    def _branch_supervisors(self, branch_id):
+        """(ids on duty, all ids) of the branch's active supervisors, looked up once per sweep."""
+        if branch_id not in self._supervisor_ids:
+            rows = self.session.execute(
+                select(Staff.id, Staff.on_duty)
+                .where(Staff.branch_id == branch_id, Staff.role == "supervisor", Staff.is_active.is_(True))
+                .order_by(Staff.id)
+            ).all()
+            self._supervisor_ids[branch_id] = ([i for i, duty in rows if duty], [i for i, _ in rows])
+        return self._supervisor_ids[branch_id]

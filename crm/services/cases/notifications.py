@@ -1,0 +1,193 @@
+"""Per-user notices (the inbox) and the SMS that carry them to staff phones — DOMAIN §5.
+
+A notice lands in the inbox at once. When the recipient has a phone it is also queued
+for SMS: urgent pages (complaint dispatch) may go out at any hour, everything else waits
+for business hours. The SMS sender collects what is due per person and sends ONE digest
+message each, so ten reminders from one sweep are one text, not ten.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+
+from crm.core import clock
+from crm.errors import NotFound
+from crm.models import Notification, Staff
+from crm.services.cases.calendar.installation import installation_calendar
+
+SMS_PREFIX = "【客服提醒】"
+# Digest wording per notice kind, most pressing first: "您有3个工单即将到期: #12 #13 #14".
+DIGEST_PHRASES = {
+    "complaint_dispatch": "个投诉工单待派单",
+    "case_branch_head": "个工单超期逾一个工作日",
+    "case_overdue": "个工单已超期",
+    "case_reminder": "个工单即将到期",
+}
+OTHER_PHRASE = "条新通知"
+# A digest names at most this many cases per kind; the inbox has the rest.
+DIGEST_CASES_SHOWN = 10
+
+
+def notify(session, recipient, case, kind, text, dedupe_key, urgent=False, *, at=None, calendar=None):
+    """Write ``recipient``'s inbox notice and, if they have a phone, queue its SMS.
+
+    ``dedupe_key`` is unique in the table: the same notice can never be written twice.
+    The SMS may go out at ``at`` when ``urgent`` or inside business hours, else at the
+    next opening of ``calendar`` (the installation's calendar by default).
+    """
+    at = at or clock.now()
+    opening = None if urgent or not recipient.phone else (calendar or installation_calendar(session)).next_opening(at)
+    notice = Notification(**notice_row(recipient, case, kind, text, dedupe_key, at, urgent=urgent, opening=opening))
+    session.add(notice)
+    return notice
+
+
+def notice_row(recipient, case, kind, text, dedupe_key, at, *, urgent, opening):
+    """The column values of one notice; ``opening`` is the calendar's next opening after ``at``
+    (asked once by a caller writing many notices, e.g. the sweep's multi-row insert)."""
+    pending = bool(recipient.phone)
+    return {
+        "recipient_id": recipient.id,
+        "case_id": case.id if case is not None else None,
+        "kind": kind,
+        "text": text,
+        "dedupe_key": dedupe_key,
+        "created_at": at,
+        "sms_state": "pending" if pending else "none",
+        "sms_not_before": (at if urgent else opening) if pending else None,
+    }
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One SMS for one person: the notices it carries and its text."""
+
+    recipient_id: int
+    phone: str
+    notification_ids: tuple
+    body: str
+
+
+def pending_sms_digests(session, at):
+    """One digest per recipient of every SMS allowed out by ``at``.
+
+    On PostgreSQL the notices are locked (``SKIP LOCKED``) until the transaction ends,
+    so two senders running at once never pick up the same notice.
+    """
+    stmt = (
+        select(Notification, Staff.phone)
+        .join(Staff, Staff.id == Notification.recipient_id)
+        .where(Notification.sms_state == "pending", Notification.sms_not_before <= at, Staff.phone.is_not(None))
+        .order_by(Notification.recipient_id, Notification.created_at, Notification.id)
+        .with_for_update(skip_locked=True, of=Notification)
+    )
+    by_recipient = defaultdict(list)
+    phones = {}
+    for notice, phone in session.execute(stmt):
+        by_recipient[notice.recipient_id].append(notice)
+        phones[notice.recipient_id] = phone
+    return [
+        Digest(recipient_id, phones[recipient_id], tuple(n.id for n in notices), digest_text(notices))
+        for recipient_id, notices in by_recipient.items()
+    ]
+
+
+def digest_text(notices):
+    """「【客服提醒】您有3个工单即将到期: #12 #13 #14；1个工单已超期: #9」"""
+    groups = defaultdict(list)
+    for notice in notices:
+        groups[notice.kind if notice.kind in DIGEST_PHRASES else None].append(notice)
+    order = [*DIGEST_PHRASES, None]
+    parts = [_digest_part(kind, groups[kind]) for kind in order if groups.get(kind)]
+    return f"{SMS_PREFIX}您有" + "；".join(parts)
+
+
+def _digest_part(kind, notices):
+    phrase = DIGEST_PHRASES.get(kind, OTHER_PHRASE)
+    case_ids = sorted({n.case_id for n in notices if n.case_id is not None})
+    shown = " ".join(f"#{case_id}" for case_id in case_ids[:DIGEST_CASES_SHOWN])
+    more = "等" if len(case_ids) > DIGEST_CASES_SHOWN else ""
+    return f"{len(notices)}{phrase}" + (f": {shown}{more}" if shown else "")
+
+
+def mark_sent(session, ids, sid, at=None):
+    session.execute(
+        update(Notification)
+        .where(Notification.id.in_(ids), Notification.sms_state == "pending")
+        .values(sms_state="sent", sms_sid=sid, sms_sent_at=at or clock.now())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_failed(session, ids):
+    session.execute(
+        update(Notification)
+        .where(Notification.id.in_(ids), Notification.sms_state == "pending")
+        .values(sms_state="failed")
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass
+class SmsRun:
+    sent: int = 0
+    failed: int = 0
+
+
+def send_due_sms(session, at, send):
+    """Send every digest due by ``at`` through ``send(to, body) -> sid`` and record the outcome.
+
+    A digest whose ``send`` raises is marked failed (its notices stay in the inbox); the
+    others still go. The caller commits. Should the process die between sending and that
+    commit, the notices are still pending and go out again: at least once, never lost.
+    """
+    run = SmsRun()
+    for digest in pending_sms_digests(session, at):
+        try:
+            sid = send(digest.phone, digest.body)
+        except Exception:  # any gateway failure fails this digest only
+            mark_failed(session, digest.notification_ids)
+            run.failed += 1
+        else:
+            mark_sent(session, digest.notification_ids, sid, at)
+            run.sent += 1
+    return run
+
+
+# The inbox --------------------------------------------------------------------------------
+
+
+def inbox_query(staff, unread=None):
+    """``staff``'s own notices, newest first; ``unread=True`` only the unread ones."""
+    stmt = select(Notification).where(Notification.recipient_id == staff.id)
+    if unread is not None:
+        stmt = stmt.where(Notification.read_at.is_(None) if unread else Notification.read_at.is_not(None))
+    return stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
+def mark_read(session, staff, notification_id, at=None):
+    """Mark one of ``staff``'s notices read (again is harmless); someone else's is not found."""
+    notice = session.get(Notification, notification_id)
+    if notice is None or notice.recipient_id != staff.id:
+        raise NotFound(f"No notification {notification_id}.")
+    if notice.read_at is None:
+        notice.read_at = at or clock.now()
+    return notice
+
+
+def mark_all_read(session, staff, at=None):
+    """Mark every unread notice of ``staff`` read; returns how many."""
+    result = session.execute(
+        update(Notification)
+        .where(Notification.recipient_id == staff.id, Notification.read_at.is_(None))
+        .values(read_at=at or clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def unread_count(session, staff):
+    return session.scalar(
+        select(func.count()).where(Notification.recipient_id == staff.id, Notification.read_at.is_(None))
+    )

@@ -1,0 +1,285 @@
+"""Cases under first-responder ownership (首问负责制) — DOMAIN §5.
+
+Whoever first takes a customer's question owns the case until the customer has an answer; a
+hand-off moves ownership in one update, so a case has a named owner at every moment. The person
+complained about never handles the complaint (被投诉人应当回避). Status changes follow the
+``TRANSITIONS`` table and are conditional updates (``WHERE status = <the status we saw>``), so two
+people acting at once cannot both win. Every action writes a ``CaseEvent`` (留痕) in the same
+transaction; callers commit.
+"""
+
+from sqlalchemy import exists, select, true, update
+
+from crm.core.clock import now
+from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
+from crm.models import Case, CaseDeadline, CaseEvent, CaseReply, Customer, Staff
+from crm.models.cases import CLOCKS
+from crm.services.cases import deadlines
+from crm.services.surveys import runs
+
+# action → {status it may start from: status it leads to}
+TRANSITIONS = {
+    "assign": {
+        "new": "dispatched",
+        "dispatched": "dispatched",
+        "investigating": "investigating",
+        "reopened": "dispatched",
+    },
+    "investigate": {"new": "investigating", "dispatched": "investigating", "reopened": "investigating"},
+    "reply": {s: "replied" for s in ("new", "dispatched", "investigating", "replied", "reopened")},
+    "resolve": {s: "resolved" for s in ("new", "dispatched", "investigating", "replied", "reopened")},
+    "close": {"resolved": "closed"},
+    "reopen": {"resolved": "reopened", "closed": "reopened"},
+    "hand_off": {s: s for s in ("new", "dispatched", "investigating", "replied", "resolved", "reopened")},
+}
+
+# action → {kind: clocks it stops}; "*" applies to every kind without its own entry.
+CLOCKS_MET = {
+    "assign": {"*": ("dispatch",)},
+    "investigate": {"complaint": ("first_response",), "*": ()},
+    # A (satisfactory) reply is the resolution of these kinds; a report is delivered by a reply.
+    "reply": {
+        "*": ("first_response",),
+        **dict.fromkeys(("complaint", "opinion", "email_inquiry", "report_delivery"), ("first_response", "resolution")),
+    },
+    "resolve": {"*": CLOCKS},
+}
+
+# Kinds on which nothing may be promised to the customer before the handling decision (a handler).
+NEEDS_HANDLING_DECISION = {"complaint"}
+
+CASE_FIELDS = ("kind", "channel", "subject", "body", "priority", "category", "quality_type", "source_ref")
+
+
+def case_scope(stmt, viewer):
+    """Narrow a ``select(Case)``: agents their own (owned or handled), supervisors their branch."""
+    if viewer.role == "admin":
+        return stmt
+    if viewer.role == "supervisor":
+        return stmt.where(Case.branch_id == viewer.branch_id)
+    return stmt.where((Case.owner_id == viewer.id) | (Case.handler_id == viewer.id))
+
+
+def require_case_access(viewer, case):
+    allowed = (
+        viewer.role == "admin"
+        or (viewer.role == "supervisor" and case.branch_id == viewer.branch_id)
+        or viewer.id in (case.owner_id, case.handler_id)
+    )
+    if not allowed:
+        raise Forbidden("This case belongs to another agent or branch.")
+
+
+def get_case(session, viewer, case_id):
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"No case {case_id}.")
+    require_case_access(viewer, case)
+    return case
+
+
+def open_case(session, actor, data):
+    """A new case owned by its first responder (``actor``), or by ``owner_id`` when a supervisor
+    names one. Its clocks start at intake."""
+    customer = _customer(session, data.get("customer_id"))
+    branch_id = customer.branch_id if customer else data.get("branch_id") or actor.branch_id
+    if branch_id is None:
+        raise InvalidInput("Say which branch the case belongs to.", {"branch_id": ["Required without a customer."]})
+    owner = _owner_for_intake(session, actor, data.get("owner_id"))
+    complained = _active_staff(session, data.get("complained_staff_id"), "complained_staff_id", active_only=False)
+    _require_unique_source(session, data.get("source_ref"))
+    case = Case(
+        **{name: data[name] for name in CASE_FIELDS if data.get(name) is not None},
+        customer_id=customer.id if customer else None,
+        branch_id=branch_id,
+        is_vip=bool(customer and customer.is_vip),
+        owner_id=owner.id,
+        complained_staff_id=complained.id if complained else None,
+        created_by_id=actor.id,
+        opened_at=now(),
+        status="new",
+    )
+    session.add(case)
+    deadlines.start_clocks(session, case, case.opened_at)
+    session.flush()
+    _record(session, case, actor, "opened", data.get("channel"), owner_id=owner.id, kind=case.kind)
+    return case
+
+
+def assign(session, actor, case, handler_id):
+    """The handling decision: a handler is named and the dispatch clock stops."""
+    handler = _active_staff(session, handler_id, "handler_id")
+    _require_not_complained_about(case, handler, "handler_id")
+    previous = case.handler_id
+    stopped = _transition(session, case, "assign", values={"handler_id": handler.id})
+    _record(session, case, actor, "assigned", None, **{"from": previous, "to": handler.id, "clocks_met": stopped})
+    return case
+
+
+def hand_off(session, actor, case, new_owner_id, note=None):
+    """Move ownership to ``new_owner_id`` in one update; the case is never without an owner."""
+    if new_owner_id is None:
+        raise InvalidInput("A case always has an owner; name the new one.", {"new_owner_id": ["Required."]})
+    new_owner = _active_staff(session, new_owner_id, "new_owner_id")
+    _require_not_complained_about(case, new_owner, "new_owner_id")
+    previous = case.owner_id
+    if new_owner.id == previous:
+        raise Conflict("That person already owns the case.", {"new_owner_id": ["Already the owner."]})
+    _transition(session, case, "hand_off", values={"owner_id": new_owner.id}, expect=Case.owner_id == previous)
+    _record(session, case, actor, "handed_off", None, **{"from": previous, "to": new_owner.id, "note": note})
+    return case
+
+
+def start_investigation(session, actor, case):
+    """Investigation started: for a complaint, its first response (after the handling decision)."""
+    _require_handling_decision(case)
+    stopped = _transition(session, case, "investigate")
+    _record(session, case, actor, "investigation_started", None, clocks_met=stopped)
+    return case
+
+
+def reply(session, actor, case, channel, text):
+    """An answer to the customer; stops the clocks it answers (CLOCKS_MET)."""
+    _require_handling_decision(case)
+    at = now()
+    stopped = _transition(session, case, "reply", at=at)
+    case_reply = CaseReply(case_id=case.id, author_id=actor.id, channel=channel, text=text, at=at)
+    session.add(case_reply)
+    session.flush()
+    _record(session, case, actor, "replied", channel, reply_id=case_reply.id, clocks_met=stopped)
+    return case_reply
+
+
+def resolve(session, actor, case, note=None):
+    stopped = _transition(session, case, "resolve", values={"resolved_at": now()})
+    _record(session, case, actor, "resolved", None, note=note, clocks_met=stopped)
+    runs.schedule_case_survey(session, case, now())  # DOMAIN §7: the customer gets a callback survey
+    return case
+
+
+def close(session, actor, case, note=None):
+    _transition(session, case, "close", values={"closed_at": now()})
+    _record(session, case, actor, "closed", None, note=note)
+    return case
+
+
+def reopen(session, actor, case, reason):
+    """Back to work (e.g. a dissatisfied callback): the response and resolution clocks restart now."""
+    _transition(
+        session,
+        case,
+        "reopen",
+        values={"reopened_count": case.reopened_count + 1, "resolved_at": None, "closed_at": None, "overdue": False},
+    )
+    deadlines.start_clocks(session, case, now(), clocks=deadlines.REOPEN_CLOCKS)
+    _record(session, case, actor, "reopened", None, reason=reason)
+    return case
+
+
+def history(session, case):
+    return session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id))
+
+
+def replies(session, case):
+    return session.scalars(select(CaseReply).where(CaseReply.case_id == case.id).order_by(CaseReply.at, CaseReply.id))
+
+
+def cases_query(viewer, kind=None, status=None, owner_id=None, branch_id=None, overdue=None, due_before=None):
+    """``select(Case)`` of what ``viewer`` may see, filtered; overdue and due_before look at running clocks."""
+    stmt = case_scope(select(Case), viewer).order_by(Case.opened_at.desc(), Case.id.desc())
+    for column, value in ((Case.kind, kind), (Case.status, status), (Case.owner_id, owner_id)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if branch_id is not None:
+        stmt = stmt.where(Case.branch_id == branch_id)
+    running = (CaseDeadline.case_id == Case.id) & CaseDeadline.met_at.is_(None)
+    if overdue is not None:
+        late = exists().where(running & (CaseDeadline.due_at <= now()))
+        stmt = stmt.where(late if overdue else ~late)
+    if due_before is not None:
+        stmt = stmt.where(exists().where(running & (CaseDeadline.due_at < due_before)))
+    return stmt
+
+
+def _transition(session, case, action, values=None, expect=None, at=None):
+    """Apply ``action`` in one ``UPDATE … WHERE status = <the status seen> [AND expect]`` (409 when
+    someone else changed the case first), then stop the clocks it answers; returns their names."""
+    seen = case.status
+    target = TRANSITIONS[action].get(seen)
+    if target is None:
+        raise Conflict(f"A case that is {seen} cannot be {_PAST[action]}.", {"status": [seen]})
+    guard = (Case.id == case.id) & (Case.status == seen) & (expect if expect is not None else true())
+    if not session.execute(update(Case).where(guard).values(status=target, **(values or {}))).rowcount:
+        raise Conflict("The case changed meanwhile; reload it.")
+    session.refresh(case)
+    met_by_action = CLOCKS_MET.get(action, {})
+    return deadlines.meet_clocks(case, met_by_action.get(case.kind, met_by_action.get("*", ())), at or now())
+
+
+_PAST = {
+    "assign": "assigned",
+    "investigate": "investigated",
+    "reply": "replied to",
+    "resolve": "resolved",
+    "close": "closed",
+    "reopen": "reopened",
+    "hand_off": "handed off",
+}
+
+
+def _record(session, case, actor, action, channel, **detail):
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor.id if actor else None,
+            action=action,
+            channel=channel,
+            detail={k: v for k, v in detail.items() if v not in (None, [])} or None,
+            at=now(),
+        )
+    )
+    session.flush()
+
+
+def _customer(session, customer_id):
+    if customer_id is None:
+        return None
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise InvalidInput(f"No customer {customer_id}.", {"customer_id": ["Unknown customer."]})
+    return customer
+
+
+def _active_staff(session, staff_id, field, active_only=True):
+    if staff_id is None:
+        return None
+    staff = session.get(Staff, staff_id)
+    if staff is None or (active_only and not staff.is_active):
+        raise InvalidInput(f"No active staff member {staff_id}.", {field: ["Unknown or inactive staff member."]})
+    return staff
+
+
+def _owner_for_intake(session, actor, owner_id):
+    if owner_id is None or owner_id == actor.id:
+        return actor
+    if actor.role not in ("supervisor", "admin"):
+        raise Forbidden("Only a supervisor names another owner; the first responder owns the case.")
+    return _active_staff(session, owner_id, "owner_id")
+
+
+def _require_not_complained_about(case, staff, field):
+    if case.complained_staff_id is not None and staff.id == case.complained_staff_id:
+        raise Conflict("The person complained about may not handle this complaint.", {field: ["Must recuse."]})
+
+
+def _require_handling_decision(case):
+    if case.kind in NEEDS_HANDLING_DECISION and case.handler_id is None:
+        raise Conflict("No promise may be recorded before the handling decision: assign a handler first.")
+
+
+def _require_unique_source(session, source_ref):
+    if source_ref is None:
+        return
+    existing = session.scalar(select(Case.id).where(Case.source_ref == source_ref))
+    if existing is not None:
+        raise Conflict(f"Case {existing} was already opened from {source_ref}.", {"source_ref": [str(existing)]})

@@ -1,0 +1,131 @@
+"""Products, their risk levels and suitability (适当性) of recommendations — DOMAIN §3.
+
+A product's risk level follows from its category (``CATEGORY_RISK``); a customer may be
+recommended the levels their tolerance allows (``ALLOWED_LEVELS``). Recording an unsuitable
+recommendation needs the customer's signed risk acknowledgement (风险提示书).
+"""
+
+from sqlalchemy import select
+
+from crm.core import clock
+from crm.errors import Conflict, InvalidInput
+from crm.models import Product, Recommendation
+
+# Category → risk level (DOMAIN §3).
+CATEGORY_RISK = {
+    "equity": "high",
+    "index": "high",
+    "enhanced_index": "high",
+    "equity_biased": "high",
+    "balanced": "high",
+    "flexible_allocation": "high",
+    "warrant": "high",
+    "margin": "high",
+    "chinext": "high",
+    "bond_biased": "medium",
+    "bond": "medium",
+    "short_term_bond": "low",
+    "capital_guaranteed": "low",
+    "money_market": "low",
+}
+
+# Tolerance band (None: never assessed) → product risk levels that suit it.
+ALLOWED_LEVELS = {
+    None: ("low",),
+    "very_low": ("low",),
+    "low": ("low",),
+    "medium": ("low", "medium"),
+    "high": ("low", "medium", "high"),
+}
+
+UPDATABLE_PRODUCT_FIELDS = ("name", "category", "is_active")
+
+
+def is_suitable(tolerance, risk_level):
+    return risk_level in ALLOWED_LEVELS[tolerance]
+
+
+def risk_level_for(category):
+    if category not in CATEGORY_RISK:
+        raise InvalidInput(
+            f"Unknown product category {category!r}.",
+            {"category": [f"One of {', '.join(CATEGORY_RISK)}."]},
+        )
+    return CATEGORY_RISK[category]
+
+
+def create_product(session, *, code, name, category, is_active=True):
+    if session.scalar(select(Product.id).where(Product.code == code)):
+        raise Conflict(f"Product code {code} is taken.", {"code": ["Already in use."]})
+    product = Product(code=code, name=name, category=category, risk_level=risk_level_for(category), is_active=is_active)
+    session.add(product)
+    return product
+
+
+def update_product(session, product, changes):
+    """Apply ``changes`` (name, category, is_active); a new category brings its risk level."""
+    unknown = set(changes) - set(UPDATABLE_PRODUCT_FIELDS)
+    if unknown:
+        raise InvalidInput("These fields cannot be changed.", {name: ["Not changeable."] for name in unknown})
+    if "category" in changes:
+        product.risk_level = risk_level_for(changes["category"])
+    for name, value in changes.items():
+        setattr(product, name, value)
+    return product
+
+
+def products_query(category=None, risk_level=None, active=None):
+    stmt = select(Product).order_by(Product.code)
+    if category is not None:
+        stmt = stmt.where(Product.category == category)
+    if risk_level is not None:
+        stmt = stmt.where(Product.risk_level == risk_level)
+    if active is not None:
+        stmt = stmt.where(Product.is_active == active)
+    return stmt
+
+
+def recommend(session, actor, customer, product, note=None, acknowledgement=None):
+    """Record that ``actor`` recommended ``product`` to ``customer``.
+
+    ``acknowledgement`` is ``{"signed": bool, "document_ref": str}`` or None. An unsuitable
+    product is refused (``Conflict``) unless it is signed.
+    """
+    if not product.is_active:
+        raise InvalidInput(f"Product {product.code} is no longer offered.", {"product_id": ["Inactive product."]})
+    tolerance = customer.risk_tolerance
+    suitable = is_suitable(tolerance, product.risk_level)
+    signed = bool(acknowledgement and acknowledgement.get("signed"))
+    if not suitable and not signed:
+        raise Conflict(_unsuitable_message(customer, product), {"risk_acknowledgement": ["Required: signed."]})
+    recommendation = Recommendation(
+        customer_id=customer.id,
+        product=product,
+        manager_id=actor.id,
+        recommended_at=clock.now(),
+        note=note,
+        customer_tolerance=tolerance,
+        suitable=suitable,
+        acknowledgement_signed=signed,
+        acknowledgement_ref=acknowledgement.get("document_ref") if signed else None,
+    )
+    session.add(recommendation)
+    return recommendation
+
+
+def _unsuitable_message(customer, product):
+    tolerance = customer.risk_tolerance or "not assessed"
+    allowed = ", ".join(ALLOWED_LEVELS[customer.risk_tolerance])
+    return (
+        f"Product {product.code} is {product.risk_level} risk but {customer.name}'s risk tolerance is {tolerance} "
+        f"(suits {allowed} risk only). Record the customer's signed risk acknowledgement to recommend it anyway."
+    )
+
+
+def recommendations_of(session, customer):
+    stmt = (
+        select(Recommendation)
+        .where(Recommendation.customer_id == customer.id)
+        .order_by(Recommendation.recommended_at.desc(), Recommendation.id.desc())
+    )
+    return session.scalars(stmt).all()

@@ -1,0 +1,158 @@
+"""Branches and staff administration: who works where, in which role — DOMAIN §1.
+
+Creating a staff member and issuing tokens live in ``crm.services.org.staff``; this module
+adds what the staff and branches API changes.
+"""
+
+from sqlalchemy import false, select
+
+from crm.core.phones import normalise_phone
+from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
+from crm.models import Branch, PhoneLine, Staff
+from crm.models.telephony import LINES
+from crm.services.org.staff import issue_api_token
+
+STAFF_CHANGEABLE = ("name", "role", "branch_id", "phone", "is_active", "on_duty", "supervisor_id")
+# What a supervisor may change for the staff of their own branch (themselves included); admins change anything.
+SUPERVISOR_CHANGEABLE = frozenset({"on_duty"})
+BRANCH_CHANGEABLE = ("name", "hotline", "head_id")
+
+
+def create_branch(session, *, code, name, hotline=None):
+    if session.scalar(select(Branch.id).where(Branch.code == code)):
+        raise Conflict(f"Branch code {code} is taken.", {"code": ["Already in use."]})
+    branch = Branch(code=code, name=name, hotline=hotline)
+    session.add(branch)
+    return branch
+
+
+def branch_by_id(session, branch_id):
+    """The branch ``branch_id`` (None for None); an unknown id is bad input in the ``branch_id`` field."""
+    if branch_id is None:
+        return None
+    branch = session.get(Branch, branch_id)
+    if branch is None:
+        raise InvalidInput(f"No branch {branch_id}.", {"branch_id": ["Unknown branch."]})
+    return branch
+
+
+def update_branch(session, branch, changes):
+    """Apply ``changes`` (name, hotline in E.164, head_id: an active supervisor of this branch, or None)."""
+    _require_known(changes, BRANCH_CHANGEABLE)
+    if changes.get("hotline") is not None:
+        changes = {**changes, "hotline": _phone(changes["hotline"], "hotline")}
+    if "head_id" in changes:
+        _require_supervisor_of(session, changes["head_id"], branch.id, "head_id")
+    for name, value in changes.items():
+        setattr(branch, name, value)
+    return branch
+
+
+def staff_query(viewer, role=None, branch_id=None, active=None):
+    """Staff ``viewer`` may list (supervisors: their branch; admins: all), by job number."""
+    stmt = select(Staff).order_by(Staff.job_no)
+    if viewer.role == "supervisor":
+        stmt = stmt.where(Staff.branch_id == viewer.branch_id)
+    elif viewer.role != "admin":
+        stmt = stmt.where(false())
+    if role is not None:
+        stmt = stmt.where(Staff.role == role)
+    if branch_id is not None:
+        stmt = stmt.where(Staff.branch_id == branch_id)
+    if active is not None:
+        stmt = stmt.where(Staff.is_active == active)
+    return stmt
+
+
+def update_staff(session, actor, staff, changes):
+    """Apply ``changes`` (name, role, branch_id, phone, is_active, on_duty, supervisor_id) made by ``actor``.
+
+    Admins change anything; a supervisor only sets who of their own branch is on duty. Agents and
+    supervisors keep a branch, and one's own supervisor is an active supervisor of that branch.
+    """
+    _require_may_change(actor, staff, changes)
+    _require_known(changes, STAFF_CHANGEABLE)
+    if changes.get("phone"):
+        changes = {**changes, "phone": normalise_phone(changes["phone"])}
+    role = changes.get("role", staff.role)
+    branch = branch_by_id(session, changes["branch_id"]) if "branch_id" in changes else staff.branch
+    if role != "admin" and branch is None:
+        raise InvalidInput("Agents and supervisors belong to a branch.", {"branch_id": ["Required for this role."]})
+    supervisor_id = changes.get("supervisor_id", staff.supervisor_id)
+    if supervisor_id == staff.id:
+        raise InvalidInput("Nobody is their own supervisor.", {"supervisor_id": ["Not this staff member."]})
+    if "supervisor_id" in changes or "branch_id" in changes:
+        _require_supervisor_of(session, supervisor_id, branch.id if branch else None, "supervisor_id")
+    for name, value in changes.items():
+        setattr(staff, name, value)
+    return staff
+
+
+def _require_may_change(actor, staff, changes):
+    if actor.role == "admin":
+        return
+    if actor.role == "supervisor" and staff.branch_id == actor.branch_id and set(changes) <= SUPERVISOR_CHANGEABLE:
+        return
+    raise Forbidden("A supervisor may only set who of their own branch is on duty; other changes are for admins.")
+
+
+def _require_known(changes, changeable):
+    unknown = set(changes) - set(changeable)
+    if unknown:
+        raise InvalidInput("These fields cannot be changed.", {name: ["Not changeable."] for name in unknown})
+
+
+def _require_supervisor_of(session, staff_id, branch_id, field):
+    """``staff_id`` (None allowed) is an active supervisor of ``branch_id``; else bad input in ``field``."""
+    if staff_id is None:
+        return
+    staff = session.get(Staff, staff_id)
+    if staff is None or not staff.is_active or staff.role != "supervisor" or staff.branch_id != branch_id:
+        raise InvalidInput(
+            f"Staff member {staff_id} is not an active supervisor of this branch.",
+            {field: ["Not an active supervisor of this branch."]},
+        )
+
+
+def _phone(raw, field):
+    """``normalise_phone`` with its error reported in ``field``."""
+    try:
+        return normalise_phone(raw)
+    except InvalidInput as error:
+        raise InvalidInput(error.message, {field: ["Not a valid phone number."]}) from error
+
+
+def phone_lines(session):
+    """Every dialled number Kefu answers, by line and number."""
+    return session.scalars(select(PhoneLine).order_by(PhoneLine.line, PhoneLine.number)).all()
+
+
+def add_phone_line(session, *, number, line, branch_id):
+    """Register a dialled number (stored in E.164) as ``line`` (hotline or wealth_club) of a branch."""
+    number = _phone(number, "number")
+    if line not in LINES:
+        raise InvalidInput(f"No line {line!r}.", {"line": [f"One of: {', '.join(LINES)}."]})
+    branch = branch_by_id(session, branch_id)
+    if branch is None:
+        raise InvalidInput("A phone line belongs to a branch.", {"branch_id": ["Required."]})
+    if session.scalar(select(PhoneLine.id).where(PhoneLine.number == number)):
+        raise Conflict(f"{number} is already a phone line.", {"number": ["Already in use."]})
+    phone_line = PhoneLine(number=number, line=line, branch=branch)
+    session.add(phone_line)
+    session.flush()
+    return phone_line
+
+
+def remove_phone_line(session, line_id):
+    """Stop answering a number as a phone line (calls already logged keep their line)."""
+    phone_line = session.get(PhoneLine, line_id)
+    if phone_line is None:
+        raise NotFound(f"No phone line {line_id}.")
+    session.delete(phone_line)
+
+
+def rotate_api_token(actor, staff):
+    """A new API token for ``staff`` (the old one stops working); admins, or the member themself."""
+    if actor.role != "admin" and actor.id != staff.id:
+        raise Forbidden("Only an admin or the staff member themself may rotate this token.")
+    return issue_api_token(staff)

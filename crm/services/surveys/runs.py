@@ -1,0 +1,294 @@
+"""Callback surveys (回访) — DOMAIN §7: who is owed one, and what the customer answers.
+
+Resolving a case owes its customer a ``SurveyRun`` of the callback survey; a supervisor's spot
+check owes one of the visit check. ``crm.services.surveys.dialer`` rings the runs; the survey call
+flow (``telephony/webhooks/surveys.py``) goes through the functions below, one answer per
+request, each committed as it is given — a hang-up keeps what was answered so far.
+
+A flagged answer ("not solved", "dissatisfied", a score at or below the question's limit)
+reopens the case and tells the owner's supervisor, once per run: the case is reopened only
+while it is still in the resolution this run is about (``case_resolution`` = the case's
+``reopened_count`` when the run was owed), and the reopen itself is the cases service's
+conditional update. A flagged visit check tells the manager's supervisor.
+"""
+
+from types import SimpleNamespace
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload, lazyload
+
+from crm.core.clock import as_utc, now
+from crm.errors import Conflict, InvalidInput, NotFound
+from crm.models import Branch, Case, CaseEvent, Customer, Staff, Survey, SurveyAnswer, SurveyRun, Visit
+from crm.services.calls import greetings
+from crm.services.cases import workflow
+from crm.services.cases.calendar.installation import installation_calendar
+from crm.services.cases.escalation import Recipients
+from crm.services.cases.notifications import notify
+from crm.services.surveys.default_surveys import CASE_SURVEY, VISIT_SURVEY
+
+OPEN_STATES = ("scheduled", "calling", "in_progress")
+# The dialects' INSERT with ON CONFLICT: an answer is stored by one statement, a repeat skipped.
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+SCORE_RANGE = range(1, 11)
+# Opening keys: 1 go ahead, 2 not now (book another time).
+OPENING_CHOICES = {"1": "go", "2": "rebook"}
+CASE_NOTICE = "工单#{case_id}「{subject}」回访不满意（{question}：{answer}），已重新打开，请跟进。"
+VISIT_NOTICE = "客户经理{manager}{date}的拜访抽查回访异常（{question}：{answer}），客户{customer}。"
+
+
+# Who is owed a survey ---------------------------------------------------------------------------
+
+
+def schedule_case_survey(session, case, at=None, any_time_consent=False):
+    """Owe the customer of a just-resolved ``case`` the callback survey; None when there is nobody to
+    ring (no customer phone) or the installation has no callback survey.
+
+    First call: ``at`` itself inside business hours (or with consent), else the next opening.
+    One run per resolution of the case: asking again returns the run already owed.
+    """
+    customer = session.get(Customer, case.customer_id) if case.customer_id else None
+    number = phone_of(customer)
+    survey_id = session.scalar(select(Survey.id).where(Survey.code == CASE_SURVEY))
+    if number is None or survey_id is None:
+        return None
+    existing = session.scalar(
+        select(SurveyRun).where(SurveyRun.case_id == case.id, SurveyRun.case_resolution == case.reopened_count)
+    )
+    if existing is not None:
+        return existing
+    run = SurveyRun(
+        survey_id=survey_id,
+        customer_id=customer.id,
+        case_id=case.id,
+        case_resolution=case.reopened_count,
+        to_number=number,
+        any_time_consent=any_time_consent,
+        next_attempt_at=first_attempt_at(session, at or now(), any_time_consent),
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def schedule_visit_survey(session, visit, at=None, any_time_consent=False):
+    """A spot check of ``visit``: its customer is asked whether the manager really visited or called.
+
+    409 while another check of the visit is still open; 422 when the customer has no phone.
+    """
+    customer = session.get(Customer, visit.customer_id)
+    number = phone_of(customer)
+    if number is None:
+        raise InvalidInput("The customer has no phone number to call.", {"visit_id": ["Customer has no phone."]})
+    open_run = session.scalar(
+        select(SurveyRun.id).where(SurveyRun.visit_id == visit.id, SurveyRun.state.in_(OPEN_STATES))
+    )
+    if open_run is not None:
+        raise Conflict(f"Verification survey {open_run} of this visit is still open.", {"visit_id": [str(open_run)]})
+    run = SurveyRun(
+        survey_id=_survey(session, VISIT_SURVEY).id,
+        customer_id=customer.id,
+        visit_id=visit.id,
+        to_number=number,
+        any_time_consent=any_time_consent,
+        next_attempt_at=first_attempt_at(session, at or now(), any_time_consent),
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def first_attempt_at(session, at, any_time_consent=False):
+    """No calls outside business hours without the customer's consent (DOMAIN §7: no night calls)."""
+    return as_utc(at) if any_time_consent else installation_calendar(session).next_opening(at)
+
+
+def phone_of(customer):
+    """The number a survey rings: the customer's mobile first, else any phone; None without one."""
+    if customer is None or not customer.phones:
+        return None
+    mobiles = [phone.e164 for phone in customer.phones if phone.label == "mobile"]
+    return (mobiles or [customer.phones[0].e164])[0]
+
+
+def _survey(session, code):
+    survey = session.scalar(select(Survey).where(Survey.code == code))
+    if survey is None:
+        raise NotFound(f"No survey {code!r}; run ensure_default_surveys.")
+    return survey
+
+
+def all_surveys(session):
+    return session.scalars(select(Survey).order_by(Survey.id)).all()
+
+
+def get_survey(session, survey_id):
+    survey = session.get(Survey, survey_id)
+    if survey is None:
+        raise NotFound(f"No survey {survey_id}.")
+    return survey
+
+
+def runs_for_case(session, case):
+    return session.scalars(select(SurveyRun).where(SurveyRun.case_id == case.id).order_by(SurveyRun.id)).all()
+
+
+# The survey call ---------------------------------------------------------------------------------
+
+
+def get_run(session, run_id):
+    """The run with its survey and questions in one query (a webhook step needs no earlier answers)."""
+    options = [lazyload(SurveyRun.answers), joinedload(SurveyRun.survey).joinedload(Survey.questions)]
+    run = session.get(SurveyRun, run_id, options=options)
+    if run is None:
+        raise NotFound(f"No survey run {run_id}.")
+    return run
+
+
+def text_for(session, run, text):
+    """A survey phrase with the branch, hotline and (visit checks) manager and visit date filled in."""
+    branch = session.scalar(
+        select(Branch).join(Customer, Customer.branch_id == Branch.id).where(Customer.id == run.customer_id)
+    )
+    filled = greetings.fill(text, branch=branch)
+    if run.visit_id is None:
+        return filled
+    visit = session.get(Visit, run.visit_id)
+    manager = session.get(Staff, visit.manager_id)
+    day = as_utc(visit.started_at).astimezone(installation_calendar(session).zone)
+    return filled.replace("{manager}", manager.name).replace("{date}", f"{day.month}月{day.day}日")
+
+
+def spoken_time(session, at):
+    """``11月24日10点00分`` in the installation's time zone."""
+    local = as_utc(at).astimezone(installation_calendar(session).zone)
+    return f"{local.month}月{local.day}日{local.hour}点{local.minute:02d}分"
+
+
+def opening_choice(digits):
+    """``go``, ``rebook`` or None (nothing or another key: ask again)."""
+    return OPENING_CHOICES.get((digits or "").strip())
+
+
+def question_at(run, position):
+    return next((q for q in run.survey.questions if q.position == position), None)
+
+
+def next_question(run, question=None):
+    """The question after ``question`` (the first one when None); None after the last."""
+    after = question.position if question is not None else 0
+    return next((q for q in run.survey.questions if q.position > after), None)
+
+
+def valid_answer(question, digits):
+    """The keyed answer as given (``"2"``, ``"10"``), or None when it is not one of the question's answers."""
+    value = (digits or "").strip().rstrip("#")
+    if question.kind == "score":
+        return value if value.isdigit() and int(value) in SCORE_RANGE else None
+    return value if question.keys and value in question.keys else None
+
+
+def is_flagged(question, value):
+    """Whether this answer reopens the case (or flags the visit)."""
+    if question.kind == "score":
+        return question.reopen_at_or_below is not None and int(value) <= question.reopen_at_or_below
+    return value in (question.reopen_on or ())
+
+
+def record_answer(session, run, question, value=None, recording_url=None, call_sid=None):
+    """Store one answer as given, in one ``INSERT … ON CONFLICT DO NOTHING``; whether it was stored now.
+
+    A question answered before keeps its first answer (a retried or repeated delivery changes
+    nothing), except that a voice answer whose transcription came first gets its recording.
+    A flagged answer reopens and escalates the case.
+    """
+    values = {"run_id": run.id, "question_id": question.id, "value": value, "recording_url": recording_url}
+    stmt = INSERTS[session.get_bind().dialect.name](SurveyAnswer).values(**values, call_sid=call_sid, at=now())
+    stmt = stmt.on_conflict_do_nothing(index_elements=["run_id", "question_id"]).returning(SurveyAnswer.id)
+    if session.execute(stmt).first() is None:
+        if recording_url:
+            _fill(session, run, question, recording_url=recording_url)
+        return False
+    if value is not None and question.kind != "voice" and is_flagged(question, value):
+        _act_on_flagged_answer(session, run, question, value)
+    return True
+
+
+def record_transcription(session, run, question, text):
+    """What Twilio heard in a voice answer (it may arrive before or after the recording's own request)."""
+    record_answer(session, run, question)
+    _fill(session, run, question, transcription=text)
+
+
+def _fill(session, run, question, **columns):
+    """Set the answer's ``columns`` that are still empty."""
+    for name, value in columns.items():
+        column = getattr(SurveyAnswer, name)
+        session.execute(
+            update(SurveyAnswer)
+            .where(SurveyAnswer.run_id == run.id, SurveyAnswer.question_id == question.id, column.is_(None))
+            .values({name: value})
+        )
+
+
+def _act_on_flagged_answer(session, run, question, value):
+    if run.case_id is not None:
+        reopen_and_escalate(session, run, question, value)
+    elif run.visit_id is not None:
+        _flag_visit(session, run, question, value)
+
+
+def reopen_and_escalate(session, run, question, value):
+    """Reopen the run's case and tell the owner's supervisor — unless this run already did."""
+    case = session.get(Case, run.case_id)
+    if case.status not in ("resolved", "closed") or case.reopened_count != run.case_resolution:
+        return None
+    label = f"{question.code}={value}"
+    workflow.reopen(session, None, case, reason=f"survey:{label}")
+    at = now()
+    text = CASE_NOTICE.format(case_id=case.id, subject=case.subject, question=question.code, answer=value)
+    people = Recipients(session).supervisors(case)
+    for person in people:
+        notify(session, person, case, "survey_dissatisfied", text, f"survey:{run.id}:{person.id}", at=at)
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            at=at,
+            action="survey.escalated",
+            detail={"run_id": run.id, "answer": label, "notified": [person.id for person in people]},
+        )
+    )
+    session.flush()
+    return case
+
+
+def _flag_visit(session, run, question, value):
+    visit = session.get(Visit, run.visit_id)
+    manager = session.get(Staff, visit.manager_id)
+    customer = session.get(Customer, run.customer_id)
+    day = as_utc(visit.started_at).astimezone(installation_calendar(session).zone).date()
+    text = VISIT_NOTICE.format(
+        manager=manager.name, date=day.isoformat(), question=question.code, answer=value, customer=customer.name
+    )
+    # Recipients speaks of cases; a visit check's "owner" is the manager who logged the visit.
+    for person in Recipients(session).supervisors(SimpleNamespace(owner=manager, branch_id=manager.branch_id)):
+        notify(session, person, None, "visit_check_flagged", text, f"survey:{run.id}:{person.id}")
+    session.flush()
+
+
+def begin(session, run, call_sid):
+    """The customer agreed to answer (opening key 1)."""
+    run.state = "in_progress"
+    run.call_sid = run.call_sid or call_sid
+    session.flush()
+
+
+def complete(session, run):
+    """Every question was asked: the run is done (the closing phrase is next)."""
+    if run.state in OPEN_STATES:
+        run.state = "completed"
+        run.completed_at = now()
+        run.last_result = "completed"
+        session.flush()
+    return run

@@ -1,0 +1,53 @@
+"""Telephony RQ jobs (``telephony`` queue): outbound calls never happen inside a webhook.
+
+- ``call_about_undispatched_complaints`` (periodic, every minute): complaints still not
+  dispatched after their 5-minute deadline get a phone call to each supervisor on duty —
+  claimed in the database first (``complaint_line.claim_dispatch_calls``), so a call is placed
+  once per case and supervisor however many workers run; each call is its own retried job.
+- ``place_greeting_call``: rings an admin's phone to record a greeting (``greetings_record``).
+"""
+
+from flask import current_app
+from rq import Retry
+
+from crm.core import clock
+from crm.extensions import db, queues
+from crm.services.calls import complaint_line
+from telephony.client import get_client
+
+QUEUE = "telephony"
+CALL_RETRY = Retry(max=3, interval=[10, 30, 60])
+
+
+def webhook_url(path, **query):
+    """An absolute URL of one of our webhooks, as Twilio must be given it."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") or "http://localhost"
+    params = "&".join(f"{key}={value}" for key, value in query.items())
+    return f"{base}{path}" + (f"?{params}" if params else "")
+
+
+def call_about_undispatched_complaints():
+    claims = complaint_line.claim_dispatch_calls(db.session, clock.now())
+    db.session.commit()
+    queue = queues.queue(QUEUE)
+    for claim in claims:
+        queue.enqueue(place_dispatch_call, claim.case_id, claim.phone, retry=CALL_RETRY)
+    return len(claims)
+
+
+def place_dispatch_call(case_id, phone):
+    return get_client().place_call(
+        to=phone,
+        from_=None,
+        url=webhook_url("/twilio/voice/complaint/page", case_id=case_id),
+        status_callback=webhook_url("/twilio/calls/status"),
+    )
+
+
+def place_greeting_call(script_id, phone):
+    return get_client().place_call(
+        to=phone,
+        from_=None,
+        url=webhook_url("/twilio/voice/record-greeting", script_id=script_id),
+        status_callback=webhook_url("/twilio/calls/status"),
+    )
