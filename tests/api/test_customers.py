@@ -162,6 +162,7 @@ def test_bad_customer_input_is_422_naming_the_field_and_creates_nothing(client, 
     [
         ("id_number", "310101199001011235"),  # its check digit is 4
         ("assets", "10000000000000000"),  # Numeric(18, 2) holds less than 1e16
+        ("assets", "9999999999999999.995"),  # rounds to 1e16
         ("turnover_rate", 1000000),  # Numeric(10, 4) holds less than 1e6
         ("account_no", "88 001"),
     ],

@@ -142,6 +142,7 @@ def test_amounts_beyond_their_columns_and_a_wrong_check_digit_are_refused_as_by_
         f"B001,校验位错,{branch.code},310101199001011235,,\n"
         f"B002,资产太多,{branch.code},,10000000000000000,\n"
         f"B003,换手太高,{branch.code},,,1000000\n"
+        f"B004,四舍五入太多,{branch.code},,9999999999999999.995,\n"
     )
 
     report = run_import(db, text)
@@ -150,6 +151,7 @@ def test_amounts_beyond_their_columns_and_a_wrong_check_digit_are_refused_as_by_
         "line 3: id_number: '310101199001011235' has a wrong check digit",
         "line 4: assets: '10000000000000000' is out of range",
         "line 5: turnover_rate: '1000000' is out of range",
+        "line 6: assets: '9999999999999999.995' is out of range",
     ]
     assert (report.created, customer(db, "G001").id_number) == (1, "11010119800101007X")
 

@@ -49,15 +49,20 @@ def text(column):
 
 def amount(column):
     """A non-negative amount the ``Numeric(precision, scale)`` column holds, rounded to its places
-    (so a re-import compares equal): ``Numeric(18, 2)`` takes 0 up to, not including, 1e16."""
+    (so a re-import compares equal): ``Numeric(18, 2)`` takes 0 up to, not including, 1e16.
+
+    The rounded amount is checked too: 9999999999999999.995 rounds to 1e16, which the column refuses.
+    """
     numeric = _COLUMNS[column].type
     maximum = Decimal(10) ** (numeric.precision - numeric.scale)
     quantum = Decimal(1).scaleb(-numeric.scale)
 
     def check(number):
-        if not number.is_finite() or number < 0 or number >= maximum:
-            raise ValueError(f"{str(number)!r} is out of range")
-        return number.quantize(quantum)
+        if number.is_finite() and 0 <= number < maximum:
+            rounded = number.quantize(quantum)
+            if rounded < maximum:
+                return rounded
+        raise ValueError(f"{str(number)!r} is out of range")
 
     return check
 
