@@ -157,6 +157,32 @@ def test_bad_customer_input_is_422_naming_the_field_and_creates_nothing(client, 
     assert db.session.query(Customer).count() == 0
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("id_number", "310101199001011235"),  # its check digit is 4
+        ("assets", "10000000000000000"),  # Numeric(18, 2) holds less than 1e16
+        ("assets", "9999999999999999.995"),  # rounds to 1e16
+        ("turnover_rate", 1000000),  # Numeric(10, 4) holds less than 1e6
+        ("account_no", "88 001"),
+    ],
+)
+def test_a_value_the_csv_import_refuses_is_422_naming_the_field(client, agent, db, field, value):
+    response = client.post(API, json={"name": "X", field: value}, headers=as_(agent))
+    assert response.status_code == 422
+    assert list(response.get_json()["error"]["fields"]) == [field]
+    assert db.session.query(Customer).count() == 0
+
+
+def test_the_largest_amounts_the_columns_hold_and_any_id_document_are_accepted_as_on_import(client, agent):
+    body = {"name": "X", "assets": "9999999999999999.99", "turnover_rate": "999999.9999"}
+    assert client.post(API, json=body, headers=as_(agent)).status_code == 201
+    for given, stored in (("11010119800101007x", "11010119800101007X"), ("E12345678", "E12345678")):
+        response = client.post(API, json={"name": "X", "id_number": given}, headers=as_(agent))
+        assert response.status_code == 201
+        assert response.get_json()["id_number"] == stored
+
+
 def test_a_duplicate_account_number_is_409(client, make, agent):
     make.customer(manager=agent, account_no="88001")
     response = client.post(API, json={"name": "X", "account_no": "88001"}, headers=as_(agent))

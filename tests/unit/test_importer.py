@@ -135,6 +135,27 @@ def test_blank_cells_keep_what_the_customer_has(db, clock, sample):
     assert (zhang.name, zhang.email, zhang.assets, len(zhang.phones)) == ("张三", "zs@example.com", 7000000, 2)
 
 
+def test_amounts_beyond_their_columns_and_a_wrong_check_digit_are_refused_as_by_the_api(db, clock, branch):
+    text = (
+        "account_no,name,branch,id_number,assets,turnover_rate\n"
+        f"G001,最大,{branch.code},11010119800101007x,9999999999999999.99,999999.9999\n"
+        f"B001,校验位错,{branch.code},310101199001011235,,\n"
+        f"B002,资产太多,{branch.code},,10000000000000000,\n"
+        f"B003,换手太高,{branch.code},,,1000000\n"
+        f"B004,四舍五入太多,{branch.code},,9999999999999999.995,\n"
+    )
+
+    report = run_import(db, text)
+
+    assert [str(error) for error in report.errors] == [
+        "line 3: id_number: '310101199001011235' has a wrong check digit",
+        "line 4: assets: '10000000000000000' is out of range",
+        "line 5: turnover_rate: '1000000' is out of range",
+        "line 6: assets: '9999999999999999.995' is out of range",
+    ]
+    assert (report.created, customer(db, "G001").id_number) == (1, "11010119800101007X")
+
+
 def test_a_new_customer_needs_a_name_and_a_branch(db, clock, branch):
     report = run_import(db, "account_no,name,branch\nN001,,\nN002,有名字,\n")
 

@@ -1,13 +1,28 @@
 """Customers in and out. What goes out is ``services.customers.customer_view`` — already masked per viewer."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from crm.api.schemas.staff import StaffBrief
 from crm.models.customers import CHANNELS, CLASSES, DECISION_STYLES, STATUSES, TRADING_HABITS, VALUE_SEGMENTS
+from crm.services.customers import field_rules
 
 
 def _choice(values):
     return fields.String(allow_none=True, validate=validate.OneOf(values))
+
+
+def _rule(check):
+    """A field's ``post_load`` applying a customer-field rule, the one the CSV import applies: what the rule
+    returns is loaded (an ID number in capitals, an amount rounded to its column); its ``ValueError`` is the 422
+    naming the field."""
+
+    def load(value):
+        try:
+            return check(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    return load
 
 
 class PhoneIn(Schema):
@@ -19,15 +34,15 @@ class CustomerFields(Schema):
     """Fields a client may set. The class is derived and the risk tolerance comes from the questionnaire:
     sending either is refused (422, unknown field)."""
 
-    account_no = fields.String(allow_none=True, validate=validate.Length(min=1, max=32))
-    name = fields.String(validate=validate.Length(min=1, max=120))
-    id_number = fields.String(allow_none=True, validate=validate.Length(min=1, max=32))
-    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    account_no = fields.String(allow_none=True, post_load=_rule(field_rules.account_no))
+    name = fields.String(post_load=_rule(field_rules.name))
+    id_number = fields.String(allow_none=True, post_load=_rule(field_rules.id_number))
+    email = fields.String(allow_none=True, post_load=_rule(field_rules.email))
     phones = fields.List(fields.Nested(PhoneIn))
     manager_id = fields.Integer(allow_none=True)
     status = fields.String(validate=validate.OneOf(STATUSES))
-    assets = fields.Decimal(places=2, validate=validate.Range(min=0, max=10**15))
-    turnover_rate = fields.Decimal(places=4, validate=validate.Range(min=0, max=10**5))
+    assets = fields.Decimal(post_load=_rule(field_rules.assets))
+    turnover_rate = fields.Decimal(post_load=_rule(field_rules.turnover_rate))
     last_trade_on = fields.Date(allow_none=True)
     preferred_channel = _choice(CHANNELS)
     birthday = fields.Date(allow_none=True)
@@ -39,7 +54,7 @@ class CustomerFields(Schema):
 
 
 class CustomerIn(CustomerFields):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    name = fields.String(required=True, post_load=_rule(field_rules.name))
     # Admins only: others create in their own branch. An admin may omit it when naming a manager.
     branch_id = fields.Integer(allow_none=True)
 

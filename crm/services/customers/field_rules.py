@@ -1,61 +1,107 @@
-"""Cell parsers for the customer import: one CSV cell → one column value, or a ``ValueError`` saying why not.
+"""Customer field rules, written once: the CSV import and the API check a customer's fields with the same rules.
 
-The table ``cell_parsers(lookups)`` maps each CSV column to the customer column it fills and
-its parser. Messages are short and name the bad value; the importer prefixes them with the
-line number and column (``line 7: phones: '123' is not a valid phone number``).
+A rule takes a value already of its type (text, ``Decimal``) and returns it — in capitals for an ID number,
+rounded to the column's places for an amount — or raises a ``ValueError`` whose short message names the bad
+value. Limits come from the columns of ``Customer`` (``String(120)`` → at most 120 characters,
+``Numeric(18, 2)`` → below 1e16), so a value a rule accepts always fits its column.
+
+The API's schema (``crm.api.schemas.customers``) calls the rules through a marshmallow field that turns the
+``ValueError`` into a 422 naming the field. The import reads text: ``cell_parsers(lookups)`` maps each CSV
+column to the customer column it fills and its parser (the text read, then the field's rule); the importer
+prefixes the messages with the line number and column (``line 7: phones: '123' is not a valid phone number``).
 """
 
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from crm.core.phones import try_normalise_phone
-from crm.models.customers import BANDS, CHANNELS, DECISION_STYLES, STATUSES, TRADING_HABITS, VALUE_SEGMENTS
+from stdnum.cn import ric
 
-_ACCOUNT_NO = re.compile(r"\S{1,32}")
+from crm.core.phones import try_normalise_phone
+from crm.models.customers import BANDS, CHANNELS, DECISION_STYLES, STATUSES, TRADING_HABITS, VALUE_SEGMENTS, Customer
+
+_COLUMNS = Customer.__table__.c
+_ACCOUNT_NO_LENGTH = _COLUMNS.account_no.type.length
+_ACCOUNT_NO = re.compile(rf"\S{{1,{_ACCOUNT_NO_LENGTH}}}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{4})(\d{2})(\d{2})")
 _PHONE_SEPARATORS = re.compile(r"[;/；]")
 _MAINLAND_ID = re.compile(r"\d{17}[\dX]")
-_OTHER_ID = re.compile(r"[A-Z0-9()\-]{5,32}")  # passports, Hong Kong / Macau / Taiwan permits
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK_DIGITS = "10X98765432"
+# Passports, Hong Kong / Macau / Taiwan permits.
+_OTHER_ID = re.compile(rf"[A-Z0-9()\-]{{5,{_COLUMNS.id_number.type.length}}}")
 _TRUE = {"1", "true", "t", "yes", "y", "是"}
 _FALSE = {"0", "false", "f", "no", "n", "否"}
-_MAX_ASSETS = Decimal("1e16")  # Numeric(18, 2)
-_MAX_TURNOVER = Decimal("1e6")  # Numeric(10, 4)
 
 
-def mainland_id_check_digit(first17):
-    """The 18th character of a mainland resident ID number (GB 11643) for its first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK_DIGITS[total % 11]
+def text(column):
+    """Non-empty text that fits the customer column named ``column``."""
+    limit = _COLUMNS[column].type.length
 
-
-def text(limit):
-    def parse(value):
+    def check(value):
+        if not value:
+            raise ValueError("empty")
         if len(value) > limit:
             raise ValueError(f"longer than {limit} characters")
         return value
 
-    return parse
+    return check
+
+
+def amount(column):
+    """A non-negative amount the ``Numeric(precision, scale)`` column holds, rounded to its places
+    (so a re-import compares equal): ``Numeric(18, 2)`` takes 0 up to, not including, 1e16.
+
+    The rounded amount is checked too: 9999999999999999.995 rounds to 1e16, which the column refuses.
+    """
+    numeric = _COLUMNS[column].type
+    maximum = Decimal(10) ** (numeric.precision - numeric.scale)
+    quantum = Decimal(1).scaleb(-numeric.scale)
+
+    def check(number):
+        if number.is_finite() and 0 <= number < maximum:
+            rounded = number.quantize(quantum)
+            if rounded < maximum:
+                return rounded
+        raise ValueError(f"{str(number)!r} is out of range")
+
+    return check
 
 
 def account_no(value):
     if not _ACCOUNT_NO.fullmatch(value):
-        raise ValueError(f"{value!r} is not an account number (at most 32 characters, no spaces)")
+        raise ValueError(f"{value!r} is not an account number (at most {_ACCOUNT_NO_LENGTH} characters, no spaces)")
     return value
 
 
 def id_number(value):
+    """A mainland resident ID number with the right check digit, or another document's number; in capitals.
+
+    Only the check digit is verified (``stdnum.cn.ric``): its full ``validate`` also checks the birthplace
+    against stdnum's table of county codes by year, which refuses numbers real customers hold (Pudong's
+    310115 before 1993, as in ``scripts/sample_customers.csv``).
+    """
     value = value.upper()
     if _MAINLAND_ID.fullmatch(value):
-        if mainland_id_check_digit(value[:17]) != value[17]:
+        if ric.calc_check_digit(value) != value[-1]:
             raise ValueError(f"{value!r} has a wrong check digit")
         return value
     if not _OTHER_ID.fullmatch(value):
         raise ValueError(f"{value!r} is not an ID number")
     return value
+
+
+def email(value):
+    if len(value) > _COLUMNS.email.type.length or not _EMAIL.fullmatch(value):
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return value
+
+
+name = text("name")
+assets = amount("assets")
+turnover_rate = amount("turnover_rate")
+
+
+# --- the import's cell parsers: CSV text → column value ---------------------------------------
 
 
 def phones(value):
@@ -73,12 +119,6 @@ def phones(value):
     return tuple(numbers)
 
 
-def email(value):
-    if len(value) > 254 or not _EMAIL.fullmatch(value):
-        raise ValueError(f"{value!r} is not an e-mail address")
-    return value
-
-
 def choice(values):
     def parse(value):
         value = value.lower()
@@ -89,18 +129,15 @@ def choice(values):
     return parse
 
 
-def amount(places, maximum):
-    """A non-negative decimal rounded to the column's ``places`` (so a re-import compares equal)."""
-    quantum = Decimal(1).scaleb(-places)
+def number(rule):
+    """A decimal as spreadsheets write it (``1,200,000.00``, ``¥300``), then checked by ``rule``."""
 
     def parse(value):
         try:
-            number = Decimal(value.replace(",", "").replace("¥", ""))
+            figure = Decimal(value.replace(",", "").replace("¥", ""))
         except InvalidOperation:
             raise ValueError(f"{value!r} is not a number") from None
-        if not number.is_finite() or number < 0 or number >= maximum:
-            raise ValueError(f"{value!r} is out of range")
-        return number.quantize(quantum)
+        return rule(figure)
 
     return parse
 
@@ -133,15 +170,15 @@ def cell_parsers(branch_id=None, manager_id=None):
     """CSV column → (customer column, parser). ``branch_id(code)`` and ``manager_id(job_no)`` resolve references."""
     return {
         "account_no": ("account_no", account_no),
-        "name": ("name", text(120)),
+        "name": ("name", name),
         "id_number": ("id_number", id_number),
         "phones": ("phones", phones),
         "email": ("email", email),
         "branch": ("branch_id", branch_id),
         "manager": ("manager_id", manager_id),
         "status": ("status", choice(STATUSES)),
-        "assets": ("assets", amount(2, _MAX_ASSETS)),
-        "turnover_rate": ("turnover_rate", amount(4, _MAX_TURNOVER)),
+        "assets": ("assets", number(assets)),
+        "turnover_rate": ("turnover_rate", number(turnover_rate)),
         "last_trade_on": ("last_trade_on", day),
         "birthday": ("birthday", day),
         "is_vip": ("is_vip", flag),

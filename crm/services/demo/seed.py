@@ -16,13 +16,13 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from stdnum.cn import ric
 
 from crm.core import clock
 from crm.models import Customer, Staff
 from crm.models.customers import CLASSES, DECISION_STYLES, TRADING_HABITS
 from crm.services.calls.default_scripts import ensure_demo_telephony
 from crm.services.customers import classification, importer, questionnaire, suitability, visits
-from crm.services.customers.field_rules import mainland_id_check_digit
 from crm.services.demo.catalogue import (
     BRANCHES,
     CHANNEL_WEIGHTS,
@@ -206,7 +206,7 @@ class _CustomerRows:
 
     def id_number(self, region, birthday):
         body = f"{region}{birthday:%Y%m%d}{self.rnd.randint(0, 999):03d}"
-        return body + mainland_id_check_digit(body)
+        return body + ric.calc_check_digit(body + "?")  # stdnum takes a whole number and ignores its last character
 
     def phone_numbers(self, branch):
         """A unique mobile number, and for some customers a landline in the branch's city."""
