@@ -164,6 +164,18 @@ def lookup_by_phone(session, raw_phone, viewer=None):
     return customer
 
 
+def screen_pop(session, raw_phone, viewer):
+    """The caller-ID card for ``raw_phone``: the customer as ``viewer`` may see it, with their last visits.
+
+    Wider than ``access``: anyone of the customer's branch (and admins) may pop the card; the
+    ID number and phones stay masked unless the viewer may see the customer itself.
+    """
+    customer = lookup_by_phone(session, raw_phone, viewer)
+    if viewer.role != "admin" and customer.branch_id != viewer.branch_id:
+        raise Forbidden("This caller is a customer of another branch.")
+    return {**customer_view(customer, viewer), "last_visits": last_visits(session, customer)}
+
+
 def last_visits(session, customer, limit=LAST_VISITS):
     """The customer's latest visits, newest first (one query on the customer/started index)."""
     stmt = (

@@ -30,10 +30,6 @@ def can_view(viewer, customer):
     return customer.manager_id == viewer.id
 
 
-def can_screen_pop(viewer, customer):
-    return viewer.role == "admin" or customer.branch_id == viewer.branch_id
-
-
 def can_see_sensitive(viewer, customer):
     """Unmasked ID number and phones: the customer's own manager, a supervisor of the branch, admins."""
     return can_view(viewer, customer)
