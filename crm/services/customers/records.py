@@ -87,7 +87,7 @@ def update_customer(session, actor, customer, changes, evidence=None):
 
     Nothing is applied when any change is refused. Not committed here.
     """
-    access.require_view(actor, customer)
+    access.require_visible(actor, customer)
     changes = dict(changes)
     _refuse_unsettable(changes)
     phones = _phone_rows(changes.pop("phones")) if "phones" in changes else None
@@ -125,7 +125,7 @@ def search_customers(viewer, q=None, customer_class=None, manager_id=None, statu
 
     ``q`` matches a name substring, the account number, or a phone number in any common format.
     """
-    stmt = access.customer_scope(select(Customer), viewer).order_by(Customer.id)
+    stmt = access.visible(select(Customer), viewer).order_by(Customer.id)
     if q:
         stmt = stmt.where(_matches(q.strip()))
     filters = {
