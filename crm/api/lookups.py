@@ -1,7 +1,7 @@
 """Loading the records a route names in its URL or body, with the viewer's access checked."""
 
 from crm.auth import current_staff
-from crm.errors import InvalidInput, NotFound
+from crm.errors import InvalidInput
 from crm.extensions import db
 from crm.models import Customer, Product
 from crm.services.org import access
@@ -9,11 +9,7 @@ from crm.services.org import access
 
 def visible_customer(customer_id):
     """The customer ``customer_id`` if the signed-in staff member may see it (404 / 403 otherwise)."""
-    customer = db.session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound(f"No customer {customer_id}.")
-    access.require_view(current_staff(), customer)
-    return customer
+    return access.visible_row(db.session, current_staff(), Customer, customer_id)
 
 
 def named_product(product_id, field="product_id"):

@@ -55,9 +55,7 @@ def add_staff(data):
 @blp.response(200, StaffOut)
 def get_staff(staff_id):
     """One staff member: agents see themselves, supervisors their branch, admins anyone."""
-    staff = _staff(staff_id)
-    access.require_staff_in_scope(current_staff(), staff)
-    return staff
+    return access.visible_row(db.session, current_staff(), Staff, staff_id)
 
 
 @blp.patch("/<int:staff_id>")

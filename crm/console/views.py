@@ -9,7 +9,7 @@ from crm.errors import Forbidden
 from crm.extensions import db
 from crm.models import Customer
 from crm.services.customers.records import customer_view
-from crm.services.org.access import customer_scope
+from crm.services.org.access import visible
 from crm.services.org.staff import check_login
 
 PAGE_SIZE = 50
@@ -23,7 +23,7 @@ def home():
     if staff is None:
         return redirect(url_for("console.login"))
     page = paginate(
-        customer_scope(select(Customer), staff).order_by(Customer.name, Customer.id),
+        visible(select(Customer), staff).order_by(Customer.name, Customer.id),
         {"page": max(request.args.get("page", 1, type=int), 1), "per_page": PAGE_SIZE},
     )
     rows = [customer_view(customer, staff) for customer in page["items"]]

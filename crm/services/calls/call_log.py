@@ -19,10 +19,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from crm.core.clock import as_utc, now
 from crm.core.phones import mask_phone
-from crm.errors import Forbidden, InvalidInput, NotFound
-from crm.models import Call, CallEvent, Case, CaseEvent, Visit
+from crm.errors import InvalidInput, NotFound
+from crm.models import Call, CallEvent, Case, CaseEvent
 from crm.services.cases.workflow import get_case
-from crm.services.org.access import can_see_sensitive
+from crm.services.customers.visits import visible_visit
+from crm.services.org import access
 
 # A connected call this long counts as a contact toward activity volume (DOMAIN §4).
 CONTACT_MIN_SECONDS = 30
@@ -179,17 +180,8 @@ def contacts_query(agent_id, start, end):
 # --- reading and linking, for the API -----------------------------------------------------
 
 
-def call_scope(stmt, viewer):
-    """Agents see their own calls, supervisors their branch's, admins all."""
-    if viewer.role == "admin":
-        return stmt
-    if viewer.role == "supervisor":
-        return stmt.where(Call.branch_id == viewer.branch_id)
-    return stmt.where(Call.agent_id == viewer.id)
-
-
 def calls_query(viewer, agent_id=None, customer_id=None, direction=None, outcome=None, start=None, end=None):
-    stmt = call_scope(select(Call), viewer).order_by(Call.started_at.desc(), Call.id.desc())
+    stmt = access.visible(select(Call), viewer).order_by(Call.started_at.desc(), Call.id.desc())
     for column, value in ((Call.agent_id, agent_id), (Call.customer_id, customer_id)):
         if value is not None:
             stmt = stmt.where(column == value)
@@ -204,17 +196,7 @@ def calls_query(viewer, agent_id=None, customer_id=None, direction=None, outcome
 
 
 def get_call(session, viewer, call_id):
-    call = session.get(Call, call_id)
-    if call is None:
-        raise NotFound(f"No call {call_id}.")
-    allowed = (
-        viewer.role == "admin"
-        or (viewer.role == "supervisor" and call.branch_id == viewer.branch_id)
-        or call.agent_id == viewer.id
-    )
-    if not allowed:
-        raise Forbidden("This call belongs to another agent or branch.")
-    return call
+    return access.visible_row(session, viewer, Call, call_id)
 
 
 def events(session, call):
@@ -228,7 +210,7 @@ def link(session, viewer, call, case_id=None, visit_id=None):
     if case_id is not None:
         call.case_id = _linked(lambda: get_case(session, viewer, case_id), "case_id").id
     if visit_id is not None:
-        call.visit_id = _linked(lambda: _visit(session, viewer, visit_id), "visit_id").id
+        call.visit_id = _linked(lambda: visible_visit(session, viewer, visit_id), "visit_id").id
     session.flush()
     return call
 
@@ -238,17 +220,6 @@ def _linked(load, field):
         return load()
     except NotFound as exc:
         raise InvalidInput(exc.message, {field: ["Unknown."]}) from exc
-
-
-def _visit(session, viewer, visit_id):
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise NotFound(f"No visit {visit_id}.")
-    if viewer.role == "agent" and visit.manager_id != viewer.id:
-        raise Forbidden("This visit belongs to another agent.")
-    if viewer.role == "supervisor" and visit.customer.branch_id != viewer.branch_id:
-        raise Forbidden("This visit belongs to another branch.")
-    return visit
 
 
 VIEW_FIELDS = [
@@ -280,7 +251,7 @@ def call_view(call, viewer):
     """The call as ``viewer`` sees it: the numbers masked unless they may see the customer's phones."""
     view = {name: getattr(call, name) for name in VIEW_FIELDS}
     shown = viewer.role in ("supervisor", "admin") or (
-        call.customer is not None and can_see_sensitive(viewer, call.customer)
+        call.customer is not None and access.can_see_sensitive(viewer, call.customer)
     )
     for name in ("from_number", "to_number"):
         number = getattr(call, name)

@@ -11,10 +11,11 @@ transaction; callers commit.
 from sqlalchemy import exists, select, true, update
 
 from crm.core.clock import now
-from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
+from crm.errors import Conflict, Forbidden, InvalidInput
 from crm.models import Case, CaseDeadline, CaseEvent, CaseReply, Customer, Staff
 from crm.models.cases import CLOCKS
 from crm.services.cases import deadlines
+from crm.services.org import access
 from crm.services.surveys import runs
 
 # action → {status it may start from: status it leads to}
@@ -51,31 +52,8 @@ NEEDS_HANDLING_DECISION = {"complaint"}
 CASE_FIELDS = ("kind", "channel", "subject", "body", "priority", "category", "quality_type", "source_ref")
 
 
-def case_scope(stmt, viewer):
-    """Narrow a ``select(Case)``: agents their own (owned or handled), supervisors their branch."""
-    if viewer.role == "admin":
-        return stmt
-    if viewer.role == "supervisor":
-        return stmt.where(Case.branch_id == viewer.branch_id)
-    return stmt.where((Case.owner_id == viewer.id) | (Case.handler_id == viewer.id))
-
-
-def require_case_access(viewer, case):
-    allowed = (
-        viewer.role == "admin"
-        or (viewer.role == "supervisor" and case.branch_id == viewer.branch_id)
-        or viewer.id in (case.owner_id, case.handler_id)
-    )
-    if not allowed:
-        raise Forbidden("This case belongs to another agent or branch.")
-
-
 def get_case(session, viewer, case_id):
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"No case {case_id}.")
-    require_case_access(viewer, case)
-    return case
+    return access.visible_row(session, viewer, Case, case_id)
 
 
 def open_case(session, actor, data):
@@ -186,7 +164,7 @@ def replies(session, case):
 
 def cases_query(viewer, kind=None, status=None, owner_id=None, branch_id=None, overdue=None, due_before=None):
     """``select(Case)`` of what ``viewer`` may see, filtered; overdue and due_before look at running clocks."""
-    stmt = case_scope(select(Case), viewer).order_by(Case.opened_at.desc(), Case.id.desc())
+    stmt = access.visible(select(Case), viewer).order_by(Case.opened_at.desc(), Case.id.desc())
     for column, value in ((Case.kind, kind), (Case.status, status), (Case.owner_id, owner_id)):
         if value is not None:
             stmt = stmt.where(column == value)

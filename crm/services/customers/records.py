@@ -87,7 +87,7 @@ def update_customer(session, actor, customer, changes, evidence=None):
 
     Nothing is applied when any change is refused. Not committed here.
     """
-    access.require_view(actor, customer)
+    access.require_visible(actor, customer)
     changes = dict(changes)
     _refuse_unsettable(changes)
     phones = _phone_rows(changes.pop("phones")) if "phones" in changes else None
@@ -125,7 +125,7 @@ def search_customers(viewer, q=None, customer_class=None, manager_id=None, statu
 
     ``q`` matches a name substring, the account number, or a phone number in any common format.
     """
-    stmt = access.customer_scope(select(Customer), viewer).order_by(Customer.id)
+    stmt = access.visible(select(Customer), viewer).order_by(Customer.id)
     if q:
         stmt = stmt.where(_matches(q.strip()))
     filters = {
@@ -162,6 +162,18 @@ def lookup_by_phone(session, raw_phone, viewer=None):
     if customer is None:
         raise NotFound("No customer has that number.", {"phone": ["No customer has this number."]})
     return customer
+
+
+def screen_pop(session, raw_phone, viewer):
+    """The caller-ID card for ``raw_phone``: the customer as ``viewer`` may see it, with their last visits.
+
+    Wider than ``access``: anyone of the customer's branch (and admins) may pop the card; the
+    ID number and phones stay masked unless the viewer may see the customer itself.
+    """
+    customer = lookup_by_phone(session, raw_phone, viewer)
+    if viewer.role != "admin" and customer.branch_id != viewer.branch_id:
+        raise Forbidden("This caller is a customer of another branch.")
+    return {**customer_view(customer, viewer), "last_visits": last_visits(session, customer)}
 
 
 def last_visits(session, customer, limit=LAST_VISITS):

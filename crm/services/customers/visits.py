@@ -6,11 +6,11 @@ see their own visits, supervisors their branch's, admins every one.
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import false, select
+from sqlalchemy import select
 
 from crm.core import clock
-from crm.errors import Forbidden, InvalidInput, NotFound
-from crm.models import Customer, Visit
+from crm.errors import Forbidden, InvalidInput
+from crm.models import Visit
 from crm.services.org import access
 
 EDITABLE_FIELDS = (
@@ -29,7 +29,7 @@ EDITABLE_FIELDS = (
 
 def log_visit(session, actor, customer, fields):
     """A new visit by ``actor`` (who becomes its manager) to ``customer``."""
-    access.require_view(actor, customer)
+    access.require_visible(actor, customer)
     _check_dates(_editable(fields)["started_at"], fields.get("next_step_on"))
     visit = Visit(manager_id=actor.id, customer_id=customer.id, **fields)
     session.add(visit)
@@ -61,22 +61,11 @@ def _check_dates(started_at, next_step_on):
         raise InvalidInput("The next step cannot come before the visit.", {"next_step_on": ["Before the visit."]})
 
 
-def visit_scope(stmt, viewer):
-    """Narrow a ``select(Visit)`` to what ``viewer`` may see."""
-    if viewer.role == "admin":
-        return stmt
-    if viewer.role == "supervisor":
-        return stmt.where(Visit.customer_id.in_(select(Customer.id).where(Customer.branch_id == viewer.branch_id)))
-    if viewer.role == "agent":
-        return stmt.where(Visit.manager_id == viewer.id)
-    return stmt.where(false())
-
-
 def visits_query(viewer, manager_id=None, customer_id=None, channel=None, date_from=None, date_to=None):
     """Visits ``viewer`` may see, newest first; ``date_from``/``date_to`` are local dates, both inclusive."""
     if date_from and date_to and date_from > date_to:
         raise InvalidInput("The range ends before it starts.", {"to": ["Before 'from'."]})
-    stmt = visit_scope(select(Visit), viewer).order_by(Visit.started_at.desc(), Visit.id.desc())
+    stmt = access.visible(select(Visit), viewer).order_by(Visit.started_at.desc(), Visit.id.desc())
     if manager_id is not None:
         stmt = stmt.where(Visit.manager_id == manager_id)
     if customer_id is not None:
@@ -94,19 +83,6 @@ def _local_midnight(day):
     return clock.as_utc(datetime.combine(day, time(), tzinfo=clock.zone()))
 
 
-def can_see_visit(viewer, visit):
-    if viewer.role == "admin":
-        return True
-    if viewer.role == "supervisor":
-        return visit.customer.branch_id == viewer.branch_id
-    return visit.manager_id == viewer.id
-
-
 def visible_visit(session, viewer, visit_id):
     """The visit ``visit_id``: ``NotFound`` when there is none, ``Forbidden`` when ``viewer`` may not see it."""
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise NotFound(f"No visit {visit_id}.")
-    if not can_see_visit(viewer, visit):
-        raise Forbidden("This visit belongs to another manager or branch.")
-    return visit
+    return access.visible_row(session, viewer, Visit, visit_id)

@@ -1,55 +1,106 @@
-"""Who may see what (DOMAIN §1).
+"""Who may see which rows (DOMAIN §1): one table, one rule.
 
-Agents see their own customers, supervisors their branch, admins everything. The
-caller-ID screen pop is wider: any agent may see the card of a customer of their own
-branch who calls in, but with ID number and phones masked unless it is their customer.
+Admins see everything, supervisors their branch, agents the rows they own; anyone else nothing.
+``REACH`` says, per model, where a row's branch is and who owns it; ``visible`` narrows a
+``select`` by that rule and ``may_see`` / ``require_visible`` / ``visible_row`` ask it of one row.
+
+One row may be opened where the lists would not show it: the owner of a case or a call may open
+it whatever its branch (``owners_anywhere``) — a supervisor who takes a case of another branch's
+customer owns it to the end. The caller-ID screen pop (wider: the whole branch) is a rule of
+customer records, not of this table.
 """
 
-from sqlalchemy import false
+from dataclasses import dataclass
+from operator import attrgetter
 
-from crm.errors import Forbidden
-from crm.models import Customer
+from sqlalchemy import false, or_, select
+
+from crm.errors import Forbidden, NotFound
+from crm.models import Call, Case, Customer, Staff, Visit
 
 
-def customer_scope(stmt, viewer):
-    """Narrow a ``select(Customer)`` to what ``viewer`` may list."""
+@dataclass(frozen=True)
+class Reach:
+    """Where a model's rows belong and who owns them.
+
+    ``branch`` is the attribute holding the row's branch id, or ``"<relationship>.branch_id"``
+    when the branch is reached through one relationship (a visit's customer's branch).
+    ``owners`` are the columns naming the staff who own the row.
+    """
+
+    noun: str
+    branch: str
+    owners: tuple[str, ...]
+    forbidden: str
+    owners_anywhere: bool = False
+
+
+REACH = {
+    Customer: Reach("customer", "branch_id", ("manager_id",), "This customer belongs to another manager or branch."),
+    Case: Reach(
+        "case",
+        "branch_id",
+        ("owner_id", "handler_id"),
+        "This case belongs to another agent or branch.",
+        owners_anywhere=True,
+    ),
+    Call: Reach(
+        "call", "branch_id", ("agent_id",), "This call belongs to another agent or branch.", owners_anywhere=True
+    ),
+    Visit: Reach("visit", "customer.branch_id", ("manager_id",), "This visit belongs to another manager or branch."),
+    Staff: Reach("staff member", "branch_id", ("id",), "That staff member is outside your branch."),
+}
+
+
+def visible(stmt, viewer):
+    """Narrow ``stmt``, a ``select(Model)`` of a model in ``REACH``, to the rows ``viewer`` may list."""
+    model = stmt.column_descriptions[0]["entity"]
+    reach = REACH[model]
     if viewer.role == "admin":
         return stmt
     if viewer.role == "supervisor":
-        return stmt.where(Customer.branch_id == viewer.branch_id)
+        return stmt.where(_in_branch(model, reach.branch, viewer.branch_id))
     if viewer.role == "agent":
-        return stmt.where(Customer.manager_id == viewer.id)
+        return stmt.where(or_(*(getattr(model, owner) == viewer.id for owner in reach.owners)))
     return stmt.where(false())
 
 
-def can_view(viewer, customer):
+def may_see(viewer, row):
+    """May ``viewer`` open ``row``? The rule of ``visible``, and owners of ``owners_anywhere`` rows."""
+    reach = REACH[type(row)]
+    owns = viewer.id in (getattr(row, owner) for owner in reach.owners)
     if viewer.role == "admin":
         return True
     if viewer.role == "supervisor":
-        return customer.branch_id == viewer.branch_id
-    return customer.manager_id == viewer.id
+        return attrgetter(reach.branch)(row) == viewer.branch_id or (owns and reach.owners_anywhere)
+    return viewer.role == "agent" and owns
 
 
-def can_screen_pop(viewer, customer):
-    return viewer.role == "admin" or customer.branch_id == viewer.branch_id
+def require_visible(viewer, row):
+    if not may_see(viewer, row):
+        raise Forbidden(REACH[type(row)].forbidden)
+
+
+def visible_row(session, viewer, model, row_id):
+    """The ``model`` row ``row_id``: ``NotFound`` when there is none, ``Forbidden`` when ``viewer`` may not see it."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"No {REACH[model].noun} {row_id}.")
+    require_visible(viewer, row)
+    return row
 
 
 def can_see_sensitive(viewer, customer):
     """Unmasked ID number and phones: the customer's own manager, a supervisor of the branch, admins."""
-    return can_view(viewer, customer)
+    return may_see(viewer, customer)
 
 
-def require_view(viewer, customer):
-    if not can_view(viewer, customer):
-        raise Forbidden("This customer belongs to another manager or branch.")
-
-
-def require_staff_in_scope(viewer, staff):
-    """Supervisors act on their own branch's staff; admins on anyone."""
-    if viewer.role == "admin":
-        return
-    if viewer.role == "supervisor" and staff.branch_id == viewer.branch_id:
-        return
-    if staff.id == viewer.id:
-        return
-    raise Forbidden("That staff member is outside your branch.")
+def _in_branch(model, branch, branch_id):
+    """``model``'s rows of branch ``branch_id``; through a relationship, as ``fk IN (SELECT id … WHERE branch)``."""
+    if "." not in branch:
+        return getattr(model, branch) == branch_id
+    relationship, column = branch.split(".")
+    via = getattr(model, relationship).property
+    (foreign_key,) = via.local_columns
+    target = via.mapper.class_
+    return foreign_key.in_(select(target.id).where(getattr(target, column) == branch_id))

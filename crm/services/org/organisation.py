@@ -4,12 +4,13 @@ Creating a staff member and issuing tokens live in ``crm.services.org.staff``; t
 adds what the staff and branches API changes.
 """
 
-from sqlalchemy import false, select
+from sqlalchemy import select
 
 from crm.core.phones import normalise_phone
 from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from crm.models import Branch, PhoneLine, Staff
 from crm.models.telephony import LINES
+from crm.services.org import access
 from crm.services.org.staff import issue_api_token
 
 STAFF_CHANGEABLE = ("name", "role", "branch_id", "phone", "is_active", "on_duty", "supervisor_id")
@@ -49,12 +50,8 @@ def update_branch(session, branch, changes):
 
 
 def staff_query(viewer, role=None, branch_id=None, active=None):
-    """Staff ``viewer`` may list (supervisors: their branch; admins: all), by job number."""
-    stmt = select(Staff).order_by(Staff.job_no)
-    if viewer.role == "supervisor":
-        stmt = stmt.where(Staff.branch_id == viewer.branch_id)
-    elif viewer.role != "admin":
-        stmt = stmt.where(false())
+    """Staff ``viewer`` may see (supervisors: their branch; admins: all), filtered, by job number."""
+    stmt = access.visible(select(Staff), viewer).order_by(Staff.job_no)
     if role is not None:
         stmt = stmt.where(Staff.role == role)
     if branch_id is not None:
