@@ -18,16 +18,6 @@ NAMING = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate(compare_type=True, render_as_batch=True)
-
-
-class KefuApi(Api):
-    """flask-smorest with our error shape: ``{"error": {code, message, fields}}``."""
-
-    def handle_http_exception(self, error):
-        from crm.api.errors import http_error_response
-
-        return http_error_response(error)
-
-
-api = KefuApi()
+# flask-smorest; its HTTP error handler is replaced by ours (crm.api.errors.register_error_handlers).
+api = Api()
 queues = QueueHandle()

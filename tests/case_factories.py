@@ -3,6 +3,8 @@
 The times come from ``crm.services.cases.deadlines.clock_times`` (the 75 % reminder, the due
 time, the branch-head time one working day later; a minutes clock is a single page) and
 ``next_action_at`` from the escalation ladder; no policy table, no events, no API.
+``resolve_and_sweep`` resolves a case and runs the survey dialer's step that owes its customer the
+callback survey.
 """
 
 from datetime import datetime
@@ -10,10 +12,12 @@ from zoneinfo import ZoneInfo
 
 from crm.core import clock
 from crm.models import Case, CaseDeadline
+from crm.services.cases import workflow
 from crm.services.cases.calendar.working_days import BusinessCalendar
 from crm.services.cases.deadline_policies import DEFAULT_POLICIES
 from crm.services.cases.deadlines import clock_times
 from crm.services.cases.escalation import next_action_at
+from crm.services.surveys.runs import owe_callback_surveys
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -76,3 +80,9 @@ class CaseFactory:
         self.session.add(case)
         self.session.commit()
         return case
+
+
+def resolve_and_sweep(session, actor, case):
+    """Resolve ``case``, then open the survey runs owed, as the survey dialer's next sweep does first."""
+    workflow.resolve(session, actor, case)
+    owe_callback_surveys(session, clock.now())

@@ -1,4 +1,5 @@
-"""Callback survey calls (DOMAIN §7): every minute on the ``telephony`` queue, ring the survey runs that are due."""
+"""Callback survey calls (DOMAIN §7): every minute on the ``telephony`` queue, open the runs owed to resolved cases
+and ring the survey runs that are due."""
 
 from flask import current_app
 
@@ -21,6 +22,12 @@ def place_survey_call(run):
 
 
 def dial_surveys():
-    """The service claims the due runs (once, whatever the number of workers) and commits as it dials."""
+    """The service opens the owed runs and claims the due ones (once, whatever the number of workers) and commits
+    as it dials."""
     summary = dialer.dial_due(db.session, clock.now(), place_survey_call)
-    return {"placed": len(summary.placed), "failed": len(summary.failed), "given_up": summary.given_up}
+    return {
+        "opened": summary.opened,
+        "placed": len(summary.placed),
+        "failed": len(summary.failed),
+        "given_up": summary.given_up,
+    }

@@ -55,12 +55,13 @@ def domain_error_response(error):
 
 
 def register_error_handlers(app):
+    """Our error shape for every error. Call it after ``api.init_app``: its ``HTTPException`` handler
+    replaces flask-smorest's (Flask keeps the last handler registered for a class)."""
+    app.register_error_handler(HTTPException, http_error_response)
     app.register_error_handler(DomainError, domain_error_response)
 
     @app.errorhandler(Exception)
     def unexpected(error):
         db.session.rollback()
-        if isinstance(error, HTTPException):
-            return http_error_response(error)
         app.logger.exception("unhandled error")
         return http_error_response(InternalServerError("Something went wrong on our side."))

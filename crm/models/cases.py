@@ -36,6 +36,8 @@ class Case(db.Model):
         ),
         Index("ix_cases_branch_status", "branch_id", "status"),
         Index("ix_cases_owner_status", "owner_id", "status"),
+        # The survey dialer's sweep looks for recent resolutions still owed their callback survey.
+        Index("ix_cases_resolved_at", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,10 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from crm.models import SurveyRun, Visit
-from crm.services.cases import workflow
 from crm.services.surveys import runs
 from crm.services.surveys.default_surveys import ensure_default_surveys
-from tests.case_factories import CaseFactory
+from tests.case_factories import CaseFactory, resolve_and_sweep
 from tests.conftest import auth
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -51,7 +50,7 @@ def test_surveys_and_their_questions_are_listed_as_seeded(client, seeded, agent)
 def test_a_case_lists_its_survey_runs_with_answers(client, db, seeded, make, agent, clock):
     customer = make.customer(manager=agent)
     case = CaseFactory(db.session).case(agent, customer_id=customer.id)
-    workflow.resolve(db.session, agent, case)
+    resolve_and_sweep(db.session, agent, case)
     run = db.session.scalar(select(SurveyRun))
     runs.record_answer(db.session, run, run.survey.questions[0], "1")
     db.session.commit()

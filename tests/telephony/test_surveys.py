@@ -8,10 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.models import Call, CaseEvent, Notification, SurveyAnswer, SurveyRun, Visit
-from crm.services.cases import workflow
 from crm.services.surveys import runs
 from crm.services.surveys.default_surveys import ensure_default_surveys
-from tests.case_factories import CaseFactory
+from tests.case_factories import CaseFactory, resolve_and_sweep
 from workers.surveys import dial_surveys
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -29,7 +28,7 @@ def resolved(db, make, agent, supervisor, clock, twilio_stub):
     ensure_default_surveys(db.session)
     customer = make.customer(manager=agent, phones=("13800138000",))
     case = CaseFactory(db.session).case(agent, customer_id=customer.id)
-    workflow.resolve(db.session, agent, case)
+    resolve_and_sweep(db.session, agent, case)
     db.session.commit()
     return case
 
@@ -190,7 +189,7 @@ def test_a_case_resolved_friday_evening_is_called_monday_at_nine(db, make, agent
     clock.set(sh(20, 18))
     customer = make.customer(manager=agent)
     case = CaseFactory(db.session).case(agent, customer_id=customer.id)
-    workflow.resolve(db.session, agent, case)
+    resolve_and_sweep(db.session, agent, case)
     db.session.commit()
 
     assert run_of(db, case).next_attempt_at == sh(23, 9)

@@ -11,7 +11,7 @@ from crm.models import Notification, Survey, SurveyRun, Visit
 from crm.services.cases import workflow
 from crm.services.surveys import dialer, runs
 from crm.services.surveys.default_surveys import ensure_default_surveys
-from tests.case_factories import CaseFactory
+from tests.case_factories import CaseFactory, resolve_and_sweep
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -30,7 +30,7 @@ def seeded(db):
 def resolved(db, seeded, make, agent, clock):
     customer = make.customer(manager=agent)
     case = CaseFactory(db.session).case(agent, customer_id=customer.id)
-    workflow.resolve(db.session, agent, case)
+    resolve_and_sweep(db.session, agent, case)
     db.session.commit()
     return case
 
@@ -91,17 +91,122 @@ def test_answers_are_taken_as_keyed_and_flagged_by_the_survey_data(db, seeded, c
 def test_a_customer_without_phone_is_owed_no_survey(db, seeded, make, agent, clock):
     case = CaseFactory(db.session).case(agent, customer_id=make.customer(manager=agent, phones=()).id)
 
-    workflow.resolve(db.session, agent, case)
+    resolve_and_sweep(db.session, agent, case)
 
     assert db.session.scalar(select(SurveyRun)) is None
 
 
-def test_a_case_resolved_again_after_reopening_is_owed_a_second_survey(db, resolved, agent):
+def test_a_case_resolved_again_after_reopening_is_owed_a_second_survey(db, resolved, agent, resolved_at):
     workflow.reopen(db.session, agent, resolved, reason="客户来电")
-    workflow.resolve(db.session, agent, resolved)
+    resolve_and_sweep(db.session, agent, resolved)
 
     runs = db.session.scalars(select(SurveyRun).order_by(SurveyRun.id)).all()
     assert [run.case_resolution for run in runs] == [0, 1]
+
+
+# The sweep that owes resolved cases their survey (the dialer's first step) ----------------------
+
+
+@pytest.fixture
+def resolved_at(db, agent, clock):
+    """``resolved_at(customer, at)``: a case of ``customer`` resolved by ``agent`` at ``at``, no sweep run since."""
+
+    def resolve(customer, at):
+        case = CaseFactory(db.session).case(agent, customer_id=customer.id, opened_at=at - timedelta(hours=1))
+        clock.set(at)
+        workflow.resolve(db.session, agent, case)
+        db.session.commit()
+        return case
+
+    return resolve
+
+
+def owed(db, case):
+    return db.session.scalars(select(SurveyRun).where(SurveyRun.case_id == case.id).order_by(SurveyRun.id)).all()
+
+
+def test_the_sweep_opens_one_run_for_a_resolved_case_ringing_the_customers_mobile(
+    db, seeded, make, agent, clock, resolved_at
+):
+    customer = make.customer(manager=agent, phones=("02150501234", "13800138000"))
+    customer.phones[0].label = "office"
+    case = resolved_at(customer, sh(23, 10))
+    clock.set(sh(23, 10, 1))
+
+    assert runs.owe_callback_surveys(db.session, clock.at) == 1
+    assert runs.owe_callback_surveys(db.session, clock.at) == 0
+
+    [run] = owed(db, case)
+    assert (run.survey.code, run.customer_id, run.case_resolution, run.state, run.attempts) == (
+        "callback",
+        customer.id,
+        0,
+        "scheduled",
+        0,
+    )
+    assert (run.to_number, run.next_attempt_at, run.created_at) == ("+8613800138000", sh(23, 10), sh(23, 10))
+
+
+def test_the_first_attempt_counts_from_the_resolution_not_from_the_sweep(db, seeded, make, agent, clock, resolved_at):
+    inside_hours = resolved_at(make.customer(manager=agent), sh(20, 16, 30))  # Friday 16:30
+    evening = resolved_at(make.customer(manager=agent), sh(20, 18))  # Friday 18:00
+    clock.set(sh(21, 11))  # the sweep runs on Saturday (no worker ran on Friday evening)
+
+    runs.owe_callback_surveys(db.session, clock.at)
+
+    assert [run.next_attempt_at for run in owed(db, inside_hours) + owed(db, evening)] == [sh(20, 16, 30), sh(23, 9)]
+
+
+def test_a_case_resolved_and_closed_before_the_sweep_is_still_owed_its_survey(
+    db, seeded, make, agent, clock, resolved_at
+):
+    case = resolved_at(make.customer(manager=agent), sh(23, 10))
+    workflow.close(db.session, agent, case)
+
+    runs.owe_callback_surveys(db.session, clock.at)
+
+    assert [run.case_resolution for run in owed(db, case)] == [0]
+
+
+def test_nothing_is_owed_without_a_phone_a_callback_survey_or_a_recent_resolution(db, make, agent, clock, resolved_at):
+    too_old = resolved_at(make.customer(manager=agent), sh(23, 10) - runs.LOOK_BACK - timedelta(minutes=1))
+    no_phone = resolved_at(make.customer(manager=agent, phones=()), sh(23, 10))
+    recent = resolved_at(make.customer(manager=agent), sh(23, 10))
+
+    assert runs.owe_callback_surveys(db.session, clock.at) == 0  # no callback survey installed yet
+    ensure_default_surveys(db.session)
+    assert runs.owe_callback_surveys(db.session, clock.at) == 1
+    assert [len(owed(db, case)) for case in (too_old, no_phone, recent)] == [0, 0, 1]
+
+
+def test_a_dialer_sweep_rings_a_case_resolved_since_the_last_one(db, seeded, make, agent, clock, resolved_at):
+    case = resolved_at(make.customer(manager=agent), sh(23, 10))
+    dialler = Dialler()
+
+    summary = dialer.dial_due(db.session, clock.at, dialler)
+
+    [run] = owed(db, case)
+    assert (summary.opened, dialler.rung, run.state, run.attempts) == (1, [run.id], "calling", 1)
+
+
+def test_two_sweeps_at_the_same_instant_open_one_run_per_resolution(app, db, seeded, make, agent, clock, resolved_at):
+    case = resolved_at(make.customer(manager=agent), sh(23, 10))
+    start, opened = threading.Barrier(2), []
+
+    def sweep():
+        with app.app_context():
+            start.wait()
+            opened.append(runs.owe_callback_surveys(db.session, clock.at))
+            db.session.commit()
+
+    sweeps = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in sweeps:
+        thread.start()
+    for thread in sweeps:
+        thread.join()
+
+    assert sorted(opened) == [0, 1]
+    assert len(owed(db, case)) == 1
 
 
 def test_a_stale_candidate_list_claims_nothing(db, resolved, clock):

@@ -16,7 +16,6 @@ from crm.models import Case, CaseDeadline, CaseEvent, CaseReply, Customer, Staff
 from crm.models.cases import CLOCKS
 from crm.services.cases import deadlines
 from crm.services.org import access
-from crm.services.surveys import runs
 
 # action → {status it may start from: status it leads to}
 TRANSITIONS = {
@@ -129,9 +128,10 @@ def reply(session, actor, case, channel, text):
 
 
 def resolve(session, actor, case, note=None):
+    """The customer has an answer. ``resolved_at`` is what owes them the callback survey (DOMAIN §7): the
+    survey dialer's next sweep opens it (``crm.services.surveys.runs.owe_callback_surveys``)."""
     stopped = _transition(session, case, "resolve", values={"resolved_at": now()})
     _record(session, case, actor, "resolved", None, note=note, clocks_met=stopped)
-    runs.schedule_case_survey(session, case, now())  # DOMAIN §7: the customer gets a callback survey
     return case
 
 

@@ -1,5 +1,7 @@
 """Ringing the survey runs that are due, and what each call's result does to its run — DOMAIN §7.
 
+Each sweep first opens the runs owed to newly resolved cases (``runs.owe_callback_surveys``).
+
 A run is ``scheduled`` with the instant of its next attempt. The dialer (a periodic job)
 claims the due runs with one conditional update (``scheduled → calling``, ``attempts + 1``,
 ``next_attempt_at`` pushed a lease ahead): two workers at the same instant split the runs, and
@@ -24,7 +26,7 @@ from crm.core.clock import as_utc, now
 from crm.models import SurveyRun
 from crm.services.calls import call_log
 from crm.services.cases.calendar.installation import installation_calendar
-from crm.services.surveys.runs import first_attempt_at
+from crm.services.surveys.runs import first_attempt_at, owe_callback_surveys
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +40,20 @@ MACHINE_ANSWERS = ("machine_start", "machine_end_beep", "machine_end_silence", "
 
 @dataclass
 class DialSummary:
+    opened: int = 0  # runs opened for resolved cases
     placed: list = field(default_factory=list)  # (run id, CallSid)
     failed: list = field(default_factory=list)  # run ids whose call could not be placed
     given_up: int = 0
 
 
 def dial_due(session, at, place, limit=BATCH_SIZE):
-    """Claim the runs due at ``at`` and ring each through ``place(run) -> CallSid``; commits.
+    """Open the runs owed to resolved cases, claim the runs due at ``at`` and ring each through
+    ``place(run) -> CallSid``; commits.
 
     The claim commits before any call is placed, so a run is never rung by two workers; a call
     that cannot be placed counts as a failed attempt and does not stop the others.
     """
-    summary = DialSummary(given_up=give_up_stale(session, at))
+    summary = DialSummary(opened=owe_callback_surveys(session, at), given_up=give_up_stale(session, at))
     claimed = claim_due_runs(session, at, limit)
     session.commit()
     for run_id in claimed:

@@ -1,9 +1,10 @@
 """Callback surveys (回访) — DOMAIN §7: who is owed one, and what the customer answers.
 
-Resolving a case owes its customer a ``SurveyRun`` of the callback survey; a supervisor's spot
-check owes one of the visit check. ``crm.services.surveys.dialer`` rings the runs; the survey call
-flow (``telephony/webhooks/surveys.py``) goes through the functions below, one answer per
-request, each committed as it is given — a hang-up keeps what was answered so far.
+A resolved case owes its customer a ``SurveyRun`` of the callback survey, opened by the dialer's
+sweep (``owe_callback_surveys``); a supervisor's spot check owes one of the visit check.
+``crm.services.surveys.dialer`` rings the runs; the survey call flow (``telephony/webhooks/surveys.py``)
+goes through the functions below, one answer per request, each committed as it is given — a
+hang-up keeps what was answered so far.
 
 A flagged answer ("not solved", "dissatisfied", a score at or below the question's limit)
 reopens the case and tells the owner's supervisor, once per run: the case is reopened only
@@ -12,15 +13,16 @@ while it is still in the resolution this run is about (``case_resolution`` = the
 conditional update. A flagged visit check tells the manager's supervisor.
 """
 
+from datetime import timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, lazyload
 
 from crm.core.clock import as_utc, now
 from crm.errors import Conflict, InvalidInput, NotFound
-from crm.models import Branch, Case, CaseEvent, Customer, Staff, Survey, SurveyAnswer, SurveyRun, Visit
+from crm.models import Branch, Case, CaseEvent, Customer, CustomerPhone, Staff, Survey, SurveyAnswer, SurveyRun, Visit
 from crm.services.calls import greetings
 from crm.services.cases import workflow
 from crm.services.cases.calendar.installation import installation_calendar
@@ -29,9 +31,11 @@ from crm.services.cases.notifications import notify
 from crm.services.surveys.default_surveys import CASE_SURVEY, VISIT_SURVEY
 
 OPEN_STATES = ("scheduled", "calling", "in_progress")
-# The dialects' INSERT with ON CONFLICT: an answer is stored by one statement, a repeat skipped.
+# The dialects' INSERT with ON CONFLICT: a run or an answer is stored by one statement, a repeat skipped.
 INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 SCORE_RANGE = range(1, 11)
+# A resolution older than this is owed no callback survey any more (see ``owe_callback_surveys``).
+LOOK_BACK = timedelta(days=7)
 # Opening keys: 1 go ahead, 2 not now (book another time).
 OPENING_CHOICES = {"1": "go", "2": "rebook"}
 CASE_NOTICE = "工单#{case_id}「{subject}」回访不满意（{question}：{answer}），已重新打开，请跟进。"
@@ -41,35 +45,52 @@ VISIT_NOTICE = "客户经理{manager}{date}的拜访抽查回访异常（{questi
 # Who is owed a survey ---------------------------------------------------------------------------
 
 
-def schedule_case_survey(session, case, at=None, any_time_consent=False):
-    """Owe the customer of a just-resolved ``case`` the callback survey; None when there is nobody to
-    ring (no customer phone) or the installation has no callback survey.
+def owe_callback_surveys(session, at):
+    """Open the callback survey run owed to each case resolved since ``at - LOOK_BACK`` that has none
+    for its current resolution; how many were opened. The survey dialer's sweep calls it first.
 
-    First call: ``at`` itself inside business hours (or with consent), else the next opening.
-    One run per resolution of the case: asking again returns the run already owed.
+    Cases never call into surveys: the resolved case in the database is the hand-over, found by one
+    query and written by one insert. A case resolved and closed before the sweep ran is owed its
+    survey as well; a case reopened and resolved again is owed a second one. The first call is the
+    resolution instant inside business hours, else the next opening, whenever the sweep runs. Nobody
+    to ring (no phone) or no callback survey installed: no run. Two sweeps at once insert the same
+    rows; the unique (case, resolution) constraint keeps one, the other's insert skips it.
+
+    ``LOOK_BACK`` is a week: the sweep runs every minute, so the window only matters when no worker
+    ran (an outage over a weekend or a week-long holiday is caught up), and a customer is not rung
+    about a case resolved weeks ago. It also keeps the query on the recent rows of ``ix_cases_resolved_at``.
     """
-    customer = session.get(Customer, case.customer_id) if case.customer_id else None
-    number = phone_of(customer)
     survey_id = session.scalar(select(Survey.id).where(Survey.code == CASE_SURVEY))
-    if number is None or survey_id is None:
-        return None
-    existing = session.scalar(
-        select(SurveyRun).where(SurveyRun.case_id == case.id, SurveyRun.case_resolution == case.reopened_count)
-    )
-    if existing is not None:
-        return existing
-    run = SurveyRun(
-        survey_id=survey_id,
-        customer_id=customer.id,
-        case_id=case.id,
-        case_resolution=case.reopened_count,
-        to_number=number,
-        any_time_consent=any_time_consent,
-        next_attempt_at=first_attempt_at(session, at or now(), any_time_consent),
-    )
-    session.add(run)
-    session.flush()
-    return run
+    if survey_id is None:
+        return 0
+    number = number_to_ring(Case.customer_id).scalar_subquery()
+    owed = session.execute(
+        select(Case.id, Case.customer_id, Case.reopened_count, Case.resolved_at, number.label("to_number"))
+        .where(
+            Case.status.in_(("resolved", "closed")),
+            Case.resolved_at >= as_utc(at) - LOOK_BACK,
+            number.is_not(None),
+            ~exists().where(SurveyRun.case_id == Case.id, SurveyRun.case_resolution == Case.reopened_count),
+        )
+        .order_by(Case.id)  # one insert order for every sweep: concurrent sweeps wait, never deadlock
+    ).all()
+    if not owed:
+        return 0
+    rows = [
+        {
+            "survey_id": survey_id,
+            "customer_id": case.customer_id,
+            "case_id": case.id,
+            "case_resolution": case.reopened_count,
+            "to_number": case.to_number,
+            "next_attempt_at": first_attempt_at(session, case.resolved_at),
+            "created_at": case.resolved_at,  # owed since the resolution, as the API shows it
+        }
+        for case in owed
+    ]
+    stmt = INSERTS[session.get_bind().dialect.name](SurveyRun)
+    stmt = stmt.on_conflict_do_nothing(index_elements=["case_id", "case_resolution"]).returning(SurveyRun.id)
+    return len(session.execute(stmt, rows).all())
 
 
 def schedule_visit_survey(session, visit, at=None, any_time_consent=False):
@@ -77,8 +98,7 @@ def schedule_visit_survey(session, visit, at=None, any_time_consent=False):
 
     409 while another check of the visit is still open; 422 when the customer has no phone.
     """
-    customer = session.get(Customer, visit.customer_id)
-    number = phone_of(customer)
+    number = session.scalar(number_to_ring(visit.customer_id))
     if number is None:
         raise InvalidInput("The customer has no phone number to call.", {"visit_id": ["Customer has no phone."]})
     open_run = session.scalar(
@@ -88,7 +108,7 @@ def schedule_visit_survey(session, visit, at=None, any_time_consent=False):
         raise Conflict(f"Verification survey {open_run} of this visit is still open.", {"visit_id": [str(open_run)]})
     run = SurveyRun(
         survey_id=_survey(session, VISIT_SURVEY).id,
-        customer_id=customer.id,
+        customer_id=visit.customer_id,
         visit_id=visit.id,
         to_number=number,
         any_time_consent=any_time_consent,
@@ -104,12 +124,14 @@ def first_attempt_at(session, at, any_time_consent=False):
     return as_utc(at) if any_time_consent else installation_calendar(session).next_opening(at)
 
 
-def phone_of(customer):
-    """The number a survey rings: the customer's mobile first, else any phone; None without one."""
-    if customer is None or not customer.phones:
-        return None
-    mobiles = [phone.e164 for phone in customer.phones if phone.label == "mobile"]
-    return (mobiles or [customer.phones[0].e164])[0]
+def number_to_ring(customer_id):
+    """``SELECT`` the number a survey rings: the customer's first mobile, else their first phone; no row without one."""
+    return (
+        select(CustomerPhone.e164)
+        .where(CustomerPhone.customer_id == customer_id)
+        .order_by(CustomerPhone.label != "mobile", CustomerPhone.id)
+        .limit(1)
+    )
 
 
 def _survey(session, code):
