@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-12-14 10:00:00.000000
+Create Date: 2026-12-01 09:00:00.000000
 
 """
 from alembic import op
