@@ -1,7 +1,6 @@
 """Surveys API: the surveys as data, a case's runs with answers, a supervisor's visit spot check."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -12,8 +11,7 @@ from crm.services.surveys import runs
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.case_factories import CaseFactory
 from tests.conftest import auth
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from tests.times import SHANGHAI
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
 """Survey services: the DOMAIN §7 defaults, answers as keyed, scheduling and the dialer's claims."""
 
 import threading
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,12 +11,7 @@ from crm.services.cases import workflow
 from crm.services.surveys import dialer, runs
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.case_factories import CaseFactory
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def sh(day, hour, minute=0):
-    return datetime(2026, 11, day, hour, minute, tzinfo=SHANGHAI)
+from tests.times import sh
 
 
 @pytest.fixture
@@ -116,7 +110,7 @@ def test_a_stale_candidate_list_claims_nothing(db, resolved, clock):
 def test_outside_hours_only_runs_with_consent_are_dialled(db, resolved, clock):
     run = db.session.scalar(select(SurveyRun))
     dialler = Dialler()
-    clock.set(sh(23, 20))
+    clock.set(sh(11, 23, 20))
 
     dialer.dial_due(db.session, clock.at, dialler)
     assert dialler.rung == []
@@ -156,14 +150,14 @@ def test_a_call_whose_result_never_comes_is_dialled_again_then_given_up(db, reso
 
 
 def test_not_convenient_on_friday_is_booked_for_monday_same_time(db, resolved, clock):
-    clock.set(sh(20, 10))
+    clock.set(sh(11, 20, 10))
     run = db.session.scalar(select(SurveyRun))
     dialer.claim(db.session, [run.id], clock.at)
 
     when = dialer.rebook(db.session, run, "CA1")
 
-    assert when == sh(23, 10)
-    assert (run.state, run.attempts, run.next_attempt_at) == ("scheduled", 0, sh(23, 10))
+    assert when == sh(11, 23, 10)
+    assert (run.state, run.attempts, run.next_attempt_at) == ("scheduled", 0, sh(11, 23, 10))
 
 
 def test_a_visit_the_customer_denies_is_flagged_to_the_managers_supervisor(db, seeded, make, branch, clock):
@@ -175,7 +169,7 @@ def test_a_visit_the_customer_denies_is_flagged_to_the_managers_supervisor(db, s
         manager_id=manager.id,
         customer_id=make.customer(manager=manager).id,
         channel="phone",
-        started_at=sh(20, 15),
+        started_at=sh(11, 20, 15),
         purpose="service",
         summary="回访",
     )
