@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from crm.models import Call, CaseEvent, Notification, SurveyAnswer, SurveyRun, Visit
+from crm.models import Call, CaseEvent, Notification, SurveyAnswer, SurveyRun
 from crm.services.cases import workflow
 from crm.services.surveys import runs
 from crm.services.surveys.default_surveys import ensure_default_surveys
@@ -236,16 +236,9 @@ def test_a_late_status_callback_of_an_earlier_attempt_changes_nothing(db, twilio
 
 def test_a_visit_spot_check_asks_about_the_visit_and_flags_a_denial(db, make, agent, supervisor, clock, twilio_stub):
     ensure_default_surveys(db.session)
-    visit = Visit(
-        manager_id=agent.id,
-        customer_id=make.customer(manager=agent).id,
-        channel="on_site",
-        started_at=sh(11, 20, 15),
-        purpose="service",
-        summary="上门服务",
+    visit = make.visit(
+        agent, make.customer(manager=agent), channel="on_site", started_at=sh(11, 20, 15), summary="上门服务"
     )
-    db.session.add(visit)
-    db.session.flush()
     run = runs.schedule_visit_survey(db.session, visit)
     db.session.commit()
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from crm.models import Notification, Survey, SurveyRun, Visit
+from crm.models import Notification, Survey, SurveyRun
 from crm.services.cases import workflow
 from crm.services.surveys import dialer, runs
 from crm.services.surveys.default_surveys import ensure_default_surveys
@@ -165,16 +165,7 @@ def test_a_visit_the_customer_denies_is_flagged_to_the_managers_supervisor(db, s
     make.staff(role="supervisor", branch=branch)  # another supervisor of the branch: not told
     manager = make.staff(role="agent", branch=branch)
     manager.supervisor_id = supervisor.id
-    visit = Visit(
-        manager_id=manager.id,
-        customer_id=make.customer(manager=manager).id,
-        channel="phone",
-        started_at=sh(11, 20, 15),
-        purpose="service",
-        summary="回访",
-    )
-    db.session.add(visit)
-    db.session.flush()
+    visit = make.visit(manager, make.customer(manager=manager), started_at=sh(11, 20, 15))
     run = runs.schedule_visit_survey(db.session, visit)
     visited = run.survey.questions[0]
 
