@@ -7,9 +7,6 @@ time, the branch-head time one working day later; a minutes clock is a single pa
 callback survey.
 """
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from crm.core import clock
 from crm.models import Case, CaseDeadline
 from crm.services.cases import workflow
@@ -18,19 +15,12 @@ from crm.services.cases.deadline_policies import DEFAULT_POLICIES
 from crm.services.cases.deadlines import clock_times
 from crm.services.cases.escalation import next_action_at
 from crm.services.surveys.runs import owe_callback_surveys
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def sh(day, hour, minute=0):
-    """An instant in Shanghai, November 2026 (Mon 23rd is the tests' usual "today")."""
-    return datetime(2026, 11, day, hour, minute, tzinfo=SHANGHAI)
-
+from tests.times import sh
 
 # The standard case: an e-mail inquiry (2 working days to reply) opened Mon 10:00 is to be
 # reminded Tue 14:00 (75 %), is due Wed 10:00 and goes to the branch head Thu 10:00.
-OPENED = sh(23, 10)
-REMIND, DUE, HEAD = sh(24, 14), sh(25, 10), sh(26, 10)
+OPENED = sh(11, 23, 10)
+REMIND, DUE, HEAD = sh(11, 24, 14), sh(11, 25, 10), sh(11, 26, 10)
 
 
 def policy_clocks(kind):

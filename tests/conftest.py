@@ -1,4 +1,4 @@
-"""Fixtures shared by every layer: app, db, client, clock, queue, and small factories.
+"""Fixtures shared by every layer: app, db, client, clock, queue, small factories, and the phone lines.
 
 The backends come from ``KEFU_TEST_DATABASE_URL`` / ``KEFU_TEST_REDIS_URL`` (``scripts/test``
 sets them to the real PostgreSQL and Redis when they answer); unset means a SQLite file
@@ -18,6 +18,7 @@ from crm.config import Config
 from crm.core import clock as _clock
 from crm.extensions import db as _db
 from crm.extensions import queues
+from crm.services.calls.default_scripts import ensure_default_scripts, ensure_phone_lines
 from crm.services.cases.deadline_policies import ensure_defaults
 from tests import factories
 
@@ -132,6 +133,27 @@ def supervisor(make, branch):
 @pytest.fixture
 def admin(make):
     return make.staff(role="admin")
+
+
+# --- the lines the IVR answers: webhooks, the console's phone panel and ``kefu phone`` --------
+
+HOTLINE_NUMBER = "+862150508888"
+CLUB_NUMBER = "+862150509999"
+
+
+@pytest.fixture
+def scripts(db):
+    """The default scripts (DOMAIN §6 phrases with the 2026 holiday variants)."""
+    ensure_default_scripts(db.session)
+    db.session.commit()
+
+
+@pytest.fixture
+def phone_lines(db, branch, scripts):
+    """The branch's hotline and wealth-club numbers."""
+    ensure_phone_lines(db.session, [(HOTLINE_NUMBER, "hotline", branch.id), (CLUB_NUMBER, "wealth_club", branch.id)])
+    db.session.commit()
+    return {"hotline": HOTLINE_NUMBER, "wealth_club": CLUB_NUMBER}
 
 
 def auth(staff):

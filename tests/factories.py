@@ -3,7 +3,8 @@
 import itertools
 from decimal import Decimal
 
-from crm.models import Branch, Customer, CustomerPhone, Product
+from crm.core import clock
+from crm.models import Branch, Customer, CustomerPhone, Product, Visit
 from crm.services.org.staff import create_staff, issue_api_token
 
 _seq = itertools.count(1)
@@ -62,6 +63,17 @@ class Factory:
         self.session.add(customer)
         self.session.commit()
         return customer
+
+    def visit(self, manager, customer, **fields):
+        """A visit ``manager`` logged with ``customer``: by default a service call starting now."""
+        visit = Visit(
+            **{"channel": "phone", "started_at": clock.now(), "purpose": "service", "summary": "回访", **fields},
+            manager_id=manager.id,
+            customer_id=customer.id,
+        )
+        self.session.add(visit)
+        self.session.commit()
+        return visit
 
     def product(self, risk_level="low", **fields):
         n = next(_seq)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from crm.models import Staff, Visit
+from crm.models import Staff
 from crm.services.customers import records
 from tests.api.identity import as_
 
@@ -49,19 +49,11 @@ def test_the_card_shows_class_labels_vip_and_the_manager(client, make, agent):
     assert card["manager"] == {"id": agent.id, "job_no": agent.job_no, "name": agent.name}
 
 
-def test_the_card_lists_the_three_latest_visits_newest_first(client, db, clock, agent, caller):
+def test_the_card_lists_the_three_latest_visits_newest_first(client, make, clock, agent, caller):
     for days in range(1, 6):
-        db.session.add(
-            Visit(
-                manager_id=agent.id,
-                customer_id=caller.id,
-                channel="phone",
-                started_at=clock.at - timedelta(days=days),
-                purpose="care",
-                summary=f"{days} days ago",
-            )
+        make.visit(
+            agent, caller, started_at=clock.at - timedelta(days=days), purpose="care", summary=f"{days} days ago"
         )
-    db.session.commit()
     card = client.get(LOOKUP, query_string={"phone": "13800138000"}, headers=as_(agent)).get_json()
     assert [v["summary"] for v in card["last_visits"]] == ["1 days ago", "2 days ago", "3 days ago"]
     assert card["last_visits"][0]["manager"]["job_no"] == agent.job_no
@@ -116,17 +108,7 @@ def test_a_shared_number_pops_the_callers_branch_and_an_open_account_first(clien
 def test_the_screen_pop_costs_two_queries_whatever_the_customer_has(db, clock, make, agent, caller):
     """One indexed query for the number (with phones, manager and branch), one for the latest visits."""
     for days in range(1, 5):
-        db.session.add(
-            Visit(
-                manager_id=agent.id,
-                customer_id=caller.id,
-                channel="phone",
-                purpose="care",
-                summary="x",
-                started_at=clock.at - timedelta(days=days),
-            )
-        )
-    db.session.commit()
+        make.visit(agent, caller, purpose="care", summary="x", started_at=clock.at - timedelta(days=days))
     agent_id = agent.id
     db.session.expunge_all()
     viewer = db.session.get(Staff, agent_id)

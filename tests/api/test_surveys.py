@@ -1,38 +1,20 @@
 """Surveys API: the surveys as data, a case's runs with answers, a supervisor's visit spot check."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from sqlalchemy import select
 
-from crm.models import SurveyRun, Visit
+from crm.models import SurveyRun
 from crm.services.surveys import runs
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.case_factories import CaseFactory, resolve_and_sweep
 from tests.conftest import auth
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from tests.times import sh
 
 
 @pytest.fixture
 def seeded(db):
     ensure_default_surveys(db.session)
     db.session.commit()
-
-
-def visit_of(db, manager, customer, at=datetime(2026, 11, 20, 15, tzinfo=SHANGHAI)):
-    visit = Visit(
-        manager_id=manager.id,
-        customer_id=customer.id,
-        channel="phone",
-        started_at=at,
-        purpose="service",
-        summary="回访",
-    )
-    db.session.add(visit)
-    db.session.commit()
-    return visit
 
 
 def test_surveys_and_their_questions_are_listed_as_seeded(client, seeded, agent):
@@ -69,7 +51,7 @@ def test_another_agents_case_runs_are_forbidden(client, db, seeded, make, agent,
 
 
 def test_a_supervisor_schedules_a_visit_spot_check(client, db, seeded, make, agent, supervisor, clock):
-    visit = visit_of(db, agent, make.customer(manager=agent))
+    visit = make.visit(agent, make.customer(manager=agent), started_at=sh(11, 20, 15))
 
     response = client.post(f"/api/v1/visits/{visit.id}/verification-survey", json={}, headers=auth(supervisor))
 
@@ -85,7 +67,7 @@ def test_a_supervisor_schedules_a_visit_spot_check(client, db, seeded, make, age
 
 
 def test_agents_may_not_schedule_spot_checks(client, db, seeded, make, agent):
-    visit = visit_of(db, agent, make.customer(manager=agent))
+    visit = make.visit(agent, make.customer(manager=agent), started_at=sh(11, 20, 15))
 
     response = client.post(f"/api/v1/visits/{visit.id}/verification-survey", json={}, headers=auth(agent))
 
@@ -94,7 +76,7 @@ def test_agents_may_not_schedule_spot_checks(client, db, seeded, make, agent):
 
 
 def test_a_spot_check_of_a_customer_without_phone_is_refused(client, db, seeded, make, agent, supervisor):
-    visit = visit_of(db, agent, make.customer(manager=agent, phones=()))
+    visit = make.visit(agent, make.customer(manager=agent, phones=()), started_at=sh(11, 20, 15))
 
     response = client.post(f"/api/v1/visits/{visit.id}/verification-survey", json={}, headers=auth(supervisor))
 

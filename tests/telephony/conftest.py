@@ -42,28 +42,3 @@ def twilio_stub(app, db):
     yield TwilioStub(app, state, client)
     set_client(app, previous_client)
     set_state(app, previous_state)
-
-
-# --- IVR, greetings and call log (issue 5 §2–§5) ---------------------------------------------
-
-HOTLINE_NUMBER = "+862150508888"
-CLUB_NUMBER = "+862150509999"
-
-
-@pytest.fixture
-def scripts(db):
-    """The default scripts (DOMAIN §6 phrases with the 2026 holiday variants)."""
-    from crm.services.calls.default_scripts import ensure_default_scripts
-
-    ensure_default_scripts(db.session)
-    db.session.commit()
-
-
-@pytest.fixture
-def phone_lines(db, branch, scripts):
-    """The branch's hotline and wealth-club numbers."""
-    from crm.services.calls.default_scripts import ensure_phone_lines
-
-    ensure_phone_lines(db.session, [(HOTLINE_NUMBER, "hotline", branch.id), (CLUB_NUMBER, "wealth_club", branch.id)])
-    db.session.commit()
-    return {"hotline": HOTLINE_NUMBER, "wealth_club": CLUB_NUMBER}

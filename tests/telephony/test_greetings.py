@@ -1,7 +1,6 @@
 """Greeting selection (DOMAIN §6): holiday variants inside their dates, line by dialled number, VIP."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -9,8 +8,7 @@ from crm.models import Script
 from crm.services.calls.default_scripts import ensure_default_scripts
 from crm.services.calls.greetings import fill, greeting_for, phrase
 from tests.telephony.ivr_walk import CALLER, Caller
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from tests.times import SHANGHAI
 
 
 def at(day, hour=10):

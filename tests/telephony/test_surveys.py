@@ -1,25 +1,20 @@
 """The callback survey call walked end to end: the dialer places it through the Twilio stand-in,
 the scripted callee answers (or not), and what the customer keyed is what the run holds."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from crm.models import Call, CaseEvent, Notification, SurveyAnswer, SurveyRun, Visit
+from crm.models import Call, CaseEvent, Notification, SurveyAnswer, SurveyRun
 from crm.services.surveys import runs
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.case_factories import CaseFactory, resolve_and_sweep
+from tests.times import sh
 from workers.surveys import dial_surveys
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PHONE = "+8613800138000"
 HAPPY = ("1", "1", "1", "2", "10")
-
-
-def sh(day, hour, minute=0):
-    return datetime(2026, 11, day, hour, minute, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
@@ -143,8 +138,8 @@ def test_busy_three_times_is_unreachable_after_backoff(db, twilio_stub, resolved
             clock.set(run.next_attempt_at)
 
     assert seen == [
-        ("scheduled", 1, sh(23, 10, 30)),
-        ("scheduled", 2, sh(23, 12, 30)),
+        ("scheduled", 1, sh(11, 23, 10, 30)),
+        ("scheduled", 2, sh(11, 23, 12, 30)),
         ("unreachable", 3, None),
     ]
     assert len(twilio_stub.calls) == 3
@@ -157,15 +152,15 @@ def test_an_answering_machine_is_retried_later(db, twilio_stub, resolved):
     run = run_of(db, resolved)
     assert transcript.answered_by == "machine_start" and transcript.heard == []
     assert (run.state, run.attempts, run.last_result) == ("scheduled", 1, "machine")
-    assert run.next_attempt_at == sh(23, 10, 30)
+    assert run.next_attempt_at == sh(11, 23, 10, 30)
     assert answers(db, run) == {}
 
 
 def test_no_answer_late_in_the_day_is_retried_at_the_next_opening(db, twilio_stub, resolved, clock):
-    clock.set(sh(23, 16, 45))
+    clock.set(sh(11, 23, 16, 45))
     call(db, twilio_stub, answer="no-answer")
 
-    assert run_of(db, resolved).next_attempt_at == sh(24, 9)
+    assert run_of(db, resolved).next_attempt_at == sh(11, 24, 9)
 
 
 def test_not_convenient_now_books_the_same_time_next_working_day(db, twilio_stub, resolved):
@@ -173,7 +168,7 @@ def test_not_convenient_now_books_the_same_time_next_working_day(db, twilio_stub
 
     run = run_of(db, resolved)
     assert (run.state, run.attempts, run.last_result) == ("scheduled", 0, "rebooked")
-    assert run.next_attempt_at == sh(24, 10)
+    assert run.next_attempt_at == sh(11, 24, 10)
     assert "11月24日10点00分" in transcript.heard[-1]
 
 
@@ -186,17 +181,17 @@ def test_silence_at_the_opening_is_a_failed_attempt(db, twilio_stub, resolved):
 
 def test_a_case_resolved_friday_evening_is_called_monday_at_nine(db, make, agent, clock, twilio_stub):
     ensure_default_surveys(db.session)
-    clock.set(sh(20, 18))
+    clock.set(sh(11, 20, 18))
     customer = make.customer(manager=agent)
     case = CaseFactory(db.session).case(agent, customer_id=customer.id)
     resolve_and_sweep(db.session, agent, case)
     db.session.commit()
 
-    assert run_of(db, case).next_attempt_at == sh(23, 9)
-    clock.set(sh(21, 10))
+    assert run_of(db, case).next_attempt_at == sh(11, 23, 9)
+    clock.set(sh(11, 21, 10))
     dial_surveys()
     assert twilio_stub.calls == []
-    clock.set(sh(23, 9))
+    clock.set(sh(11, 23, 9))
     dial_surveys()
     assert len(twilio_stub.calls) == 1
 
@@ -240,16 +235,9 @@ def test_a_late_status_callback_of_an_earlier_attempt_changes_nothing(db, twilio
 
 def test_a_visit_spot_check_asks_about_the_visit_and_flags_a_denial(db, make, agent, supervisor, clock, twilio_stub):
     ensure_default_surveys(db.session)
-    visit = Visit(
-        manager_id=agent.id,
-        customer_id=make.customer(manager=agent).id,
-        channel="on_site",
-        started_at=sh(20, 15),
-        purpose="service",
-        summary="上门服务",
+    visit = make.visit(
+        agent, make.customer(manager=agent), channel="on_site", started_at=sh(11, 20, 15), summary="上门服务"
     )
-    db.session.add(visit)
-    db.session.flush()
     run = runs.schedule_visit_survey(db.session, visit)
     db.session.commit()
 

@@ -1,31 +1,26 @@
 """DOMAIN §5: working days (China's 2026 calendar with 调休) and business-time arithmetic."""
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crm.services.cases.calendar.working_days import BusinessCalendar
+from tests.times import SHANGHAI, sh
 
-SH = ZoneInfo("Asia/Shanghai")
 CAL = BusinessCalendar()
-
-
-def sh(*args):
-    return datetime(*args, tzinfo=SH)
 
 
 @pytest.mark.parametrize(
     ("start", "n", "due"),
     [
-        (sh(2026, 11, 20, 16), 1, sh(2026, 11, 23, 16)),  # Fri 16:00 + 1 = Mon 16:00
-        (sh(2026, 4, 3, 16), 1, sh(2026, 4, 7, 16)),  # Monday 6 April is Qingming (observed): Tue 16:00
-        (sh(2026, 11, 21, 10), 1, sh(2026, 11, 23, 17)),  # Sat 10:00 + 1 = Mon 17:00
-        (sh(2026, 11, 18, 8), 2, sh(2026, 11, 19, 17)),  # Wed 08:00 + 2 = Thu 17:00
-        (sh(2026, 11, 18, 9), 1, sh(2026, 11, 18, 17)),  # a whole day from opening ends at closing
-        (sh(2026, 11, 18, 18), 1, sh(2026, 11, 19, 17)),  # after hours: counted from next opening
+        (sh(11, 20, 16), 1, sh(11, 23, 16)),  # Fri 16:00 + 1 = Mon 16:00
+        (sh(4, 3, 16), 1, sh(4, 7, 16)),  # Monday 6 April is Qingming (observed): Tue 16:00
+        (sh(11, 21, 10), 1, sh(11, 23, 17)),  # Sat 10:00 + 1 = Mon 17:00
+        (sh(11, 18, 8), 2, sh(11, 19, 17)),  # Wed 08:00 + 2 = Thu 17:00
+        (sh(11, 18, 9), 1, sh(11, 18, 17)),  # a whole day from opening ends at closing
+        (sh(11, 18, 18), 1, sh(11, 19, 17)),  # after hours: counted from next opening
     ],
 )
 def test_domain_examples_of_adding_working_days(start, n, due):
@@ -55,7 +50,7 @@ def test_national_day_2026_and_its_adjusted_weekend_days():
 
 def test_complaint_before_national_day_is_due_after_the_holiday():
     # Wed 30 Sep 16:00 + 2 working days: 1h on the 30th, 8h on 8 Oct, 7h on 9 Oct.
-    assert CAL.add_working_days(sh(2026, 9, 30, 16), 2) == sh(2026, 10, 9, 16)
+    assert CAL.add_working_days(sh(9, 30, 16), 2) == sh(10, 9, 16)
 
 
 def test_overrides_add_a_holiday_and_a_working_day():
@@ -64,23 +59,23 @@ def test_overrides_add_a_holiday_and_a_working_day():
     )
     assert not cal.is_working_day(date(2026, 11, 23))
     assert cal.is_working_day(date(2026, 11, 22))  # a Sunday made working
-    assert cal.add_working_days(sh(2026, 11, 20, 16), 1) == sh(2026, 11, 22, 16)
+    assert cal.add_working_days(sh(11, 20, 16), 1) == sh(11, 22, 16)
 
 
 def test_working_time_between_counts_only_business_hours():
-    assert CAL.working_time_between(sh(2026, 11, 20, 16), sh(2026, 11, 23, 10)) == timedelta(hours=2)
-    assert CAL.working_time_between(sh(2026, 11, 23, 10), sh(2026, 11, 20, 16)) == timedelta(0)
+    assert CAL.working_time_between(sh(11, 20, 16), sh(11, 23, 10)) == timedelta(hours=2)
+    assert CAL.working_time_between(sh(11, 23, 10), sh(11, 20, 16)) == timedelta(0)
 
 
 def test_next_opening():
-    assert CAL.next_opening(sh(2026, 11, 20, 17, 30)) == sh(2026, 11, 23, 9)
-    assert CAL.next_opening(sh(2026, 11, 23, 10)) == sh(2026, 11, 23, 10)
-    assert CAL.is_open(sh(2026, 11, 23, 16, 59))
-    assert not CAL.is_open(sh(2026, 11, 23, 17))
+    assert CAL.next_opening(sh(11, 20, 17, 30)) == sh(11, 23, 9)
+    assert CAL.next_opening(sh(11, 23, 10)) == sh(11, 23, 10)
+    assert CAL.is_open(sh(11, 23, 16, 59))
+    assert not CAL.is_open(sh(11, 23, 17))
 
 
 instants = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31)).map(
-    lambda d: d.replace(tzinfo=SH)
+    lambda d: d.replace(tzinfo=SHANGHAI)
 )
 
 

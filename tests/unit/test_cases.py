@@ -1,7 +1,6 @@
 """Case intake, first-responder ownership, status transitions and clocks (DOMAIN §5), at the service."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,12 +9,7 @@ from crm.errors import Conflict, Forbidden, InvalidInput
 from crm.models import Case, CaseEvent, CaseReply
 from crm.models.cases import STATUSES
 from crm.services.cases import workflow
-
-SH = ZoneInfo("Asia/Shanghai")
-
-
-def sh(month, day, hour, minute=0):
-    return datetime(2026, month, day, hour, minute, tzinfo=SH)
+from tests.times import sh
 
 
 @pytest.fixture

@@ -1,15 +1,13 @@
 """The installation calendar: configured hours and country, overrides from the database (DOMAIN §5)."""
 
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, time
 
 import pytest
 
 from crm.models import CalendarOverride
 from crm.services.cases.calendar import installation
 from crm.services.cases.calendar.installation import installation_calendar, parse_business_hours
-
-SH = ZoneInfo("Asia/Shanghai")
+from tests.times import sh
 
 
 @pytest.fixture
@@ -24,9 +22,7 @@ def test_business_hours_come_from_configuration(db, configured):
     configured("CN", "Asia/Shanghai", "08:30-16:30")
     calendar = installation_calendar(db.session)
     assert (calendar.opens, calendar.closes) == (time(8, 30), time(16, 30))
-    assert calendar.add_working_days(datetime(2026, 11, 21, 10, tzinfo=SH), 1) == datetime(
-        2026, 11, 23, 16, 30, tzinfo=SH
-    )
+    assert calendar.add_working_days(sh(11, 21, 10), 1) == sh(11, 23, 16, 30)
 
 
 def test_the_country_comes_from_configuration(db, configured):

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from crm.models import Case, CaseDeadline, CaseEvent, Notification
 from crm.services.cases.escalation import sweep
-from tests.case_factories import DUE, HEAD, OPENED, REMIND, CaseFactory, deadline_row, sh
+from tests.case_factories import DUE, HEAD, OPENED, REMIND, CaseFactory, deadline_row
+from tests.times import sh
 
 
 @pytest.fixture
@@ -210,7 +211,7 @@ def test_with_nobody_on_duty_every_supervisor_of_the_branch_is_told(db, make, ca
 
 
 def test_an_unanswered_complaint_pages_the_supervisor_on_duty_after_five_minutes(db, cases, team):
-    saturday_night = sh(28, 22)
+    saturday_night = sh(11, 28, 22)
     case = cases.case(team["owner"], kind="complaint", opened_at=saturday_night)
 
     assert sweep(db.session, saturday_night + timedelta(minutes=4, seconds=59)).total == 0
@@ -259,9 +260,9 @@ def test_a_row_whose_next_action_time_was_set_too_early_is_corrected_and_blocks_
     early = cases.case(team["owner"], opened_at=OPENED)
     deadline(db, early).next_action_at = OPENED  # wrong: its reminder is only due Tue 14:00
     db.session.commit()
-    due = cases.case(team["owner"], opened_at=sh(20, 10))  # Friday's case: reminded Mon 14:00
+    due = cases.case(team["owner"], opened_at=sh(11, 20, 10))  # Friday's case: reminded Mon 14:00
 
-    summary = sweep(db.session, sh(23, 14), batch_size=1)
+    summary = sweep(db.session, sh(11, 23, 14), batch_size=1)
 
     assert summary.case_ids == {due.id}
     assert events(db, early) == [] and deadline(db, early).next_action_at == REMIND

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from crm.models import CalendarOverride, Notification
 from crm.services.cases.escalation import sweep
 from crm.services.cases.notifications import pending_sms_digests, send_due_sms
-from tests.case_factories import REMIND, CaseFactory, sh
+from tests.case_factories import REMIND, CaseFactory
+from tests.times import sh
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def only_notice(db):
 
 
 def test_a_reminder_inside_business_hours_may_be_texted_at_once(db, cases, owner):
-    cases.case(owner, opened_at=sh(23, 10))
+    cases.case(owner, opened_at=sh(11, 23, 10))
 
     sweep(db.session, REMIND)
 
@@ -59,20 +60,20 @@ def test_a_reminder_inside_business_hours_may_be_texted_at_once(db, cases, owner
 
 
 def test_a_notice_raised_after_hours_reaches_the_inbox_now_and_the_phone_at_the_next_opening(db, cases, owner):
-    cases.case(owner, opened_at=sh(23, 10))
-    evening = sh(24, 19)  # the sweep ran late, after closing time
+    cases.case(owner, opened_at=sh(11, 23, 10))
+    evening = sh(11, 24, 19)  # the sweep ran late, after closing time
 
     sweep(db.session, evening)
 
     notice = only_notice(db)
     assert notice.created_at == evening and notice.read_at is None
-    assert (notice.sms_state, notice.sms_not_before) == ("pending", sh(25, 9))
-    assert pending_sms_digests(db.session, sh(25, 8, 59)) == []
-    assert len(pending_sms_digests(db.session, sh(25, 9))) == 1
+    assert (notice.sms_state, notice.sms_not_before) == ("pending", sh(11, 25, 9))
+    assert pending_sms_digests(db.session, sh(11, 25, 8, 59)) == []
+    assert len(pending_sms_digests(db.session, sh(11, 25, 9))) == 1
 
 
 def test_a_complaint_dispatch_page_is_texted_at_night(db, cases, owner, duty):
-    saturday_night = sh(28, 22)
+    saturday_night = sh(11, 28, 22)
     cases.case(owner, kind="complaint", opened_at=saturday_night)
     paged_at = saturday_night + timedelta(minutes=5)
 
@@ -87,7 +88,7 @@ def test_a_complaint_dispatch_page_is_texted_at_night(db, cases, owner, duty):
 
 
 def test_staff_without_a_phone_get_the_inbox_notice_only(db, make, branch, cases):
-    cases.case(make.staff(role="agent", branch=branch), opened_at=sh(23, 10))
+    cases.case(make.staff(role="agent", branch=branch), opened_at=sh(11, 23, 10))
 
     sweep(db.session, REMIND)
 
@@ -96,9 +97,9 @@ def test_staff_without_a_phone_get_the_inbox_notice_only(db, make, branch, cases
 
 
 def test_several_reminders_from_one_sweep_go_to_each_person_as_one_digest(db, make, branch, cases, owner):
-    mine = [cases.case(owner, opened_at=sh(23, 10)) for _ in range(3)]
+    mine = [cases.case(owner, opened_at=sh(11, 23, 10)) for _ in range(3)]
     colleague = make.staff(role="agent", branch=branch, phone="13900000003")
-    theirs = cases.case(colleague, opened_at=sh(23, 10))
+    theirs = cases.case(colleague, opened_at=sh(11, 23, 10))
     sweep(db.session, REMIND)
     gateway = FakeGateway()
 
@@ -119,8 +120,8 @@ def test_several_reminders_from_one_sweep_go_to_each_person_as_one_digest(db, ma
 def test_a_digest_names_each_kind_of_notice_most_pressing_first(db, make, branch, cases, owner):
     owner.supervisor_id = owner.id  # the owner supervises themselves: one person hears both steps
     make.session.commit()
-    late = cases.case(owner, opened_at=sh(20, 10))  # Fri: due Tue 10:00, reminded Mon 14:00
-    fresh = cases.case(owner, opened_at=sh(23, 10))
+    late = cases.case(owner, opened_at=sh(11, 20, 10))  # Fri: due Tue 10:00, reminded Mon 14:00
+    fresh = cases.case(owner, opened_at=sh(11, 23, 10))
     sweep(db.session, REMIND)
 
     [digest] = pending_sms_digests(db.session, REMIND)
@@ -129,8 +130,8 @@ def test_a_digest_names_each_kind_of_notice_most_pressing_first(db, make, branch
 
 
 def test_a_failed_send_marks_that_digest_failed_and_the_others_still_go(db, make, branch, cases, owner):
-    cases.case(owner, opened_at=sh(23, 10))
-    cases.case(make.staff(role="agent", branch=branch, phone="13900000003"), opened_at=sh(23, 10))
+    cases.case(owner, opened_at=sh(11, 23, 10))
+    cases.case(make.staff(role="agent", branch=branch, phone="13900000003"), opened_at=sh(11, 23, 10))
     sweep(db.session, REMIND)
     gateway = FakeGateway(fail_for={"+8613900000001"})
 
@@ -146,8 +147,8 @@ def test_a_failed_send_marks_that_digest_failed_and_the_others_still_go(db, make
 def test_the_sms_waits_past_a_holiday_the_installation_added(db, cases, owner):
     db.session.add(CalendarOverride(day=date(2026, 11, 25), kind="holiday", note="所庆"))
     db.session.commit()
-    cases.case(owner, opened_at=sh(23, 10))
+    cases.case(owner, opened_at=sh(11, 23, 10))
 
-    sweep(db.session, sh(24, 19))
+    sweep(db.session, sh(11, 24, 19))
 
-    assert only_notice(db).sms_not_before == sh(26, 9)
+    assert only_notice(db).sms_not_before == sh(11, 26, 9)

@@ -1,23 +1,17 @@
 """Survey services: the DOMAIN §7 defaults, answers as keyed, scheduling and the dialer's claims."""
 
 import threading
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from crm.models import Notification, Survey, SurveyRun, Visit
+from crm.models import Notification, Survey, SurveyRun
 from crm.services.cases import workflow
 from crm.services.surveys import dialer, runs
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.case_factories import CaseFactory, resolve_and_sweep
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def sh(day, hour, minute=0):
-    return datetime(2026, 11, day, hour, minute, tzinfo=SHANGHAI)
+from tests.times import sh
 
 
 @pytest.fixture
@@ -130,8 +124,8 @@ def test_the_sweep_opens_one_run_for_a_resolved_case_ringing_the_customers_mobil
 ):
     customer = make.customer(manager=agent, phones=("02150501234", "13800138000"))
     customer.phones[0].label = "office"
-    case = resolved_at(customer, sh(23, 10))
-    clock.set(sh(23, 10, 1))
+    case = resolved_at(customer, sh(11, 23, 10))
+    clock.set(sh(11, 23, 10, 1))
 
     assert runs.owe_callback_surveys(db.session, clock.at) == 1
     assert runs.owe_callback_surveys(db.session, clock.at) == 0
@@ -144,23 +138,26 @@ def test_the_sweep_opens_one_run_for_a_resolved_case_ringing_the_customers_mobil
         "scheduled",
         0,
     )
-    assert (run.to_number, run.next_attempt_at, run.created_at) == ("+8613800138000", sh(23, 10), sh(23, 10))
+    assert (run.to_number, run.next_attempt_at, run.created_at) == ("+8613800138000", sh(11, 23, 10), sh(11, 23, 10))
 
 
 def test_the_first_attempt_counts_from_the_resolution_not_from_the_sweep(db, seeded, make, agent, clock, resolved_at):
-    inside_hours = resolved_at(make.customer(manager=agent), sh(20, 16, 30))  # Friday 16:30
-    evening = resolved_at(make.customer(manager=agent), sh(20, 18))  # Friday 18:00
-    clock.set(sh(21, 11))  # the sweep runs on Saturday (no worker ran on Friday evening)
+    inside_hours = resolved_at(make.customer(manager=agent), sh(11, 20, 16, 30))  # Friday 16:30
+    evening = resolved_at(make.customer(manager=agent), sh(11, 20, 18))  # Friday 18:00
+    clock.set(sh(11, 21, 11))  # the sweep runs on Saturday (no worker ran on Friday evening)
 
     runs.owe_callback_surveys(db.session, clock.at)
 
-    assert [run.next_attempt_at for run in owed(db, inside_hours) + owed(db, evening)] == [sh(20, 16, 30), sh(23, 9)]
+    assert [run.next_attempt_at for run in owed(db, inside_hours) + owed(db, evening)] == [
+        sh(11, 20, 16, 30),
+        sh(11, 23, 9),
+    ]
 
 
 def test_a_case_resolved_and_closed_before_the_sweep_is_still_owed_its_survey(
     db, seeded, make, agent, clock, resolved_at
 ):
-    case = resolved_at(make.customer(manager=agent), sh(23, 10))
+    case = resolved_at(make.customer(manager=agent), sh(11, 23, 10))
     workflow.close(db.session, agent, case)
 
     runs.owe_callback_surveys(db.session, clock.at)
@@ -169,9 +166,9 @@ def test_a_case_resolved_and_closed_before_the_sweep_is_still_owed_its_survey(
 
 
 def test_nothing_is_owed_without_a_phone_a_callback_survey_or_a_recent_resolution(db, make, agent, clock, resolved_at):
-    too_old = resolved_at(make.customer(manager=agent), sh(23, 10) - runs.LOOK_BACK - timedelta(minutes=1))
-    no_phone = resolved_at(make.customer(manager=agent, phones=()), sh(23, 10))
-    recent = resolved_at(make.customer(manager=agent), sh(23, 10))
+    too_old = resolved_at(make.customer(manager=agent), sh(11, 23, 10) - runs.LOOK_BACK - timedelta(minutes=1))
+    no_phone = resolved_at(make.customer(manager=agent, phones=()), sh(11, 23, 10))
+    recent = resolved_at(make.customer(manager=agent), sh(11, 23, 10))
 
     assert runs.owe_callback_surveys(db.session, clock.at) == 0  # no callback survey installed yet
     ensure_default_surveys(db.session)
@@ -180,7 +177,7 @@ def test_nothing_is_owed_without_a_phone_a_callback_survey_or_a_recent_resolutio
 
 
 def test_a_dialer_sweep_rings_a_case_resolved_since_the_last_one(db, seeded, make, agent, clock, resolved_at):
-    case = resolved_at(make.customer(manager=agent), sh(23, 10))
+    case = resolved_at(make.customer(manager=agent), sh(11, 23, 10))
     dialler = Dialler()
 
     summary = dialer.dial_due(db.session, clock.at, dialler)
@@ -190,7 +187,7 @@ def test_a_dialer_sweep_rings_a_case_resolved_since_the_last_one(db, seeded, mak
 
 
 def test_two_sweeps_at_the_same_instant_open_one_run_per_resolution(app, db, seeded, make, agent, clock, resolved_at):
-    case = resolved_at(make.customer(manager=agent), sh(23, 10))
+    case = resolved_at(make.customer(manager=agent), sh(11, 23, 10))
     start, opened = threading.Barrier(2), []
 
     def sweep():
@@ -221,7 +218,7 @@ def test_a_stale_candidate_list_claims_nothing(db, resolved, clock):
 def test_outside_hours_only_runs_with_consent_are_dialled(db, resolved, clock):
     run = db.session.scalar(select(SurveyRun))
     dialler = Dialler()
-    clock.set(sh(23, 20))
+    clock.set(sh(11, 23, 20))
 
     dialer.dial_due(db.session, clock.at, dialler)
     assert dialler.rung == []
@@ -261,14 +258,14 @@ def test_a_call_whose_result_never_comes_is_dialled_again_then_given_up(db, reso
 
 
 def test_not_convenient_on_friday_is_booked_for_monday_same_time(db, resolved, clock):
-    clock.set(sh(20, 10))
+    clock.set(sh(11, 20, 10))
     run = db.session.scalar(select(SurveyRun))
     dialer.claim(db.session, [run.id], clock.at)
 
     when = dialer.rebook(db.session, run, "CA1")
 
-    assert when == sh(23, 10)
-    assert (run.state, run.attempts, run.next_attempt_at) == ("scheduled", 0, sh(23, 10))
+    assert when == sh(11, 23, 10)
+    assert (run.state, run.attempts, run.next_attempt_at) == ("scheduled", 0, sh(11, 23, 10))
 
 
 def test_a_visit_the_customer_denies_is_flagged_to_the_managers_supervisor(db, seeded, make, branch, clock):
@@ -276,16 +273,7 @@ def test_a_visit_the_customer_denies_is_flagged_to_the_managers_supervisor(db, s
     make.staff(role="supervisor", branch=branch)  # another supervisor of the branch: not told
     manager = make.staff(role="agent", branch=branch)
     manager.supervisor_id = supervisor.id
-    visit = Visit(
-        manager_id=manager.id,
-        customer_id=make.customer(manager=manager).id,
-        channel="phone",
-        started_at=sh(20, 15),
-        purpose="service",
-        summary="回访",
-    )
-    db.session.add(visit)
-    db.session.flush()
+    visit = make.visit(manager, make.customer(manager=manager), started_at=sh(11, 20, 15))
     run = runs.schedule_visit_survey(db.session, visit)
     visited = run.survey.questions[0]
 

@@ -1,17 +1,16 @@
 """``kefu sweep``: one escalation sweep run by hand, and what it prints (DOMAIN §5)."""
 
+from functools import partial
+
 import pytest
 
 from tests.case_factories import OPENED, CaseFactory
 
 
 @pytest.fixture
-def run(app, db):
-    def invoke(*args):
-        result = app.test_cli_runner().invoke(args=["kefu", "sweep", *args])
-        return result.exit_code, result.output.splitlines()
-
-    return invoke
+def run(kefu_lines):
+    """``run(*args)``: (exit code, printed lines) of ``kefu sweep``."""
+    return partial(kefu_lines, "sweep")
 
 
 @pytest.fixture

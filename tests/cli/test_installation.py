@@ -9,17 +9,6 @@ from crm.models import Branch, Customer, PhoneLine, Staff
 from crm.services.cases.escalation import Recipients
 
 
-@pytest.fixture
-def kefu(app, db):
-    """``kefu(*args)``: run a ``kefu`` subcommand, return click's result."""
-    runner = app.test_cli_runner()
-
-    def run(*args):
-        return runner.invoke(args=["kefu", *args])
-
-    return run
-
-
 def test_create_user_prints_a_working_api_token_as_its_last_line(kefu, client, branch):
     result = kefu("create-user", "--job-no", "7001", "--name", "张三", "--role", "agent", "--branch", branch.code)
 

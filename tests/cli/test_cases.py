@@ -8,12 +8,9 @@ from crm.models import CalendarOverride, DeadlinePolicy
 
 
 @pytest.fixture
-def run(app, db):
-    def invoke(*args):
-        result = app.test_cli_runner().invoke(args=["kefu", *args])
-        return result.exit_code, result.output.splitlines()
-
-    return invoke
+def run(kefu_lines):
+    """``run(*args)``: (exit code, printed lines) of ``kefu calendar`` or ``kefu deadline``."""
+    return kefu_lines
 
 
 def test_complaint_friday_1600_is_dispatched_by_1605_and_answered_on_the_adjusted_working_sunday(run):
