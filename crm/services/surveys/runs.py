@@ -12,8 +12,6 @@ while it is still in the resolution this run is about (``case_resolution`` = the
 conditional update. A flagged visit check tells the manager's supervisor.
 """
 
-from types import SimpleNamespace
-
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, lazyload
@@ -24,8 +22,8 @@ from crm.models import Branch, Case, CaseEvent, Customer, Staff, Survey, SurveyA
 from crm.services.calls import greetings
 from crm.services.cases import workflow
 from crm.services.cases.calendar.installation import installation_calendar
-from crm.services.cases.escalation import Recipients
 from crm.services.cases.notifications import notify
+from crm.services.org.duty import Roster
 from crm.services.surveys.default_surveys import CASE_SURVEY, VISIT_SURVEY
 
 OPEN_STATES = ("scheduled", "calling", "in_progress")
@@ -248,7 +246,7 @@ def reopen_and_escalate(session, run, question, value):
     workflow.reopen(session, None, case, reason=f"survey:{label}")
     at = now()
     text = CASE_NOTICE.format(case_id=case.id, subject=case.subject, question=question.code, answer=value)
-    people = Recipients(session).supervisors(case)
+    people = Roster(session).supervisors_of(case.owner, case.branch_id)
     for person in people:
         notify(session, person, case, "survey_dissatisfied", text, f"survey:{run.id}:{person.id}", at=at)
     session.add(
@@ -271,8 +269,7 @@ def _flag_visit(session, run, question, value):
     text = VISIT_NOTICE.format(
         manager=manager.name, date=day.isoformat(), question=question.code, answer=value, customer=customer.name
     )
-    # Recipients speaks of cases; a visit check's "owner" is the manager who logged the visit.
-    for person in Recipients(session).supervisors(SimpleNamespace(owner=manager, branch_id=manager.branch_id)):
+    for person in Roster(session).supervisors_of(manager, manager.branch_id):
         notify(session, person, None, "visit_check_flagged", text, f"survey:{run.id}:{person.id}")
     session.flush()
 
