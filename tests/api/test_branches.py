@@ -1,10 +1,8 @@
 """Changing a branch through the API: name, hotline and head (DOMAIN §1, §5)."""
 
-from types import SimpleNamespace
-
 import pytest
 
-from crm.services.cases.escalation import Recipients
+from crm.services.org.duty import Roster
 from tests.api.identity import as_
 
 BRANCHES = "/api/v1/branches"
@@ -25,8 +23,7 @@ def test_an_admin_renames_a_branch_sets_its_hotline_and_head_and_the_head_is_tol
         "head_id": supervisor.id,
     }
     assert client.get(BRANCHES, headers=as_(agent)).get_json()[0]["head_id"] == supervisor.id
-    late_case = SimpleNamespace(branch_id=branch.id, owner=agent)
-    assert Recipients(db.session).branch_head(late_case) == [supervisor]
+    assert Roster(db.session).head_of(branch.id, agent) == [supervisor]
 
 
 def test_an_admin_clears_a_branch_head_and_hotline(client, branch, supervisor, admin):

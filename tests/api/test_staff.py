@@ -1,11 +1,9 @@
 """Staff and branches through the API (DOMAIN §1)."""
 
-from types import SimpleNamespace
-
 import pytest
 
 from crm.models import Branch, Staff
-from crm.services.cases.escalation import Recipients
+from crm.services.org.duty import Roster
 from tests.api.identity import as_
 
 STAFF = "/api/v1/staff"
@@ -171,11 +169,6 @@ def test_adding_a_branch_checks_input_uniqueness_and_role(client, branch, superv
     assert client.post(BRANCHES, json={"code": "X2", "name": "某"}, headers=as_(supervisor)).status_code == 403
 
 
-def escalation_case(owner):
-    """What ``Recipients`` reads of a case: its branch and its owner."""
-    return SimpleNamespace(branch_id=owner.branch_id, owner=owner)
-
-
 def test_an_admin_sets_an_agents_own_supervisor_and_the_overdue_notice_goes_to_them(
     client, db, make, branch, agent, supervisor, admin
 ):
@@ -183,7 +176,7 @@ def test_an_admin_sets_an_agents_own_supervisor_and_the_overdue_notice_goes_to_t
     response = client.patch(f"{STAFF}/{agent.id}", json={"supervisor_id": supervisor.id}, headers=as_(admin))
     assert response.status_code == 200
     assert (response.get_json()["supervisor_id"], response.get_json()["presence"]) == (supervisor.id, "offline")
-    assert Recipients(db.session).supervisors(escalation_case(agent)) == [supervisor]
+    assert Roster(db.session).supervisors_of(agent, agent.branch_id) == [supervisor]
 
 
 def test_a_supervisor_puts_themself_on_duty_and_complaint_pages_go_to_them_alone(
@@ -192,7 +185,7 @@ def test_a_supervisor_puts_themself_on_duty_and_complaint_pages_go_to_them_alone
     make.staff(role="supervisor", branch=branch)
     response = client.patch(f"{STAFF}/{supervisor.id}", json={"on_duty": True}, headers=as_(supervisor))
     assert (response.status_code, response.get_json()["on_duty"]) == (200, True)
-    assert Recipients(db.session).duty_supervisors(escalation_case(agent)) == [supervisor]
+    assert Roster(db.session).on_duty(agent.branch_id) == [supervisor]
 
 
 def test_a_supervisor_sets_a_colleague_of_their_branch_on_and_off_duty(client, make, branch, supervisor, admin):

@@ -1,12 +1,10 @@
 """The operator commands, run as ``flask --app wsgi kefu …`` would run them."""
 
-from types import SimpleNamespace
-
 import pytest
 from sqlalchemy import func, select
 
 from crm.models import Branch, Customer, PhoneLine, Staff
-from crm.services.cases.escalation import Recipients
+from crm.services.org.duty import Roster
 
 
 def test_create_user_prints_a_working_api_token_as_its_last_line(kefu, client, branch):
@@ -70,8 +68,7 @@ def test_create_user_on_duty_makes_a_supervisor_the_one_paged_about_complaints(k
 
     assert result.exit_code == 0, result.output
     on_duty = db.session.scalar(select(Staff).where(Staff.job_no == "7004"))
-    case = SimpleNamespace(branch_id=branch.id, owner=supervisor)
-    assert Recipients(db.session).duty_supervisors(case) == [on_duty]
+    assert Roster(db.session).on_duty(branch.id) == [on_duty]
 
 
 def test_add_line_registers_a_number_in_e164_for_the_branch(kefu, db, branch):

@@ -2,7 +2,7 @@
 
 The caller picks a category, records the complaint, and a ``complaint`` case is opened with
 its deadlines from the policies (dispatch within 5 minutes, DOMAIN §5). It is owned by the
-branch's supervisor on duty (``ivr.case_owner``): the person who must dispatch it. The duty
+branch's supervisor on duty (``Roster.responsible_for``): the person who must dispatch it. The duty
 supervisors are paged at once (urgent: SMS at any hour); the escalation sweep pages again when
 the dispatch deadline passes, and ``claim_dispatch_calls`` picks the complaints still not
 dispatched after their deadline so a worker *phones* the supervisors — once per case and
@@ -15,8 +15,8 @@ from sqlalchemy import exists, select
 
 from crm.models import Case, CaseDeadline, Notification
 from crm.services.calls import call_log, ivr
-from crm.services.cases.escalation import Recipients
 from crm.services.cases.notifications import notify
+from crm.services.org.duty import Roster
 
 # Complaint menu key → Case.category (DOMAIN §8 counts complaints by these).
 CATEGORIES = {"1": "attitude", "2": "competence", "3": "efficiency", "4": "other"}
@@ -45,7 +45,7 @@ def take_complaint(session, route, category, recording_url, recording_sid=None):
         session,
         route,
         "complaint",
-        ivr.case_owner(session, route.branch.id),
+        Roster(session).responsible_for(route.branch.id),
         kind="complaint",
         category=category,
         quality_type="service",
@@ -63,7 +63,7 @@ def take_complaint(session, route, category, recording_url, recording_sid=None):
 def page_duty_supervisors(session, case):
     """The urgent page at intake: inbox notice + SMS at any hour, once per supervisor."""
     text = f"新投诉工单#{case.id}「{case.subject}」，请在5分钟内派单。"
-    for supervisor in Recipients(session).duty_supervisors(case):
+    for supervisor in Roster(session).on_duty(case.branch_id):
         notify(
             session, supervisor, case, PAGE_KIND, text, f"case:{case.id}:complaint_intake:{supervisor.id}", urgent=True
         )
@@ -92,9 +92,9 @@ def claim_dispatch_calls(session, at):
         )
         .order_by(CaseDeadline.due_at)
     )
-    claims = []
+    claims, roster = [], Roster(session)
     for case in session.scalars(due).unique():
-        for supervisor in Recipients(session).duty_supervisors(case):
+        for supervisor in roster.on_duty(case.branch_id):
             if not supervisor.phone:
                 continue
             session.add(

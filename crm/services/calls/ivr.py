@@ -4,8 +4,10 @@ The webhooks (``telephony.webhooks.ivr``) ask these what to do and turn the answ
 which line and branch the dialled number belongs to, who is calling (VIP callers hear the
 wealth-club greeting and reach their own manager first), whether the centre is open (the
 installation calendar), which menu key means what, and which ready agent to ring next.
-Cases the IVR opens are owned by ``case_owner`` (see there) and keyed by CallSid
-(``Case.source_ref``), so a retried webhook never opens a second one.
+Cases the IVR opens are owned by whoever answers for the branch (``Roster.responsible_for`` in
+``crm.services.org.duty``: a case always has a named owner, 首问负责制, even when the first
+"responder" was the machine) and keyed by CallSid (``Case.source_ref``), so a retried webhook
+never opens a second one.
 """
 
 from dataclasses import dataclass
@@ -15,12 +17,13 @@ from sqlalchemy import select
 from crm.core.clock import now
 from crm.core.phones import try_normalise_phone
 from crm.errors import NotFound
-from crm.models import Branch, Call, Case, Customer, PhoneLine, Staff
+from crm.models import Branch, Call, Case, Customer, PhoneLine
 from crm.services.calls import call_log
 from crm.services.calls.presence import ready_agents
 from crm.services.cases import workflow
 from crm.services.cases.calendar.installation import installation_calendar
 from crm.services.customers.records import lookup_by_phone
+from crm.services.org.duty import Roster
 
 # Menu key → what happens (DOMAIN §6 / issue 5 §3).
 MENU = {"1": "agent", "2": "complaint", "3": "callback", "0": "agent"}
@@ -140,30 +143,6 @@ def dial_ended(session, route, agent_id, dial_status, talk_seconds):
 # --- cases opened by the IVR ----------------------------------------------------------------
 
 
-def case_owner(session, branch_id):
-    """Who owns a case the IVR opens for ``branch_id`` until someone takes it over.
-
-    The branch's supervisor on duty (they are paged for complaints and dispatch the work), else
-    its head, else any active supervisor of the branch, else any active admin: a case always has
-    a named owner (首问负责制), even when the first "responder" was the machine.
-    """
-    supervisors = select(Staff).where(Staff.branch_id == branch_id, Staff.role == "supervisor", Staff.is_active)
-    on_duty = session.scalars(supervisors.where(Staff.on_duty).order_by(Staff.id)).first()
-    if on_duty is not None:
-        return on_duty
-    branch = session.get(Branch, branch_id)
-    head = session.get(Staff, branch.head_id) if branch and branch.head_id else None
-    if head is not None and head.is_active:
-        return head
-    fallback = (
-        session.scalars(supervisors.order_by(Staff.id)).first()
-        or session.scalars(select(Staff).where(Staff.role == "admin", Staff.is_active).order_by(Staff.id)).first()
-    )
-    if fallback is None:
-        raise NotFound(f"Nobody can own a case for branch {branch_id}.")
-    return fallback
-
-
 def open_ivr_case(session, route, source, owner, **data):
     """Open (once per call and ``source``) a case from the IVR; the call is linked to it."""
     source_ref = f"{source}:{route.call.sid}"
@@ -188,9 +167,11 @@ def open_ivr_case(session, route, source, owner, **data):
 
 
 def voicemail_owner(session, route):
-    """A known customer's own manager answers the message; else the branch's case owner."""
+    """A known customer's own manager answers the message; else whoever answers for the branch."""
     manager = route.customer.manager if route.customer is not None else None
-    return manager if manager is not None and manager.is_active else case_owner(session, route.branch.id)
+    if manager is not None and manager.is_active:
+        return manager
+    return Roster(session).responsible_for(route.branch.id)
 
 
 def take_voicemail(session, route, reason, recording_url, recording_sid=None):

@@ -32,9 +32,10 @@ from sqlalchemy import func, insert, null, select, update
 from sqlalchemy.orm import lazyload
 
 from crm.core.clock import as_utc
-from crm.models import Branch, Case, CaseDeadline, CaseEvent, Notification, Staff
+from crm.models import Case, CaseDeadline, CaseEvent, Notification
 from crm.services.cases.calendar.installation import installation_calendar
 from crm.services.cases.notifications import notice_row
+from crm.services.org.duty import Roster
 
 # Cases in these states escalate no further, whatever their clocks say.
 CLOSED_STATUSES = ("resolved", "closed")
@@ -48,7 +49,7 @@ class Step:
     time: str  # the CaseDeadline column saying when it falls due
     action: str  # CaseEvent.action written to the case history
     kind: str  # Notification.kind
-    recipients: str  # a Recipients method: who is told
+    recipients: str  # who is told: a rule of the duty roster (crm.services.org.duty.TOLD)
     text: str  # notice text, formatted with case_id, subject, clock, due, owner
     marks_overdue: bool = False
     urgent: bool = False  # its SMS may go out outside business hours
@@ -143,10 +144,10 @@ def sweep(session, at, calendar=None, batch_size=BATCH_SIZE):
     """
     calendar = calendar or installation_calendar(session)
     summary = SweepSummary(at=as_utc(at))
-    recipients = Recipients(session)
+    roster = Roster(session)  # one per sweep: each branch's supervisors and head are looked up once
     while True:
         rows = session.execute(due_selection(summary.at, batch_size)).all()
-        moved = _escalate_batch(session, rows, summary, calendar, recipients)
+        moved = _escalate_batch(session, rows, summary, calendar, roster)
         session.commit()
         if len(rows) < batch_size or not moved:
             return summary
@@ -184,7 +185,7 @@ def due_selection(at, limit):
     )
 
 
-def _escalate_batch(session, rows, summary, calendar, recipients):
+def _escalate_batch(session, rows, summary, calendar, roster):
     """Take the batch's due steps; returns how many of its rows this worker moved."""
     plans = {row.id: _due_steps(row, summary.at) for row in rows}
     taken = set()
@@ -205,7 +206,7 @@ def _escalate_batch(session, rows, summary, calendar, recipients):
     written = Written(opening=calendar.next_opening(summary.at))
     for row in climbed:
         for step in plans[row.id]:
-            _record(written, step, row, cases[row.case_id], summary.at, calendar, recipients)
+            _record(written, step, row, cases[row.case_id], summary.at, calendar, roster)
             summary.steps[step.action] += 1
             summary.step_cases.setdefault(step.action, set()).add(row.case_id)
             if step.marks_overdue:
@@ -285,9 +286,9 @@ class Written:
                 session.execute(insert(model), rows)
 
 
-def _record(written, step, row, case, at, calendar, recipients):
+def _record(written, step, row, case, at, calendar, roster):
     """The step's history event and notices, in the transaction of its conditional update."""
-    people = getattr(recipients, step.recipients)(case)
+    people = roster.told(step.recipients, case.owner, case.branch_id)
     text = step.text.format(
         case_id=case.id,
         subject=case.subject,
@@ -322,53 +323,3 @@ def dedupe_key(case, clock, level, recipient_id):
     """``case:{case}:{clock}:{level}:{recipient}``; a reopened case's new round adds ``:r{n}``."""
     key = f"case:{case.id}:{clock}:{level}:{recipient_id}"
     return f"{key}:r{case.reopened_count}" if case.reopened_count else key
-
-
-class Recipients:
-    """Who is told at each step, with the branch look-ups cached for one sweep."""
-
-    def __init__(self, session):
-        self.session = session
-        self._staff = {}  # held here: the session's identity map only keeps weak references
-        self._supervisor_ids = {}
-        self._head_ids = {}
-
-    def owner(self, case):
-        return [case.owner]
-
-    def supervisors(self, case):
-        """The owner's own supervisor, else the branch's supervisors on duty, else all of them."""
-        own = self._active(case.owner.supervisor_id)
-        return [own] if own else self.duty_supervisors(case)
-
-    def duty_supervisors(self, case):
-        """The branch's supervisors on duty, else every active supervisor of the branch."""
-        on_duty, everyone = self._branch_supervisors(case.branch_id)
-        return [self._get(i) for i in on_duty or everyone]
-
-    def branch_head(self, case):
-        branch_id = case.branch_id
-        if branch_id not in self._head_ids:
-            self._head_ids[branch_id] = self.session.scalar(select(Branch.head_id).where(Branch.id == branch_id))
-        head = self._active(self._head_ids[branch_id])
-        return [head] if head else self.supervisors(case)
-
-    def _active(self, staff_id):
-        staff = self._get(staff_id) if staff_id else None
-        return staff if staff is not None and staff.is_active else None
-
-    def _get(self, staff_id):
-        if staff_id not in self._staff:
-            self._staff[staff_id] = self.session.get(Staff, staff_id)
-        return self._staff[staff_id]
-
-    def _branch_supervisors(self, branch_id):
-        """(ids on duty, all ids) of the branch's active supervisors, looked up once per sweep."""
-        if branch_id not in self._supervisor_ids:
-            rows = self.session.execute(
-                select(Staff.id, Staff.on_duty)
-                .where(Staff.branch_id == branch_id, Staff.role == "supervisor", Staff.is_active.is_(True))
-                .order_by(Staff.id)
-            ).all()
-            self._supervisor_ids[branch_id] = ([i for i, duty in rows if duty], [i for i, _ in rows])
-        return self._supervisor_ids[branch_id]

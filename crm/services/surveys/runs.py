@@ -14,7 +14,6 @@ conditional update. A flagged visit check tells the manager's supervisor.
 """
 
 from datetime import timedelta
-from types import SimpleNamespace
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,8 +25,8 @@ from crm.models import Branch, Case, CaseEvent, Customer, CustomerPhone, Staff, 
 from crm.services.calls import greetings
 from crm.services.cases import workflow
 from crm.services.cases.calendar.installation import installation_calendar
-from crm.services.cases.escalation import Recipients
 from crm.services.cases.notifications import notify
+from crm.services.org.duty import Roster
 from crm.services.surveys.default_surveys import CASE_SURVEY, VISIT_SURVEY
 
 OPEN_STATES = ("scheduled", "calling", "in_progress")
@@ -270,7 +269,7 @@ def reopen_and_escalate(session, run, question, value):
     workflow.reopen(session, None, case, reason=f"survey:{label}")
     at = now()
     text = CASE_NOTICE.format(case_id=case.id, subject=case.subject, question=question.code, answer=value)
-    people = Recipients(session).supervisors(case)
+    people = Roster(session).supervisors_of(case.owner, case.branch_id)
     for person in people:
         notify(session, person, case, "survey_dissatisfied", text, f"survey:{run.id}:{person.id}", at=at)
     session.add(
@@ -293,8 +292,7 @@ def _flag_visit(session, run, question, value):
     text = VISIT_NOTICE.format(
         manager=manager.name, date=day.isoformat(), question=question.code, answer=value, customer=customer.name
     )
-    # Recipients speaks of cases; a visit check's "owner" is the manager who logged the visit.
-    for person in Recipients(session).supervisors(SimpleNamespace(owner=manager, branch_id=manager.branch_id)):
+    for person in Roster(session).supervisors_of(manager, manager.branch_id):
         notify(session, person, None, "visit_check_flagged", text, f"survey:{run.id}:{person.id}")
     session.flush()
 
