@@ -1,4 +1,9 @@
-"""All models, imported here so Alembic and ``db.create_all`` see every table."""
+"""SQLAlchemy models, one module per aggregate; all imported here so Alembic sees every table.
+
+Models may import only ``crm.extensions`` (for ``db``), ``crm.core`` and each other: never services,
+the API, telephony or workers (``tests/test_layers.py`` checks it). Invariants a bad row would break
+are database constraints here, not just checks in the services.
+"""
 
 from crm.models.audit import AuditEntry
 from crm.models.cases import CalendarOverride, Case, CaseDeadline, CaseEvent, CaseReply, DeadlinePolicy
