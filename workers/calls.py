@@ -8,15 +8,14 @@
 """
 
 from flask import current_app
-from rq import Retry
 
 from crm.core import clock
 from crm.extensions import db, queues
 from crm.services.calls import complaint_line
 from telephony.client import get_client
+from workers.retry import BACKOFF
 
 QUEUE = "telephony"
-CALL_RETRY = Retry(max=3, interval=[10, 30, 60])
 
 
 def webhook_url(path, **query):
@@ -31,7 +30,7 @@ def call_about_undispatched_complaints():
     db.session.commit()
     queue = queues.queue(QUEUE)
     for claim in claims:
-        queue.enqueue(place_dispatch_call, claim.case_id, claim.phone, retry=CALL_RETRY)
+        queue.enqueue(place_dispatch_call, claim.case_id, claim.phone, retry=BACKOFF)
     return len(claims)
 
 

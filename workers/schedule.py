@@ -13,10 +13,7 @@ from rq import Retry
 from rq.cron import CronJob, CronScheduler
 
 from workers import calls, jobs, sms, surveys
-
-# A run that fails (database restarting, Redis blip, provider time-out) is tried again 10, 30
-# and 60 s later, then left in the queue's failed registry for the admins (GET /api/v1/admin/jobs).
-BACKOFF = Retry(max=3, interval=[10, 30, 60])
+from workers.retry import BACKOFF
 
 
 @dataclass(frozen=True)
