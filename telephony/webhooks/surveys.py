@@ -14,9 +14,10 @@ from crm.extensions import db
 from crm.services.surveys import dialer, runs
 from telephony.blueprint import twilio_blueprint
 from telephony.security import twilio_webhook
-from telephony.twiml import say
+from telephony.twiml import ONE_KEY, SILENCE_SECONDS, key_menu, say
 
-GATHER_TIMEOUT_SECONDS = 6
+# A score is keyed as digits ended by # (10 is two keys).
+SCORE_KEYS = {"finish_on_key": "#"}
 # Tries per prompt (first hearing + repeats after silence or a wrong key) before moving on.
 TRIES = 2
 RECORD_MAX_SECONDS = 60
@@ -48,10 +49,8 @@ def survey_start(run_id):
 
 def opening(response, run, attempt):
     target = url_for("twilio.survey_opening", run_id=run.id, **{"try": attempt})
-    gather = response.gather(num_digits=1, action=target, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
-    say(gather, runs.text_for(db.session, run, run.survey.opening))
-    response.redirect(target, method="POST")
-    return response
+    text = runs.text_for(db.session, run, run.survey.opening)
+    return key_menu(response, target, lambda gather: say(gather, text))
 
 
 @twilio_blueprint.post("/surveys/<int:run_id>/opening")
@@ -91,18 +90,15 @@ def ask(response, run, question, attempt):
             max_length=RECORD_MAX_SECONDS,
             finish_on_key="#",
             play_beep=True,
-            timeout=GATHER_TIMEOUT_SECONDS,
+            timeout=SILENCE_SECONDS,
             transcribe=True,
             transcribe_callback=transcribed,
         )
         # Nothing recorded: Twilio skips the action and goes on here.
         response.redirect(target, method="POST")
         return response
-    options = {"finish_on_key": "#"} if question.kind == "score" else {"num_digits": 1}
-    gather = response.gather(action=target, method="POST", timeout=GATHER_TIMEOUT_SECONDS, **options)
-    say(gather, prompt)
-    response.redirect(target, method="POST")
-    return response
+    keys = SCORE_KEYS if question.kind == "score" else ONE_KEY
+    return key_menu(response, target, lambda gather: say(gather, prompt), keys)
 
 
 def close(response, run):
