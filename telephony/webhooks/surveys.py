@@ -18,8 +18,6 @@ from telephony.twiml import ONE_KEY, SILENCE_SECONDS, key_menu, say
 
 # A score is keyed as digits ended by # (10 is two keys).
 SCORE_KEYS = {"finish_on_key": "#"}
-# Tries per prompt (first hearing + repeats after silence or a wrong key) before moving on.
-TRIES = 2
 RECORD_MAX_SECONDS = 60
 INVALID = "对不起，您的输入有误。"
 REBOOKED = "好的，我们将于{when}再与您联系。再见！"
@@ -65,13 +63,18 @@ def survey_opening(run_id):
     if choice == "rebook":
         when = dialer.rebook(db.session, run, _sid())
         say(response, REBOOKED.format(when=runs.spoken_time(db.session, when)))
-    elif _try() < TRIES:
-        if request.form.get("Digits"):
-            say(response, INVALID)
-        return opening(response, run, _try() + 1)
+    elif again := runs.ask_again(_try(), request.form.get("Digits")):
+        return opening(_before_asking_again(response, again), run, _try() + 1)
     else:
         say(response, NO_RESPONSE)
     response.hangup()
+    return response
+
+
+def _before_asking_again(response, reason):
+    """A wrong key is apologised for before the prompt is heard again; silence just hears it again."""
+    if reason == "wrong_key":
+        say(response, INVALID)
     return response
 
 
@@ -123,10 +126,8 @@ def survey_answer(run_id, position):
     value = runs.valid_answer(question, request.form.get("Digits"))
     if value is not None:
         runs.record_answer(db.session, run, question, value, call_sid=_sid())
-    elif _try() < TRIES:
-        if request.form.get("Digits"):
-            say(response, INVALID)
-        return ask(response, run, question, _try() + 1)
+    elif again := runs.ask_again(_try(), request.form.get("Digits")):
+        return ask(_before_asking_again(response, again), run, question, _try() + 1)
     return ask(response, run, runs.next_question(run, question), 1)
 
 
