@@ -56,7 +56,8 @@ def build_scheduler(connection, schedule=SCHEDULE, scheduler_class=CronScheduler
             name=periodic.name,
             retry=periodic.retry,
         )
-        # What CronScheduler.register does, which has no retry option (rq 2.12).
+        # What CronScheduler.register does; rq (2.12) has neither a retry option there nor a public
+        # way to add a ready-made CronJob, so the job goes on the list get_jobs() returns.
         scheduler.get_jobs().append(job)
     return scheduler
 
