@@ -1,50 +1,32 @@
 """The JSON API under /api/v1: one module per resource, each a flask-smorest blueprint ``blp`` mounted at ``URL``."""
 
-from crm.api import (
-    admin_jobs,
-    assessments,
-    branches,
-    calendar,
-    calls,
-    cases,
-    customers,
-    deadline_policies,
-    greetings,
-    notifications,
-    phone_lines,
-    products,
-    recommendations,
-    scripts,
-    softphone,
-    staff,
-    surveys,
-    visits,
-)
+import importlib
 
-# Every resource the API serves, mounted in this order (the OpenAPI document's).
+# Every resource the API serves (crm/api/<name>.py), mounted in this order: the OpenAPI document's.
 RESOURCES = (
-    admin_jobs,
-    assessments,
-    branches,
-    calendar,
-    calls,
-    cases,
-    customers,
-    deadline_policies,
-    greetings,
-    notifications,
-    phone_lines,
-    products,
-    recommendations,
-    scripts,
-    softphone,
-    staff,
-    surveys,
-    visits,
+    "admin_jobs",
+    "assessments",
+    "branches",
+    "calendar",
+    "calls",
+    "cases",
+    "customers",
+    "deadline_policies",
+    "greetings",
+    "notifications",
+    "phone_lines",
+    "products",
+    "recommendations",
+    "scripts",
+    "softphone",
+    "staff",
+    "surveys",
+    "visits",
 )
 
 
 def register_api(api):
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for resource in RESOURCES:
+    for name in RESOURCES:
+        resource = importlib.import_module(f"{__name__}.{name}")
         api.register_blueprint(resource.blp, url_prefix=f"/api/v1/{resource.URL}")
