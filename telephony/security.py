@@ -21,14 +21,7 @@ from twilio.request_validator import RequestValidator
 from crm.extensions import db
 from crm.models import WebhookReceipt
 from telephony.twiml import apology, twiml_response
-
-
-def signed_url():
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    if not base:
-        return request.url
-    query = request.query_string.decode()
-    return f"{base}{request.path}" + (f"?{query}" if query else "")
+from telephony.urls import signed_request_url
 
 
 def signature_is_valid():
@@ -37,7 +30,7 @@ def signature_is_valid():
     if not token or not signature:
         return False
     params = request.form.to_dict(flat=True) if request.method == "POST" else {}
-    return RequestValidator(token).validate(signed_url(), params, signature)
+    return RequestValidator(token).validate(signed_request_url(), params, signature)
 
 
 def delivery_key(step):

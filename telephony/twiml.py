@@ -7,6 +7,9 @@ LANGUAGE = "zh-CN"
 # Polly's Mandarin voice; Twilio falls back to its default zh-CN voice where it is not enabled.
 VOICE = "Polly.Zhiyu"
 APOLOGY = "对不起，系统暂时无法处理您的来电，请稍后再拨。感谢您的来电，再见！"
+# Seconds of silence after which Twilio stops waiting: for keys in a <Gather>, for more speech in a <Record>.
+SILENCE_SECONDS = 6
+ONE_KEY = {"num_digits": 1}
 
 
 def say(node, text):
@@ -20,6 +23,17 @@ def play_or_say(node, text, audio_url=None):
         node.play(audio_url)
     else:
         say(node, text)
+
+
+def key_menu(response, target, prompt, keys=ONE_KEY):
+    """The one way we ask for keys: ``prompt(gather)`` adds what is heard inside a ``<Gather>`` that posts
+    the keys to ``target``, then a ``<Redirect>`` to ``target``, so silence comes back to the same step
+    without digits and that step decides whether to ask again. ``keys``: one key, or e.g.
+    ``{"finish_on_key": "#"}`` for a number ended by ``#``."""
+    gather = response.gather(action=target, method="POST", timeout=SILENCE_SECONDS, **keys)
+    prompt(gather)
+    response.redirect(target, method="POST")
+    return response
 
 
 def twiml_response(voice_response):

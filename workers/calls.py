@@ -7,23 +7,14 @@
 - ``place_greeting_call``: rings an admin's phone to record a greeting (``greetings_record``).
 """
 
-from flask import current_app
-from rq import Retry
-
 from crm.core import clock
 from crm.extensions import db, queues
 from crm.services.calls import complaint_line
 from telephony.client import get_client
+from telephony.urls import public_url
+from workers.retry import BACKOFF
 
 QUEUE = "telephony"
-CALL_RETRY = Retry(max=3, interval=[10, 30, 60])
-
-
-def webhook_url(path, **query):
-    """An absolute URL of one of our webhooks, as Twilio must be given it."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") or "http://localhost"
-    params = "&".join(f"{key}={value}" for key, value in query.items())
-    return f"{base}{path}" + (f"?{params}" if params else "")
 
 
 def call_about_undispatched_complaints():
@@ -31,7 +22,7 @@ def call_about_undispatched_complaints():
     db.session.commit()
     queue = queues.queue(QUEUE)
     for claim in claims:
-        queue.enqueue(place_dispatch_call, claim.case_id, claim.phone, retry=CALL_RETRY)
+        queue.enqueue(place_dispatch_call, claim.case_id, claim.phone, retry=BACKOFF)
     return len(claims)
 
 
@@ -39,8 +30,8 @@ def place_dispatch_call(case_id, phone):
     return get_client().place_call(
         to=phone,
         from_=None,
-        url=webhook_url("/twilio/voice/complaint/page", case_id=case_id),
-        status_callback=webhook_url("/twilio/calls/status"),
+        url=public_url("twilio.complaint_page", case_id=case_id),
+        status_callback=public_url("twilio.status"),
     )
 
 
@@ -48,6 +39,6 @@ def place_greeting_call(script_id, phone):
     return get_client().place_call(
         to=phone,
         from_=None,
-        url=webhook_url("/twilio/voice/record-greeting", script_id=script_id),
-        status_callback=webhook_url("/twilio/calls/status"),
+        url=public_url("twilio.record_greeting", script_id=script_id),
+        status_callback=public_url("twilio.status"),
     )

@@ -13,10 +13,7 @@ from rq import Retry
 from rq.cron import CronJob, CronScheduler
 
 from workers import calls, jobs, sms, surveys
-
-# A run that fails (database restarting, Redis blip, provider time-out) is tried again 10, 30
-# and 60 s later, then left in the queue's failed registry for the admins (GET /api/v1/admin/jobs).
-BACKOFF = Retry(max=3, interval=[10, 30, 60])
+from workers.retry import BACKOFF
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,8 @@ def build_scheduler(connection, schedule=SCHEDULE, scheduler_class=CronScheduler
             name=periodic.name,
             retry=periodic.retry,
         )
-        # What CronScheduler.register does, which has no retry option (rq 2.12).
+        # What CronScheduler.register does; rq (2.12) has neither a retry option there nor a public
+        # way to add a ready-made CronJob, so the job goes on the list get_jobs() returns.
         scheduler.get_jobs().append(job)
     return scheduler
 

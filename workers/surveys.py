@@ -7,7 +7,7 @@ from crm.core import clock
 from crm.extensions import db
 from crm.services.surveys import dialer
 from telephony.client import get_client
-from workers.calls import webhook_url
+from telephony.urls import public_url
 
 
 def place_survey_call(run):
@@ -15,8 +15,8 @@ def place_survey_call(run):
     return get_client(current_app).place_call(
         to=run.to_number,
         from_=None,
-        url=webhook_url(f"/twilio/surveys/{run.id}/start"),
-        status_callback=webhook_url(f"/twilio/surveys/{run.id}/status"),
+        url=public_url("twilio.survey_start", run_id=run.id),
+        status_callback=public_url("twilio.survey_status", run_id=run.id),
         machine_detection="Enable",
     )
 

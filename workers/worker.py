@@ -55,8 +55,9 @@ class EmbeddedScheduler(CronScheduler):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # RQScheduler opens its own client from this connection's pool settings, which name the same
+        # in-process fakeredis server: it sees the retries this process's worker scheduled.
         self.retries = RQScheduler(QUEUE_NAMES, connection=self.connection)
-        self.retries._connection = self.connection  # not a copy: fakeredis lives in this process only
         self.retries.prepare_registries(QUEUE_NAMES)
 
     def enqueue_jobs(self):

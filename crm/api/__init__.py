@@ -1,12 +1,32 @@
-"""The JSON API under /api/v1: every module in this package that defines ``blp`` and ``URL``."""
+"""The JSON API under /api/v1: one module per resource, each a flask-smorest blueprint ``blp`` mounted at ``URL``."""
 
 import importlib
-import pkgutil
+
+# Every resource the API serves (crm/api/<name>.py), mounted in this order: the OpenAPI document's.
+RESOURCES = (
+    "admin_jobs",
+    "assessments",
+    "branches",
+    "calendar",
+    "calls",
+    "cases",
+    "customers",
+    "deadline_policies",
+    "greetings",
+    "notifications",
+    "phone_lines",
+    "products",
+    "recommendations",
+    "scripts",
+    "softphone",
+    "staff",
+    "surveys",
+    "visits",
+)
 
 
 def register_api(api):
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "blp") and hasattr(module, "URL"):
-            api.register_blueprint(module.blp, url_prefix=f"/api/v1/{module.URL}")
+    for name in RESOURCES:
+        resource = importlib.import_module(f"{__name__}.{name}")
+        api.register_blueprint(resource.blp, url_prefix=f"/api/v1/{resource.URL}")

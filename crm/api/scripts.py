@@ -1,6 +1,6 @@
 """Scripts (规范用语, DOMAIN §6): everyone reads them, admins change them and their recordings."""
 
-from flask import current_app, request, url_for
+from flask import current_app
 from flask_smorest import Blueprint
 
 from crm.api.schemas.scripts import AudioFileIn, RecordCallOut, ScriptIn, ScriptOut, ScriptPatch, ScriptQuery
@@ -8,6 +8,7 @@ from crm.auth import current_staff, roles
 from crm.errors import InvalidInput
 from crm.extensions import db, queues
 from crm.services.calls import greetings
+from telephony.urls import public_url
 from workers.calls import place_greeting_call
 
 URL = "scripts"
@@ -91,7 +92,5 @@ def record_by_phone(script_id):
 
 
 def _media_base():
-    """Where uploaded recordings are served, as an absolute URL Twilio can fetch."""
-    public = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    path = url_for("twilio.greeting_media", name="x")[: -len("/x")]
-    return f"{public}{path}" if public else request.host_url.rstrip("/") + path
+    """Where uploaded recordings are served, as an absolute URL Twilio can fetch (the media route's folder)."""
+    return public_url("twilio.greeting_media", name="x").removesuffix("/x")

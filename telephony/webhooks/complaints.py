@@ -13,18 +13,14 @@ from crm.services.calls import complaint_line, ivr
 from telephony.blueprint import twilio_blueprint
 from telephony.prompts import speak
 from telephony.security import twilio_webhook
-from telephony.twiml import say
+from telephony.twiml import key_menu, say
 
-MENU_TIMEOUT_SECONDS = 6
 COMPLAINT_MAX_SECONDS = 180
 
 
 def category_menu(response, route, attempt):
     target = url_for("twilio.complaint_category", attempt=attempt)
-    gather = response.gather(num_digits=1, action=target, method="POST", timeout=MENU_TIMEOUT_SECONDS)
-    speak(gather, "complaint", "complaint_menu", route)
-    response.redirect(target, method="POST")
-    return response
+    return key_menu(response, target, lambda gather: speak(gather, "complaint", "complaint_menu", route))
 
 
 @twilio_blueprint.post("/voice/complaint/category")

@@ -14,9 +14,9 @@ from crm.services.calls import ivr
 from telephony.blueprint import twilio_blueprint
 from telephony.prompts import greet, speak
 from telephony.security import twilio_webhook
+from telephony.twiml import key_menu
 from telephony.webhooks.complaints import category_menu
 
-MENU_TIMEOUT_SECONDS = 6
 VOICEMAIL_MAX_SECONDS = 120
 
 
@@ -53,10 +53,7 @@ def menu_choice():
 def menu(response, route, attempt):
     """The menu inside a one-key ``<Gather>``; silence falls through to the menu step without digits."""
     target = url_for("twilio.menu_choice", attempt=attempt)
-    gather = response.gather(num_digits=1, action=target, method="POST", timeout=MENU_TIMEOUT_SECONDS)
-    speak(gather, "menu", "menu", route)
-    response.redirect(target, method="POST")
-    return response
+    return key_menu(response, target, lambda gather: speak(gather, "menu", "menu", route))
 
 
 def _retry(route, attempt):

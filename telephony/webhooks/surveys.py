@@ -14,11 +14,10 @@ from crm.extensions import db
 from crm.services.surveys import dialer, runs
 from telephony.blueprint import twilio_blueprint
 from telephony.security import twilio_webhook
-from telephony.twiml import say
+from telephony.twiml import ONE_KEY, SILENCE_SECONDS, key_menu, say
 
-GATHER_TIMEOUT_SECONDS = 6
-# Tries per prompt (first hearing + repeats after silence or a wrong key) before moving on.
-TRIES = 2
+# A score is keyed as digits ended by # (10 is two keys).
+SCORE_KEYS = {"finish_on_key": "#"}
 RECORD_MAX_SECONDS = 60
 INVALID = "对不起，您的输入有误。"
 REBOOKED = "好的，我们将于{when}再与您联系。再见！"
@@ -48,10 +47,8 @@ def survey_start(run_id):
 
 def opening(response, run, attempt):
     target = url_for("twilio.survey_opening", run_id=run.id, **{"try": attempt})
-    gather = response.gather(num_digits=1, action=target, method="POST", timeout=GATHER_TIMEOUT_SECONDS)
-    say(gather, runs.text_for(db.session, run, run.survey.opening))
-    response.redirect(target, method="POST")
-    return response
+    text = runs.text_for(db.session, run, run.survey.opening)
+    return key_menu(response, target, lambda gather: say(gather, text))
 
 
 @twilio_blueprint.post("/surveys/<int:run_id>/opening")
@@ -66,13 +63,18 @@ def survey_opening(run_id):
     if choice == "rebook":
         when = dialer.rebook(db.session, run, _sid())
         say(response, REBOOKED.format(when=runs.spoken_time(db.session, when)))
-    elif _try() < TRIES:
-        if request.form.get("Digits"):
-            say(response, INVALID)
-        return opening(response, run, _try() + 1)
+    elif again := runs.ask_again(_try(), request.form.get("Digits")):
+        return opening(_before_asking_again(response, again), run, _try() + 1)
     else:
         say(response, NO_RESPONSE)
     response.hangup()
+    return response
+
+
+def _before_asking_again(response, reason):
+    """A wrong key is apologised for before the prompt is heard again; silence just hears it again."""
+    if reason == "wrong_key":
+        say(response, INVALID)
     return response
 
 
@@ -91,18 +93,15 @@ def ask(response, run, question, attempt):
             max_length=RECORD_MAX_SECONDS,
             finish_on_key="#",
             play_beep=True,
-            timeout=GATHER_TIMEOUT_SECONDS,
+            timeout=SILENCE_SECONDS,
             transcribe=True,
             transcribe_callback=transcribed,
         )
         # Nothing recorded: Twilio skips the action and goes on here.
         response.redirect(target, method="POST")
         return response
-    options = {"finish_on_key": "#"} if question.kind == "score" else {"num_digits": 1}
-    gather = response.gather(action=target, method="POST", timeout=GATHER_TIMEOUT_SECONDS, **options)
-    say(gather, prompt)
-    response.redirect(target, method="POST")
-    return response
+    keys = SCORE_KEYS if question.kind == "score" else ONE_KEY
+    return key_menu(response, target, lambda gather: say(gather, prompt), keys)
 
 
 def close(response, run):
@@ -127,10 +126,8 @@ def survey_answer(run_id, position):
     value = runs.valid_answer(question, request.form.get("Digits"))
     if value is not None:
         runs.record_answer(db.session, run, question, value, call_sid=_sid())
-    elif _try() < TRIES:
-        if request.form.get("Digits"):
-            say(response, INVALID)
-        return ask(response, run, question, _try() + 1)
+    elif again := runs.ask_again(_try(), request.form.get("Digits")):
+        return ask(_before_asking_again(response, again), run, question, _try() + 1)
     return ask(response, run, runs.next_question(run, question), 1)
 
 

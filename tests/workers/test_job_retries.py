@@ -7,7 +7,8 @@ from rq import Queue, Retry, SimpleWorker, get_current_job
 from rq.cron import CronScheduler
 
 from tests.conftest import auth
-from workers.schedule import BACKOFF, SCHEDULE, build_scheduler
+from workers.retry import BACKOFF
+from workers.schedule import SCHEDULE, build_scheduler
 from workers.worker import EmbeddedScheduler
 
 ATTEMPTS_KEY = "test:flaky-attempts"

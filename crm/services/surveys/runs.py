@@ -37,6 +37,8 @@ SCORE_RANGE = range(1, 11)
 LOOK_BACK = timedelta(days=7)
 # Opening keys: 1 go ahead, 2 not now (book another time).
 OPENING_CHOICES = {"1": "go", "2": "rebook"}
+# Hearings per prompt (the first + repeats after silence or a wrong key) before the call moves on.
+TRIES = 2
 CASE_NOTICE = "工单#{case_id}「{subject}」回访不满意（{question}：{answer}），已重新打开，请跟进。"
 VISIT_NOTICE = "客户经理{manager}{date}的拜访抽查回访异常（{question}：{answer}），客户{customer}。"
 
@@ -190,6 +192,14 @@ def spoken_time(session, at):
 def opening_choice(digits):
     """``go``, ``rebook`` or None (nothing or another key: ask again)."""
     return OPENING_CHOICES.get((digits or "").strip())
+
+
+def ask_again(tries, digits):
+    """After hearing ``tries`` of a prompt brought no valid answer: ``"wrong_key"`` (keys were pressed: say
+    so, then ask again), ``"silence"`` (ask again) or None (the tries are used up: move on)."""
+    if tries >= TRIES:
+        return None
+    return "wrong_key" if digits else "silence"
 
 
 def question_at(run, position):
