@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crm.core.clock import as_utc, now
+from crm.core.filters import where_given
 from crm.core.phones import mask_phone
 from crm.errors import InvalidInput, NotFound
 from crm.models import Call, CallEvent, Case, CaseEvent
@@ -182,12 +183,8 @@ def contacts_query(agent_id, start, end):
 
 def calls_query(viewer, agent_id=None, customer_id=None, direction=None, outcome=None, start=None, end=None):
     stmt = access.visible(select(Call), viewer).order_by(Call.started_at.desc(), Call.id.desc())
-    for column, value in ((Call.agent_id, agent_id), (Call.customer_id, customer_id)):
-        if value is not None:
-            stmt = stmt.where(column == value)
-    for column, value in ((Call.direction, direction), (Call.outcome, outcome)):
-        if value is not None:
-            stmt = stmt.where(column == value)
+    filters = {Call.agent_id: agent_id, Call.customer_id: customer_id, Call.direction: direction, Call.outcome: outcome}
+    stmt = where_given(stmt, filters)
     if start is not None:
         stmt = stmt.where(Call.started_at >= start)
     if end is not None:

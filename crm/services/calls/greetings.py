@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from crm.core.clock import as_utc
+from crm.core.filters import where_given
 from crm.core.memo import forget, per_transaction
 from crm.errors import InvalidInput, NotFound
 from crm.models import PhoneLine, Script
@@ -127,11 +128,7 @@ def preview(session, line, at):
 
 def scripts_query(purpose=None, line=None):
     stmt = select(Script).order_by(Script.purpose, Script.name, Script.line, Script.valid_from, Script.id)
-    if purpose is not None:
-        stmt = stmt.where(Script.purpose == purpose)
-    if line is not None:
-        stmt = stmt.where(Script.line == line)
-    return stmt
+    return where_given(stmt, {Script.purpose: purpose, Script.line: line})
 
 
 def get_script(session, script_id):

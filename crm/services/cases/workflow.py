@@ -11,6 +11,7 @@ transaction; callers commit.
 from sqlalchemy import exists, select, true, update
 
 from crm.core.clock import now
+from crm.core.filters import where_given
 from crm.errors import Conflict, Forbidden, InvalidInput
 from crm.models import Case, CaseDeadline, CaseEvent, CaseReply, Customer, Staff
 from crm.models.cases import CLOCKS
@@ -165,11 +166,8 @@ def replies(session, case):
 def cases_query(viewer, kind=None, status=None, owner_id=None, branch_id=None, overdue=None, due_before=None):
     """``select(Case)`` of what ``viewer`` may see, filtered; overdue and due_before look at running clocks."""
     stmt = access.visible(select(Case), viewer).order_by(Case.opened_at.desc(), Case.id.desc())
-    for column, value in ((Case.kind, kind), (Case.status, status), (Case.owner_id, owner_id)):
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if branch_id is not None:
-        stmt = stmt.where(Case.branch_id == branch_id)
+    filters = {Case.kind: kind, Case.status: status, Case.owner_id: owner_id, Case.branch_id: branch_id}
+    stmt = where_given(stmt, filters)
     running = (CaseDeadline.case_id == Case.id) & CaseDeadline.met_at.is_(None)
     if overdue is not None:
         late = exists().where(running & (CaseDeadline.due_at <= now()))

@@ -14,6 +14,7 @@ from sqlalchemy import case, or_, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from crm.core import clock
+from crm.core.filters import where_given
 from crm.core.phones import mask_id_number, mask_phone, try_normalise_phone
 from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from crm.models import Branch, Customer, CustomerPhone, Staff, Visit
@@ -134,10 +135,7 @@ def search_customers(viewer, q=None, customer_class=None, manager_id=None, statu
         Customer.status: status,
         Customer.branch_id: branch_id,
     }
-    for column, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(column == value)
-    return stmt
+    return where_given(stmt, filters)
 
 
 def lookup_by_phone(session, raw_phone, viewer=None):

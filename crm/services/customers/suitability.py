@@ -8,6 +8,7 @@ recommendation needs the customer's signed risk acknowledgement (风险提示书
 from sqlalchemy import select
 
 from crm.core import clock
+from crm.core.filters import where_given
 from crm.errors import Conflict, InvalidInput
 from crm.models import Product, Recommendation
 
@@ -75,14 +76,8 @@ def update_product(session, product, changes):
 
 
 def products_query(category=None, risk_level=None, active=None):
-    stmt = select(Product).order_by(Product.code)
-    if category is not None:
-        stmt = stmt.where(Product.category == category)
-    if risk_level is not None:
-        stmt = stmt.where(Product.risk_level == risk_level)
-    if active is not None:
-        stmt = stmt.where(Product.is_active == active)
-    return stmt
+    filters = {Product.category: category, Product.risk_level: risk_level, Product.is_active: active}
+    return where_given(select(Product).order_by(Product.code), filters)
 
 
 def recommend(session, actor, customer, product, note=None, acknowledgement=None):

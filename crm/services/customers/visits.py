@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from crm.core import clock
+from crm.core.filters import where_given
 from crm.errors import Forbidden, InvalidInput
 from crm.models import Visit
 from crm.services.org import access
@@ -66,12 +67,7 @@ def visits_query(viewer, manager_id=None, customer_id=None, channel=None, date_f
     if date_from and date_to and date_from > date_to:
         raise InvalidInput("The range ends before it starts.", {"to": ["Before 'from'."]})
     stmt = access.visible(select(Visit), viewer).order_by(Visit.started_at.desc(), Visit.id.desc())
-    if manager_id is not None:
-        stmt = stmt.where(Visit.manager_id == manager_id)
-    if customer_id is not None:
-        stmt = stmt.where(Visit.customer_id == customer_id)
-    if channel is not None:
-        stmt = stmt.where(Visit.channel == channel)
+    stmt = where_given(stmt, {Visit.manager_id: manager_id, Visit.customer_id: customer_id, Visit.channel: channel})
     if date_from:
         stmt = stmt.where(Visit.started_at >= _local_midnight(date_from))
     if date_to:

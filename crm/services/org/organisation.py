@@ -6,6 +6,7 @@ adds what the staff and branches API changes.
 
 from sqlalchemy import select
 
+from crm.core.filters import where_given
 from crm.core.phones import normalise_phone
 from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from crm.models import Branch, PhoneLine, Staff
@@ -52,13 +53,7 @@ def update_branch(session, branch, changes):
 def staff_query(viewer, role=None, branch_id=None, active=None):
     """Staff ``viewer`` may see (supervisors: their branch; admins: all), filtered, by job number."""
     stmt = access.visible(select(Staff), viewer).order_by(Staff.job_no)
-    if role is not None:
-        stmt = stmt.where(Staff.role == role)
-    if branch_id is not None:
-        stmt = stmt.where(Staff.branch_id == branch_id)
-    if active is not None:
-        stmt = stmt.where(Staff.is_active == active)
-    return stmt
+    return where_given(stmt, {Staff.role: role, Staff.branch_id: branch_id, Staff.is_active: active})
 
 
 def update_staff(session, actor, staff, changes):
