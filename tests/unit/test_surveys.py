@@ -1,6 +1,5 @@
 """Survey services: the DOMAIN §7 defaults, answers as keyed, scheduling and the dialer's claims."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from crm.services.cases import workflow
 from crm.services.surveys import dialer, runs
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.case_factories import CaseFactory, resolve_and_sweep
+from tests.concurrency import at_once
 from tests.times import sh
 
 
@@ -188,19 +188,7 @@ def test_a_dialer_sweep_rings_a_case_resolved_since_the_last_one(db, seeded, mak
 
 def test_two_sweeps_at_the_same_instant_open_one_run_per_resolution(app, db, seeded, make, agent, clock, resolved_at):
     case = resolved_at(make.customer(manager=agent), sh(11, 23, 10))
-    start, opened = threading.Barrier(2), []
-
-    def sweep():
-        with app.app_context():
-            start.wait()
-            opened.append(runs.owe_callback_surveys(db.session, clock.at))
-            db.session.commit()
-
-    sweeps = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in sweeps:
-        thread.start()
-    for thread in sweeps:
-        thread.join()
+    opened = at_once(app, 2, lambda: runs.owe_callback_surveys(db.session, clock.at))
 
     assert sorted(opened) == [0, 1]
     assert len(owed(db, case)) == 1
@@ -295,19 +283,7 @@ def test_four_dialers_at_the_same_instant_split_the_due_runs_without_overlap(app
         )
     db.session.commit()
     everyone = set(db.session.scalars(select(SurveyRun.id)))
-    start, claimed = threading.Barrier(4), []
-
-    def dial():
-        with app.app_context():
-            start.wait()
-            claimed.append(dialer.claim_due_runs(db.session, clock.at))
-            db.session.commit()
-
-    workers = [threading.Thread(target=dial) for _ in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    claimed = at_once(app, 4, lambda: dialer.claim_due_runs(db.session, clock.at))
 
     flat = [run_id for ids in claimed for run_id in ids]
     assert sorted(flat) == sorted(everyone)
