@@ -1,4 +1,8 @@
-"""Twilio webhooks under /twilio/, TwiML builders, the REST client and its local stand-in."""
+"""Twilio webhooks under /twilio/, TwiML builders, webhook URLs, the REST client and its local stand-in.
+
+An edge like the API: a webhook verifies, calls one service and returns TwiML. It may import services,
+models and ``crm.extensions``; services never import telephony, and workers use only its client and URLs.
+"""
 
 import importlib
 

@@ -1,4 +1,8 @@
-"""The JSON API under /api/v1: one module per resource, each a flask-smorest blueprint ``blp`` mounted at ``URL``."""
+"""The JSON API under /api/v1: one module per resource, each a flask-smorest blueprint ``blp`` mounted at ``URL``.
+
+An edge: a view loads with a schema, calls one service and dumps with a schema. It may import services,
+models, ``crm.auth`` and (to enqueue a job by reference) ``workers``; nothing imports the API but the factory.
+"""
 
 import importlib
 
