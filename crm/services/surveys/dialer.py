@@ -10,7 +10,7 @@ be called at any time. A run still ``calling`` when its lease ends (the call's r
 is claimed again.
 
 Busy, no answer, failure, an answering machine, or silence at the opening: the attempt failed;
-the run is retried after ``BACKOFF`` (+30 min, then +2 h; inside business hours unless consent)
+the run is rung again after ``REDIAL_AFTER`` (+30 min, then +2 h; inside business hours unless consent)
 until ``max_attempts`` (3) calls were made, then it is ``unreachable``. "Not convenient now"
 books the same time on the next working day as a fresh start (attempts back to 0). A hang-up
 after the customer agreed to answer ends the run as ``declined``; its answers stay.
@@ -30,7 +30,7 @@ from crm.services.surveys.runs import first_attempt_at, owe_callback_surveys
 
 log = logging.getLogger(__name__)
 
-BACKOFF = (timedelta(minutes=30), timedelta(hours=2))
+REDIAL_AFTER = (timedelta(minutes=30), timedelta(hours=2))
 # How long a placed call may take to report its result before the run is dialled again.
 CALL_LEASE = timedelta(minutes=30)
 BATCH_SIZE = 50
@@ -136,7 +136,7 @@ def give_up_stale(session, at):
 
 def retry_at(session, run, at):
     """When the next attempt after ``run.attempts`` failed ones may be made."""
-    delay = BACKOFF[min(run.attempts, len(BACKOFF)) - 1]
+    delay = REDIAL_AFTER[min(run.attempts, len(REDIAL_AFTER)) - 1]
     return first_attempt_at(session, as_utc(at) + delay, run.any_time_consent)
 
 
