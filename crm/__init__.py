@@ -9,6 +9,30 @@ from crm.core import clock, phones
 from crm.services.cases.calendar import installation
 from crm.services.customers import classification
 
+# What the app mounts, besides sign-in, the console and /healthz: the API's resources (crm/api/<name>.py,
+# under /api/v1) and the Twilio call flows (telephony/webhooks/<name>.py, under /twilio).
+API_RESOURCES = (
+    "admin_jobs",
+    "assessments",
+    "branches",
+    "calendar",
+    "calls",
+    "cases",
+    "customers",
+    "deadline_policies",
+    "greetings",
+    "notifications",
+    "phone_lines",
+    "products",
+    "recommendations",
+    "scripts",
+    "softphone",
+    "staff",
+    "surveys",
+    "visits",
+)
+CALL_FLOWS = ("calls", "complaints", "greetings_record", "ivr", "outbound", "surveys")
+
 
 def create_app(config=None):
     """Build the whole app from a ``Config`` (the environment's when none is given)."""
@@ -56,7 +80,7 @@ def _register_blueprints(app):
 
     register_auth(app)
     register_error_handlers(app)
-    register_api(extensions.api)
+    register_api(extensions.api, API_RESOURCES)
     app.register_blueprint(console)
     app.register_blueprint(health)
-    register_telephony(app)
+    register_telephony(app, CALL_FLOWS)

@@ -6,31 +6,10 @@ models, ``crm.auth`` and (to enqueue a job by reference) ``workers``; nothing im
 
 import importlib
 
-# Every resource the API serves (crm/api/<name>.py), mounted in this order: the OpenAPI document's.
-RESOURCES = (
-    "admin_jobs",
-    "assessments",
-    "branches",
-    "calendar",
-    "calls",
-    "cases",
-    "customers",
-    "deadline_policies",
-    "greetings",
-    "notifications",
-    "phone_lines",
-    "products",
-    "recommendations",
-    "scripts",
-    "softphone",
-    "staff",
-    "surveys",
-    "visits",
-)
 
-
-def register_api(api):
+def register_api(api, resources):
+    """Mount ``crm/api/<name>.py`` for each name of ``resources``, in that order (the OpenAPI document's)."""
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for name in RESOURCES:
+    for name in resources:
         resource = importlib.import_module(f"{__name__}.{name}")
         api.register_blueprint(resource.blp, url_prefix=f"/api/v1/{resource.URL}")
