@@ -10,6 +10,13 @@ from sqlalchemy import any_, bindparam, cast, column, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 
+def insert_or_skip(session, model, keys, returning):
+    """``INSERT INTO model … ON CONFLICT (keys) DO NOTHING RETURNING returning`` in ``session``'s dialect:
+    a row that exists already is skipped by its unique ``keys``, in one statement, without a look-up first."""
+    insert = _INSERTS[session.get_bind().dialect.name]
+    return insert(model).on_conflict_do_nothing(index_elements=list(keys)).returning(returning)
+
+
 def for_connection(connection):
     """The bulk writer for a SQLAlchemy ``Connection`` (e.g. ``session.connection()``: its transaction)."""
     return _WRITERS[connection.dialect.name](connection)
@@ -83,3 +90,5 @@ def _array(column_type, values, name):
 
 
 _WRITERS = {"postgresql": _PostgresWriter, "sqlite": _SqliteWriter}
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}

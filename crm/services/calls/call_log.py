@@ -15,8 +15,8 @@ up before anyone answered.
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from crm.core.bulk import insert_or_skip
 from crm.core.clock import as_utc, now
 from crm.core.filters import where_given
 from crm.core.phones import mask_phone
@@ -41,7 +41,6 @@ OUTCOME_BY_EVENT = (
 # Which column a CallStatus fills the first time it is seen.
 STATUS_TIMES = {"ringing": "ringing_at", "in-progress": "answered_at", "answered": "answered_at"}
 TWILIO_DIRECTIONS = {"inbound": "inbound"}  # outbound-api, outbound-dial → outbound
-INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def direction_of(twilio_direction):
@@ -81,9 +80,7 @@ def record_event(session, call, step, kind=None, at=None, **detail):
 
 def _insert_or_ignore(session, model, unique, **values):
     """The new ``model`` row, or None when one with the same ``unique`` column exists (one statement)."""
-    stmt = INSERTS[session.get_bind().dialect.name](model).values(**values)
-    stmt = stmt.on_conflict_do_nothing(index_elements=[unique]).returning(model)
-    return session.scalars(stmt).first()
+    return session.scalars(insert_or_skip(session, model, [unique], model).values(**values)).first()
 
 
 def has_event(session, call, kind):

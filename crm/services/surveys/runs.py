@@ -16,9 +16,9 @@ conditional update. A flagged visit check tells the manager's supervisor.
 from datetime import timedelta
 
 from sqlalchemy import exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, lazyload
 
+from crm.core.bulk import insert_or_skip
 from crm.core.clock import as_utc, now
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.models import Branch, Case, CaseEvent, Customer, CustomerPhone, Staff, Survey, SurveyAnswer, SurveyRun, Visit
@@ -30,8 +30,6 @@ from crm.services.org.duty import Roster
 from crm.services.surveys.default_surveys import CASE_SURVEY, VISIT_SURVEY
 
 OPEN_STATES = ("scheduled", "calling", "in_progress")
-# The dialects' INSERT with ON CONFLICT: a run or an answer is stored by one statement, a repeat skipped.
-INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 SCORE_RANGE = range(1, 11)
 # A resolution older than this is owed no callback survey any more (see ``owe_callback_surveys``).
 LOOK_BACK = timedelta(days=7)
@@ -89,8 +87,7 @@ def owe_callback_surveys(session, at):
         }
         for case in owed
     ]
-    stmt = INSERTS[session.get_bind().dialect.name](SurveyRun)
-    stmt = stmt.on_conflict_do_nothing(index_elements=["case_id", "case_resolution"]).returning(SurveyRun.id)
+    stmt = insert_or_skip(session, SurveyRun, ["case_id", "case_resolution"], SurveyRun.id)
     return len(session.execute(stmt, rows).all())
 
 
@@ -235,8 +232,8 @@ def record_answer(session, run, question, value=None, recording_url=None, call_s
     A flagged answer reopens and escalates the case.
     """
     values = {"run_id": run.id, "question_id": question.id, "value": value, "recording_url": recording_url}
-    stmt = INSERTS[session.get_bind().dialect.name](SurveyAnswer).values(**values, call_sid=call_sid, at=now())
-    stmt = stmt.on_conflict_do_nothing(index_elements=["run_id", "question_id"]).returning(SurveyAnswer.id)
+    stmt = insert_or_skip(session, SurveyAnswer, ["run_id", "question_id"], SurveyAnswer.id)
+    stmt = stmt.values(**values, call_sid=call_sid, at=now())
     if session.execute(stmt).first() is None:
         if recording_url:
             _fill(session, run, question, recording_url=recording_url)
