@@ -36,8 +36,14 @@ class Case(db.Model):
         ),
         Index("ix_cases_branch_status", "branch_id", "status"),
         Index("ix_cases_owner_status", "owner_id", "status"),
-        # The survey dialer's sweep looks for recent resolutions still owed their callback survey.
-        Index("ix_cases_resolved_at", "resolved_at"),
+        # The survey dialer's sweep looks for recent resolutions still owed their callback survey. Partial:
+        # open cases (most rows, often updated by the escalation sweep) are not in it and do not maintain it.
+        Index(
+            "ix_cases_resolved_at",
+            "resolved_at",
+            postgresql_where=text("resolved_at IS NOT NULL"),
+            sqlite_where=text("resolved_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
