@@ -40,6 +40,10 @@ class Config:
         # replaced after 5 minutes instead, before server or proxy idle timeouts close them; after a
         # database restart the first request of each process fails once and SQLAlchemy refreshes the pool.
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 300}
+        # Embedded SQLite: seconds a write waits for another writer (an import's batch) before the
+        # request gets a 503 with Retry-After. Imports commit every KEFU_IMPORT_BATCH_SIZE rows.
+        self.SQLITE_BUSY_TIMEOUT = _env_float("KEFU_SQLITE_BUSY_TIMEOUT", 10)
+        self.IMPORT_BATCH_SIZE = _env_int("KEFU_IMPORT_BATCH_SIZE", 5000)
         # Empty means embedded: fakeredis and an in-process worker.
         self.REDIS_URL = _env("REDIS_URL", "")
         # scripts/run sets it: the web process also runs the RQ worker and scheduler in threads.

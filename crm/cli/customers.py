@@ -4,10 +4,11 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 
 from crm.cli import operator_command
 from crm.extensions import db
-from crm.services.customers import importer
+from crm.services.customers import import_file, importer
 
 
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -21,15 +22,27 @@ def import_customers(path, branch_code, encoding):
     separated by ';' or '/'), email, branch, manager (job number), status, assets, turnover_rate,
     last_trade_on, birthday, is_vip, vip_since, preferred_channel, risk_tolerance, trading_habit,
     value_segment, decision_style. A blank cell keeps what the customer has. Bad rows are listed
-    and skipped, the others kept; the exit status is 1 when any row was rejected.
+    and skipped, the others kept; the exit status is 1 when any row was rejected. Rows are committed
+    in batches of KEFU_IMPORT_BATCH_SIZE: running a stopped import again finishes it.
     """
     with (
-        path.open(encoding=encoding, newline="") as stream,
+        path.open("rb") as raw,
         click.progressbar(length=_data_lines(path), label="Importing", file=sys.stderr) as bar,
     ):
-        report = importer.import_customers(
-            db.session, importer.read_csv(stream), source=path.name, default_branch=branch_code, progress=bar.update
-        )
+        try:
+            records = import_file.read_csv(import_file.decoded_lines(raw, encoding))
+            report = importer.import_customers(
+                db.session,
+                records,
+                source=path.name,
+                default_branch=branch_code,
+                batch_size=current_app.config["IMPORT_BATCH_SIZE"],
+                progress=bar.update,
+                commit_batches=True,
+            )
+        except import_file.NotInEncoding as error:
+            hint = f"Run the import again with --encoding {error.suggested}."
+            raise click.ClickException(f"{error.message} {hint}") from None
     db.session.commit()
     for error in report.errors:
         click.echo(str(error), err=True)

@@ -33,7 +33,7 @@ from sqlalchemy import select, text  # noqa: E402
 from crm import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.models import Branch, Staff  # noqa: E402
-from crm.services.customers import importer  # noqa: E402
+from crm.services.customers import import_file, importer  # noqa: E402
 from crm.services.org import organisation, staff  # noqa: E402
 
 BRANCH = "BENCH"
@@ -111,7 +111,7 @@ def _import(n):
         stream.flush()
         stream.seek(0)
         started = time.perf_counter()
-        report = importer.import_customers(db.session, importer.read_csv(stream), source=Path(stream.name).name)
+        report = importer.import_customers(db.session, import_file.read_csv(stream), source=Path(stream.name).name)
         db.session.commit()
         seconds = time.perf_counter() - started
     counts = f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"

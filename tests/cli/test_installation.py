@@ -157,6 +157,60 @@ def test_import_customers_reads_gbk_files_from_excel(kefu, db, branch, tmp_path)
     assert db.session.scalar(select(Customer.name)) == "张三"
 
 
+def test_import_customers_reports_rows_with_extra_cells_nul_or_foreign_bytes_and_keeps_the_rest(
+    kefu, db, branch, tmp_path
+):
+    path = tmp_path / "customers.csv"
+    lines = [
+        b"account_no,name,phones\n",
+        "C1,张三,13800138000\n".encode(),
+        "C2,李四,13800138001,多余,单元格\n".encode(),
+        "C3,王\x00五,13800138002\n".encode(),
+        b"C4," + "赵六".encode("gbk") + b",13800138003\n",
+        "C5,钱七,13800138004,,\n".encode(),  # blank cells past the header, as spreadsheets write them
+    ]
+    path.write_bytes(b"".join(lines))
+
+    result = kefu("import-customers", str(path), "--branch", branch.code)
+
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-3:] == [
+        "line 3: row: 5 cells where the header has 3",
+        "line 4: name: contains a NUL character",
+        "line 5: name: is not text in the file's encoding",
+    ]
+    assert "2 created, 0 updated, 0 unchanged, 3 rejected." in result.stdout
+    assert sorted(db.session.scalars(select(Customer.account_no))) == ["C1", "C5"]
+
+
+def test_a_file_not_in_the_encoding_given_gets_one_message_suggesting_gbk_and_writes_nothing(
+    kefu, db, branch, tmp_path
+):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(f"account_no,name,branch\nC1,Zhang,{branch.code}\nC2,张三,{branch.code}\n".encode("gbk"))
+
+    result = kefu("import-customers", str(path))
+
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: The file is not utf-8-sig text (line 3 cannot be read as utf-8-sig). "
+        "Run the import again with --encoding gbk."
+    )
+    assert db.session.scalar(select(func.count()).select_from(Customer)) == 0
+
+
+def test_a_utf8_file_read_as_gbk_or_an_unknown_encoding_is_refused_with_a_message(kefu, db, branch, tmp_path):
+    path = tmp_path / "utf8.csv"
+    path.write_bytes(f"account_no,name,branch\nC1,张三,{branch.code}\n".encode("utf-8-sig"))
+
+    as_gbk = kefu("import-customers", str(path), "--encoding", "gbk")
+    unknown = kefu("import-customers", str(path), "--encoding", "big-5-ish")
+
+    assert as_gbk.exit_code == 1 and "Run the import again with --encoding utf-8-sig." in as_gbk.output
+    assert unknown.exit_code == 1 and "Unknown encoding 'big-5-ish'." in unknown.output
+    assert db.session.scalar(select(func.count()).select_from(Customer)) == 0
+
+
 def test_seed_demo_prints_the_logins_once_and_then_leaves_the_data_alone(kefu, db, clock, monkeypatch):
     from crm.services.demo import seed
 

@@ -11,7 +11,8 @@ from sqlalchemy import func, select, text
 from crm.errors import InvalidInput
 from crm.models import AuditEntry, Customer, CustomerPhone
 from crm.services.customers import importer
-from crm.services.customers.importer import import_customers, read_csv
+from crm.services.customers.import_file import read_csv
+from crm.services.customers.importer import import_customers
 
 HEADER = "account_no,name,id_number,phones,email,branch,manager,assets,turnover_rate,risk_tolerance,is_vip\n"
 
@@ -186,6 +187,22 @@ def test_an_unknown_column_stops_the_import_before_anything_is_written(db):
         list(read_csv(io.StringIO("account_no,name,phone\nC1,张三,13800138000\n")))
 
     assert raised.value.fields == {"header": ["Unknown column 'phone'."]}
+
+
+def test_a_header_naming_a_column_twice_stops_the_import(db):
+    with pytest.raises(InvalidInput) as raised:
+        list(read_csv(io.StringIO("account_no,name,Name\nC1,张三,李四\n")))
+
+    assert raised.value.fields == {"header": ["Column 'name' appears twice."]}
+
+
+def test_a_cell_past_the_csv_size_limit_is_one_bad_row(db, clock, branch):
+    huge = "x" * 200_000
+
+    report = run_import(db, f'account_no,name\nC1,"{huge}"\nC2,王五\n', default_branch=branch.code)
+
+    assert [str(error) for error in report.errors] == ["line 2: row: field larger than field limit (131072)"]
+    assert (report.created, report.rejected) == (1, 1)
 
 
 def test_rows_spanning_several_batches_are_all_imported(db, clock, branch):

@@ -12,12 +12,17 @@ Rules an operator can rely on:
 Speed: rows go in batches (``crm.core.bulk`` writes each with a few set-at-a-time
 statements). Per batch one query reads the existing customers and one their phones; the diff
 is computed here, and only new or changed rows are written. Branches and staff are read once
-per import, never per row. Batches are pipelined: while one batch is written (on the session's
+per import, never per row. Batches are pipelined: while one batch is written (on the import's
 connection, from a helper thread), the next is parsed and compared, so the database and Python
 work at the same time; the connection itself is only ever used by one of them at a time.
+
+Committed batch by batch (``commit_batches``, as the CLI imports): each batch is committed as soon as
+it is written, so other writers of an embedded SQLite database (the web app) wait one batch, never
+the whole file. A crashed or stopped import keeps the batches before; running it again finishes the
+job, since the rows already imported are unchanged and write nothing.
 """
 
-import csv
+import contextlib
 import itertools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,7 +34,7 @@ from crm.core import bulk, clock
 from crm.errors import InvalidInput
 from crm.models import AuditEntry, Branch, Customer, CustomerPhone, Staff
 from crm.models.customers import LABEL_FIELDS
-from crm.services.customers import classification, records
+from crm.services.customers import classification, import_file, records
 from crm.services.customers.field_rules import cell_parsers
 from crm.services.org import audit
 
@@ -70,7 +75,6 @@ AUDITED = {
     **{name: name for name in (*records.AUDITED, "risk_tolerance", "customer_class")},
     "manager_id": "manager",
 }
-CSV_COLUMNS = tuple(cell_parsers())
 DEFAULT_BATCH_SIZE = 5000
 # After writing this many rows the tables' statistics are refreshed: stale ones after a bulk load
 # (estimates of thousands of rows per phone number) make PostgreSQL plan the screen pop badly.
@@ -122,36 +126,40 @@ class Lookups:
         return member.id
 
 
-def read_csv(stream):
-    """``(line number, {column: cell})`` for each non-blank record of a CSV text stream.
-
-    The header names the columns (any order, any subset of ``CSV_COLUMNS``, ``account_no``
-    required); an unknown column stops the import before anything is written, so a typo
-    never silently drops data.
-    """
-    reader = csv.reader(stream)
-    header = [name.strip().lower() for name in next(reader, [])]
-    unknown = [name for name in header if name not in CSV_COLUMNS]
-    if "account_no" not in header or unknown:
-        raise InvalidInput(
-            "The header needs an account_no column and only known columns.",
-            {"header": [f"Unknown column {name!r}." for name in unknown] or ["account_no is missing."]},
-        )
-    line = reader.line_num + 1
-    for cells in reader:
-        if any(cells):
-            yield line, dict(itertools.zip_longest(header, cells, fillvalue=""))
-        line = reader.line_num + 1
-
-
-def import_customers(session, records, *, source, default_branch=None, batch_size=DEFAULT_BATCH_SIZE, progress=None):
-    """Create or update customers from ``records`` (``(line, {column: cell})``, as ``read_csv`` yields).
+def import_customers(
+    session,
+    records,
+    *,
+    source,
+    default_branch=None,
+    batch_size=DEFAULT_BATCH_SIZE,
+    progress=None,
+    commit_batches=False,
+):
+    """Create or update customers from ``records`` (``(line, {column: cell})``, as
+    ``crm.services.customers.import_file.read_csv`` yields).
 
     ``source`` names the file in audit evidence; ``default_branch`` (a branch code) fills blank
-    branch cells; ``progress(n)`` is told after each batch how many records it held. Writes in
-    the session's transaction and never commits: the caller does.
+    branch cells; ``progress(n)`` is told after each batch how many records it held. Without
+    ``commit_batches`` it writes in the session's transaction and never commits: the caller does;
+    with it, on a connection of its own, committing each batch.
     """
-    run = _ImportRun(session, source, default_branch)
+    with _connection(session, commit_batches) as connection:
+        run = _ImportRun(session, connection, source, default_branch, commit_batches)
+        return _import(run, records, batch_size, progress)
+
+
+@contextlib.contextmanager
+def _connection(session, own):
+    """The session's connection (its transaction), or with ``own`` a connection of the import's own."""
+    if not own:
+        yield session.connection()
+        return
+    with session.get_bind().connect() as connection:
+        yield connection
+
+
+def _import(run, records, batch_size, progress):
     records = iter(records)
     batches = iter(lambda: list(itertools.islice(records, batch_size)), [])
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as writer:
@@ -168,6 +176,7 @@ def import_customers(session, records, *, source, default_branch=None, batch_siz
         _finish(writing, progress)
     if run.report.created + run.report.updated >= ANALYZE_AFTER_ROWS:
         run.bulk.analyze((CUSTOMERS, PHONES))
+        run.commit()
     run.report.errors.sort(key=lambda error: error.line)
     return run.report
 
@@ -189,7 +198,7 @@ class _Batch:
 
 
 class _ImportRun:
-    def __init__(self, session, source, default_branch):
+    def __init__(self, session, connection, source, default_branch, commits):
         self.lookups = Lookups(session)
         self.parsers = cell_parsers(self.lookups.branch_id, self.lookups.manager_id)
         self.default_branch_id = None
@@ -198,7 +207,8 @@ class _ImportRun:
                 raise InvalidInput(f"No branch with code {default_branch!r}.", {"branch": ["Unknown branch."]})
             self.default_branch_id = self.lookups.branches[default_branch]
         self.evidence = f"import {source}"
-        self.bulk = bulk.for_connection(session.connection())
+        self.connection, self.commits = connection, commits
+        self.bulk = bulk.for_connection(connection)
         self.today = clock.local(clock.now()).date()
         self.report = ImportReport()
         self.first_line = {}  # account_no → line, to reject a second row for the same account
@@ -218,6 +228,9 @@ class _ImportRun:
 
     def _parse(self, line, cells):
         """The row's non-blank cells parsed, or None (errors reported) if any is bad."""
+        problems = cells.pop(import_file.PROBLEMS, None)
+        if problems:
+            return self._reject([RowError(line, column, reason) for column, reason in problems])
         values, errors = {}, []
         for column, raw in cells.items():
             raw = raw.strip()
@@ -307,7 +320,8 @@ class _ImportRun:
         return value
 
     def write(self, writes):
-        """Write one compared batch; returns how many records it held.
+        """Write one compared batch (and commit it, on the import's own connection); returns how many
+        records it held.
 
         New customers are inserted plainly (the fast path); changed ones upserted by account number.
 
@@ -331,7 +345,13 @@ class _ImportRun:
         if writes.audit_rows:
             entries = [{**entry, "at": at, "actor_id": None, "evidence": self.evidence} for entry in writes.audit_rows]
             self.bulk.insert(AUDIT, entries)
+        self.commit()
         return writes.records
+
+    def commit(self):
+        """Commit what is written so far when the import has a connection of its own."""
+        if self.commits:
+            self.connection.commit()
 
 
 class _Writes:
