@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from crm import extensions
+from crm import extensions, sqlite
 from crm.cli import register_cli
 from crm.config import Config
 from crm.core import clock, phones
@@ -43,6 +43,8 @@ def create_app(config=None):
     import crm.models  # noqa: F401  (every table registered before Alembic looks)
 
     extensions.db.init_app(app)
+    with app.app_context():
+        sqlite.configure(extensions.db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
     extensions.migrate.init_app(app, extensions.db, directory=str(_migrations_dir()))
     extensions.api.init_app(app)
     extensions.queues.init_app(app)

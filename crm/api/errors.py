@@ -5,6 +5,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.sqlite import is_locked
+
+# Seconds a client is told to wait when the embedded database stayed locked (an import's batch).
+LOCKED_RETRY_AFTER = 5
 
 _CODES = {
     400: "bad_request",
@@ -17,6 +21,7 @@ _CODES = {
     422: "invalid",
     429: "too_many_requests",
     500: "internal_error",
+    503: "unavailable",
 }
 
 
@@ -54,6 +59,14 @@ def domain_error_response(error):
     return jsonify(error.to_dict()), error.status
 
 
+def _busy():
+    """503 for a write that found the embedded database locked past the busy timeout: try again shortly."""
+    response = jsonify(error_body(503, "The database is busy (an import is running?): try again in a few seconds."))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(LOCKED_RETRY_AFTER)
+    return response
+
+
 def register_error_handlers(app):
     """Our error shape for every error. Call it after ``api.init_app``: its ``HTTPException`` handler
     replaces flask-smorest's (Flask keeps the last handler registered for a class)."""
@@ -63,5 +76,7 @@ def register_error_handlers(app):
     @app.errorhandler(Exception)
     def unexpected(error):
         db.session.rollback()
+        if is_locked(error):
+            return _busy()
         app.logger.exception("unhandled error")
         return http_error_response(InternalServerError("Something went wrong on our side."))
