@@ -3,10 +3,12 @@
 ``@twilio_webhook("step")`` on a view that returns a ``VoiceResponse`` (or a string):
 1. checks ``X-Twilio-Signature`` with twilio's ``RequestValidator`` against
    ``PUBLIC_BASE_URL`` + path when set (behind a proxy), else the request URL → 403;
-2. makes a retried delivery a no-op: the first delivery's TwiML is stored under
+2. checks the parameters are what Twilio sends (``telephony.parameters``): when one is not, the
+   request changes nothing, is logged (the reason, never a value) and gets the apology TwiML;
+3. makes a retried delivery a no-op: the first delivery's TwiML is stored under
    (step, CallSid, a digest of the URL and parameters) in the same transaction as the changes,
    and a repeat gets that stored answer back without running the view again;
-3. turns any failure into the apology TwiML, after rolling the transaction back.
+4. turns any failure into the apology TwiML, after rolling the transaction back.
 """
 
 import functools
@@ -20,6 +22,7 @@ from twilio.request_validator import RequestValidator
 
 from crm.extensions import db
 from crm.models import WebhookReceipt
+from telephony.parameters import problem
 from telephony.twiml import apology, twiml_response
 from telephony.urls import signed_request_url
 
@@ -34,11 +37,10 @@ def signature_is_valid():
 
 
 def delivery_key(step):
-    params = request.form.to_dict(flat=True) if request.method == "POST" else request.args.to_dict()
+    params = request.form.to_dict(flat=True)
     # The URL is part of it: two steps of one call (menu → question 1 → question 2) may post the same parameters.
     digest = hashlib.sha256(json.dumps([request.full_path, params], sort_keys=True).encode()).hexdigest()[:32]
-    call = params.get("CallSid") or params.get("MessageSid") or params.get("RecordingSid") or "-"
-    return f"{step}:{call}:{digest}"
+    return f"{step}:{params['CallSid']}:{digest}"
 
 
 def twilio_webhook(step):
@@ -47,6 +49,10 @@ def twilio_webhook(step):
         def wrapper(*args, **kwargs):
             if not signature_is_valid():
                 return Response("Invalid Twilio signature.", status=403, mimetype="text/plain")
+            refused = problem(request.form)
+            if refused:
+                current_app.logger.warning("webhook %s refused: %s", step, refused)
+                return twiml_response(apology())
             key = delivery_key(step)
             stored = db.session.scalar(select(WebhookReceipt.response).where(WebhookReceipt.key == key))
             if stored is not None:
