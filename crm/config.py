@@ -71,6 +71,9 @@ class Config:
         self.TWILIO_TWIML_APP_SID = _env("TWILIO_TWIML_APP_SID", "AP" + "0" * 32)
         self.TWILIO_CALLER_ID = _env("TWILIO_CALLER_ID", "+862161234567")
         self.SOFTPHONE_TOKEN_TTL = _env_int("KEFU_SOFTPHONE_TOKEN_TTL", 3600)
+        # E.164 prefixes the softphone may dial besides customers' numbers (mobile and landline numbers
+        # only: premium-rate and other service numbers never); the default is mainland China.
+        self.DIAL_ALLOWED_PREFIXES = _env_list("KEFU_DIAL_ALLOWED_PREFIXES", "+86")
         # Simulated mode: the Twilio stand-in's URL when another process serves it (RQ workers
         # beside a web process); empty means this process's own stand-in, reached without a socket.
         self.TWILIO_STANDIN_URL = _env("KEFU_TWILIO_BASE_URL", "")

@@ -42,6 +42,23 @@ def try_normalise_phone(raw, region=None):
         return None
 
 
+# phonenumbers' types a person's own phone has: anything else (premium rate, shared cost, toll free,
+# pager, VoIP, …) is a service number.
+_PERSONAL_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
+
+
+def number_kind(e164):
+    """``"personal"`` (a mobile or landline), ``"premium_rate"`` or ``"service"`` for an E.164 number."""
+    number_type = phonenumbers.number_type(phonenumbers.parse(e164))
+    if number_type == phonenumbers.PhoneNumberType.PREMIUM_RATE:
+        return "premium_rate"
+    return "personal" if number_type in _PERSONAL_TYPES else "service"
+
+
 def mask_phone(e164):
     """``+8613800138000`` → ``138****8000`` (national digits, middle four hidden)."""
     if not e164:

@@ -1,7 +1,9 @@
 """Browser-placed calls: the TwiML app's voice URL (issue 5 §6, click-to-call).
 
 Twilio posts ``From=client:agent-<job no>`` and ``To=<the number typed or clicked>``. We dial the
-number with the centre's caller ID, record both channels from answer, and log the call.
+number with the centre's caller ID, record both channels from answer, and log the call. A number the
+agent may not dial (``outbound_calls.dial_refusal``: premium rate, international, not a customer's) is
+refused aloud and logged.
 """
 
 from flask import current_app, request, url_for
@@ -16,6 +18,7 @@ from telephony.twiml import say
 
 NOT_AN_AGENT = "对不起，无法识别您的坐席身份，请重新登录后再拨。"
 NOT_A_NUMBER = "对不起，您拨打的号码有误，请核对后再拨。"
+NOT_ALLOWED = "对不起，该号码不在允许拨打的范围内，国际及声讯号码不能拨打。如需拨打，请联系主管。"
 # What the agent hears when the customer's phone did not connect.
 DIAL_ENDINGS = {"busy": "对方正忙，请稍后再拨。", "no-answer": "对方无人接听。", "failed": "呼叫失败，请稍后再拨。"}
 
@@ -27,16 +30,17 @@ def outbound():
     response = VoiceResponse()
     agent = outbound_calls.agent_by_client(db.session, form.get("From"))
     if agent is None:
-        say(response, NOT_AN_AGENT)
-        response.hangup()
-        return response
+        return _ended(response, NOT_AN_AGENT)
+    config = current_app.config
     number = try_normalise_phone(form.get("To"))
-    caller_id = current_app.config["TWILIO_CALLER_ID"]
-    outbound_calls.start_browser_call(db.session, form.get("CallSid", ""), agent, number, caller_id)
+    refused = number and outbound_calls.dial_refusal(db.session, agent, number, config["DIAL_ALLOWED_PREFIXES"])
+    caller_id = config["TWILIO_CALLER_ID"]
+    outbound_calls.start_browser_call(db.session, form.get("CallSid", ""), agent, number, caller_id, refused)
     if number is None:
-        say(response, NOT_A_NUMBER)
-        response.hangup()
-        return response
+        return _ended(response, NOT_A_NUMBER)
+    if refused:
+        current_app.logger.warning("browser call by agent %s refused: %s", agent.job_no, refused)
+        return _ended(response, NOT_ALLOWED)
     dial = response.dial(
         caller_id=caller_id,
         record="record-from-answer-dual",
@@ -44,6 +48,13 @@ def outbound():
         recording_status_callback=url_for("twilio.recording"),
     )
     dial.number(number)
+    return response
+
+
+def _ended(response, text):
+    """The agent hears ``text`` and the call ends."""
+    say(response, text)
+    response.hangup()
     return response
 
 

@@ -1,10 +1,12 @@
 """Calls an agent places from the browser softphone: dialled with our caller ID, recorded, logged."""
 
+import logging
 import xml.etree.ElementTree as ET
 
+import pytest
 from sqlalchemy import select
 
-from crm.models import Call
+from crm.models import Call, CallEvent
 from telephony.standin import Callee, walk_call
 
 
@@ -95,3 +97,64 @@ def test_a_browser_call_walked_end_to_end(app, agent, db):
     assert transcript.dials == [("number:+8613800138000", "no-answer")]
     assert transcript.heard == ["对方无人接听。"]
     assert db.session.scalar(select(Call.outcome)) == "no_answer"
+
+
+def refused_aloud(response):
+    body = response.get_data(as_text=True)
+    return "不在允许拨打的范围内" in body and "<Hangup />" in body and "<Dial" not in body
+
+
+@pytest.mark.parametrize(
+    ("to", "reason"),
+    [
+        ("16812345", "premium_rate"),  # 声讯台: premium rate
+        ("+447400123456", "not_allowed"),  # international, no customer's
+        ("400 123 4567", "not_allowed"),  # a shared-cost service number
+    ],
+)
+def test_premium_rate_international_and_service_numbers_are_refused_aloud_logged_and_not_dialled(
+    signed_post, agent, db, caplog, to, reason
+):
+    with caplog.at_level(logging.WARNING):
+        response = place(signed_post, agent, to)
+
+    assert refused_aloud(response)
+    call = db.session.scalar(select(Call))
+    assert (call.outcome, call.agent_id) == ("failed", agent.id)
+    assert db.session.scalar(select(CallEvent.detail))["refused"] == reason
+    db.session.refresh(agent)
+    assert agent.presence != "busy"
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert f"browser call by agent {agent.job_no} refused: {reason}" in logged
+    assert to not in logged and "+44" not in logged and "168" not in logged
+
+
+def test_an_international_number_of_the_agents_own_customer_is_dialled(signed_post, make, agent, db):
+    make.customer(manager=agent, phones=("+85291234567",))
+
+    response = place(signed_post, agent, "+852 9123 4567")
+
+    assert dial_of(response).find("Number").text == "+85291234567"
+
+
+def test_an_international_number_of_a_customer_the_agent_may_not_see_is_refused(signed_post, make, agent, db):
+    colleague = make.staff(role="agent", branch=agent.branch)
+    make.customer(manager=colleague, phones=("+85291234567",))
+
+    assert refused_aloud(place(signed_post, agent, "+85291234567"))
+
+
+def test_a_premium_rate_number_is_refused_even_when_it_is_a_customers(signed_post, make, agent, db):
+    make.customer(manager=agent, phones=("16812345",))
+
+    assert refused_aloud(place(signed_post, agent, "16812345"))
+
+
+def test_the_allowed_prefixes_are_a_setting(app, signed_post, agent, db, monkeypatch):
+    monkeypatch.setitem(app.config, "DIAL_ALLOWED_PREFIXES", ["+8613"])
+
+    landline = place(signed_post, agent, "021-6888 8888", sid="CA" + "d" * 32)
+    mobile = place(signed_post, agent, "13800138000", sid="CA" + "e" * 32)
+
+    assert refused_aloud(landline)
+    assert dial_of(mobile).find("Number").text == "+8613800138000"

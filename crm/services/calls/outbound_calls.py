@@ -3,6 +3,12 @@
 The call is logged like any other through ``crm.services.calls.call_log`` (keyed by CallSid), with the
 agent and, when the number is a customer's, the customer. The agent is busy while it lasts
 and in wrap-up after it, so routing leaves them alone until they are ready again.
+
+Toll fraud (issue 9 §14): a stolen agent session must not run up a bill, so the softphone dials only
+the numbers of customers the agent may see and mobile or landline numbers starting with one of the
+allowed prefixes (``DIAL_ALLOWED_PREFIXES``: mainland China by default). Premium-rate numbers are
+never dialled, a customer's included; other service numbers and international ones only when they
+are a customer's. A refused call is logged as failed, with the reason.
 """
 
 from datetime import timedelta
@@ -10,11 +16,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from crm.core import clock
+from crm.core.phones import number_kind
 from crm.errors import NotFound
-from crm.models import Staff
+from crm.models import Customer, CustomerPhone, Staff
 from crm.services.calls import call_log
 from crm.services.calls.presence import set_presence
 from crm.services.customers.records import lookup_by_phone
+from crm.services.org import access
 
 CLIENT_PREFIX = "client:agent-"
 # Twilio's DialCallStatus → the call's outcome.
@@ -36,8 +44,23 @@ def agent_by_client(session, client):
     return session.scalar(select(Staff).where(Staff.job_no == job_no, Staff.is_active.is_(True)))
 
 
-def start_browser_call(session, sid, agent, number, caller_id, at=None):
-    """Log ``agent``'s call ``sid`` to ``number`` (E.164, or None when not a phone number)."""
+def dial_refusal(session, agent, number, allowed_prefixes):
+    """Why ``agent``'s softphone may not dial ``number`` (E.164): ``"premium_rate"`` or ``"not_allowed"``;
+    None when it may."""
+    kind = number_kind(number)
+    if kind == "premium_rate":
+        return "premium_rate"
+    if kind == "personal" and number.startswith(tuple(allowed_prefixes)):
+        return None
+    customers = select(Customer.id).join(CustomerPhone).where(CustomerPhone.e164 == number)
+    if session.scalar(access.visible(customers, agent).limit(1)) is not None:
+        return None
+    return "not_allowed"
+
+
+def start_browser_call(session, sid, agent, number, caller_id, refused=None, at=None):
+    """Log ``agent``'s call ``sid`` to ``number`` (E.164, or None when not a phone number); ``refused``
+    (a ``dial_refusal``) when it is not dialled."""
     at = at or clock.now()
     customer = _customer(session, number, agent) if number else None
     call = call_log.record_call(
@@ -50,8 +73,8 @@ def start_browser_call(session, sid, agent, number, caller_id, at=None):
         branch_id=agent.branch_id,
         customer_id=customer.id if customer else None,
     )
-    call_log.record_event(session, call, "browser_dial", at=at, agent_id=agent.id, number=number)
-    if number is None:
+    call_log.record_event(session, call, "browser_dial", at=at, agent_id=agent.id, number=number, refused=refused)
+    if number is None or refused:
         call.outcome = call.outcome or "failed"
     else:
         set_presence(session, agent, "busy", at=at)
