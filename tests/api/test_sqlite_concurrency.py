@@ -22,24 +22,24 @@ BATCH = 50
 
 
 @pytest.fixture(scope="module")
-def sqlite_app(tmp_path_factory):
+def sqlite_app(app, tmp_path_factory):
+    """An app on a SQLite file of its own; the suite's Redis, since the queue handle is shared."""
     path = tmp_path_factory.mktemp("embedded") / "kefu.db"
-    app = create_app(
+    settings = ("REDIS_URL", "SECRET_KEY", "TWILIO_AUTH_TOKEN", "TESTING")
+    embedded = create_app(
         Config(
+            **{name: app.config[name] for name in settings},
             SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-            REDIS_URL="",
-            SECRET_KEY="test-secret",
             SQLITE_BUSY_TIMEOUT=2,
             IMPORT_BATCH_SIZE=BATCH,
-            TESTING=True,
         )
     )
-    with app.app_context():
+    with embedded.app_context():
         upgrade()
         make = factories.Factory(db.session)
-        app.agent_headers = auth(make.staff(role="agent", branch=make.branch(code="SH01")))
-    app.database_path = path
-    return app
+        embedded.agent_headers = auth(make.staff(role="agent", branch=make.branch(code="SH01")))
+    embedded.database_path = path
+    return embedded
 
 
 def customers(app):
