@@ -183,6 +183,16 @@ def test_import_customers_reports_rows_with_extra_cells_nul_or_foreign_bytes_and
     assert sorted(db.session.scalars(select(Customer.account_no))) == ["C1", "C5"]
 
 
+def test_import_customers_reads_old_mac_line_endings(kefu, db, branch, tmp_path):
+    path = tmp_path / "mac.csv"
+    path.write_bytes(f"account_no,name,branch\rC1,张三,{branch.code}\rC2,李四,{branch.code}\r".encode())
+
+    result = kefu("import-customers", str(path))
+
+    assert result.exit_code == 0, result.output
+    assert sorted(db.session.scalars(select(Customer.name))) == ["张三", "李四"]
+
+
 def test_a_file_not_in_the_encoding_given_gets_one_message_suggesting_gbk_and_writes_nothing(
     kefu, db, branch, tmp_path
 ):

@@ -9,12 +9,14 @@ its first line holding non-ASCII text (a header with a byte-order mark, or the f
 not decoding at all, as a GBK export from Excel read as UTF-8. That raises ``NotInEncoding``, which
 names an encoding to try instead.
 
-Encodings must be ASCII-compatible (utf-8, gbk, gb18030, …): the file is split into lines on the
-newline byte before decoding, so that undecodable bytes spoil one row rather than the rest of the file.
+Encodings must be ASCII-compatible (utf-8, gbk, gb18030, …), so that the first non-ASCII line can be
+found in the bytes. Undecodable bytes are kept as lone surrogates (``surrogateescape``): the decoder
+carries on with the next byte, so they spoil their own row only.
 """
 
 import codecs
 import csv
+import io
 import re
 
 from crm.errors import InvalidInput
@@ -52,14 +54,13 @@ def check_encoding(name):
 
 
 def decoded_lines(raw, encoding):
-    """The lines of the binary, seekable stream ``raw`` as text in ``encoding``.
+    """The binary, seekable stream ``raw`` as text in ``encoding``, for ``read_csv``.
 
-    Raises ``NotInEncoding`` before yielding anything when the file is not in that encoding.
-    Undecodable bytes of a later line are kept as lone surrogates, for ``read_csv`` to report.
+    Raises ``NotInEncoding`` when the file is not in that encoding. Undecodable bytes of a later
+    line are kept as lone surrogates, for ``read_csv`` to report.
     """
     _require_encoding(raw, check_encoding(encoding))
-    for line in raw:
-        yield line.decode(encoding, "surrogateescape")
+    return io.TextIOWrapper(raw, encoding, errors="surrogateescape", newline="")
 
 
 def _require_encoding(raw, encoding):
