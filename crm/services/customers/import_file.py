@@ -3,8 +3,8 @@
 A bad row never stops the import: a row with more cells than the header, a NUL, bytes that are not
 text in the file's encoding, or a cell past the csv module's size limit is passed on with its
 problems (under the key ``PROBLEMS``), and the importer rejects it with its line number while
-keeping the good rows. A bad *file* stops it before anything is written: a header that names an
-unknown column twice or not at all, and a file that is not in the encoding given — recognised by
+keeping the good rows. A bad *file* stops it before anything is written: a header with an unknown
+column, a column twice or no ``account_no``, and a file that is not in the encoding given — recognised by
 its first line holding non-ASCII text (a header with a byte-order mark, or the first Chinese name)
 not decoding at all, as a GBK export from Excel read as UTF-8. That raises ``NotInEncoding``, which
 names an encoding to try instead.
@@ -64,6 +64,8 @@ def decoded_lines(raw, encoding):
 
 
 def _require_encoding(raw, encoding):
+    """``NotInEncoding`` unless the first line with non-ASCII bytes decodes (a UTF-8 byte-order mark
+    counts as one that does not, but in UTF-8); the stream is left where it was."""
     start = raw.tell()
     bom = raw.read(len(codecs.BOM_UTF8))
     raw.seek(start)
