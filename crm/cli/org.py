@@ -6,7 +6,7 @@ from crm.cli import operator_command
 from crm.extensions import db
 from crm.models.staff import ROLES
 from crm.models.telephony import LINES
-from crm.services.org import organisation, staff
+from crm.services.org import credentials, organisation, staff
 
 
 @click.option("--code", required=True, help="Branch code, e.g. BR01.")
@@ -35,7 +35,7 @@ def create_user(job_no, name, role, branch_code, password, phone, on_duty):
         db.session, job_no=job_no, name=name, role=role, branch=branch, password=password, phone=phone
     )
     member.on_duty = on_duty
-    token = staff.issue_api_token(member)
+    token = credentials.issue_api_token(member, "created with the account")
     db.session.commit()
     where = f" at {branch.code} {branch.name}" if branch else ""
     click.echo(f"Created {role} {job_no} {name}{where}. API token (shown once):")
