@@ -85,6 +85,8 @@ class Config:
         self.SIGNIN_LIMIT_PER_ACCOUNT = _env("KEFU_SIGNIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
         self.SIGNIN_LIMIT_PER_ADDRESS = _env("KEFU_SIGNIN_LIMIT_PER_ADDRESS", "50 per 15 minutes")
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Redis down: sign-in goes on unthrottled (the error is logged) rather than failing for everyone.
+        self.RATELIMIT_SWALLOW_ERRORS = True
         # Largest request body accepted (413 beyond).
         self.MAX_CONTENT_LENGTH = _env_int("KEFU_MAX_BODY_BYTES", 1024 * 1024)
         self.SESSION_COOKIE_HTTPONLY = True

@@ -50,6 +50,12 @@ def login():
     return render_template("login.html", error=error), status
 
 
+@console.errorhandler(429)
+def locked_out(error):
+    """Too many failed sign-ins: the form again with why (Flask-Limiter adds ``Retry-After``)."""
+    return render_template("login.html", error=signin.LOCKED_MESSAGE), 429
+
+
 @console.post("/logout")
 def logout():
     check_csrf(request.form.get("csrf_token"))

@@ -22,6 +22,13 @@ def check_login(session, job_no, password):
     return None
 
 
+def active_staff_by_job_no(session, job_no):
+    staff = session.scalar(select(Staff).where(Staff.job_no == job_no))
+    if staff is None or not staff.is_active:
+        raise NotFound(f"No active staff member with job number {job_no}.", {"job_no": ["Unknown or inactive."]})
+    return staff
+
+
 def branch_by_code(session, code):
     branch = session.scalar(select(Branch).where(Branch.code == code))
     if branch is None:
