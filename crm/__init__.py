@@ -80,10 +80,12 @@ def _register_blueprints(app):
     from crm.api.errors import register_error_handlers
     from crm.auth import register_auth
     from crm.console import console
+    from crm.headers import register_headers
     from crm.health import health
     from telephony import register_telephony
 
     register_auth(app)
+    register_headers(app)
     register_error_handlers(app)
     register_api(extensions.api, API_RESOURCES)
     app.register_blueprint(console)

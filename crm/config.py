@@ -87,8 +87,9 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         # Redis down: sign-in goes on unthrottled (the error is logged) rather than failing for everyone.
         self.RATELIMIT_SWALLOW_ERRORS = True
-        # Largest request body accepted (413 beyond).
+        # Largest request body accepted (413 beyond); recordings uploaded as greeting audio may be larger.
         self.MAX_CONTENT_LENGTH = _env_int("KEFU_MAX_BODY_BYTES", 1024 * 1024)
+        self.MAX_UPLOAD_BYTES = _env_int("KEFU_MAX_UPLOAD_BYTES", 16 * 1024 * 1024)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"
