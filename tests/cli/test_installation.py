@@ -201,5 +201,11 @@ def test_load_defaults_adds_scripts_and_surveys_once(app, db):
     surveys = db.session.scalar(select(func.count()).select_from(Survey))
     assert scripts > 0 and surveys == 2
     again = runner.invoke(args=["kefu", "load-defaults"])
-    assert "0 deadline policies, 0 scripts, 0 surveys" in again.output
+    assert (
+        first.output.startswith("Defaults added: ")
+        and "scripts, 2 surveys. Already there: deadline policies." in first.output
+    )
+    assert (
+        again.output.strip() == "Nothing added: the defaults were already there (deadline policies, scripts, surveys)."
+    )
     assert db.session.scalar(select(func.count()).select_from(Script)) == scripts
