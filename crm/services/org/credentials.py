@@ -15,7 +15,7 @@ from sqlalchemy.orm import object_session
 
 from crm.core.clock import now
 from crm.errors import Forbidden, NotFound
-from crm.models import Credential
+from crm.models import Credential, Staff
 
 _lifetimes = {"session": timedelta(hours=12), "api": timedelta(days=30)}
 
@@ -57,13 +57,17 @@ def staff_for(session, secret, kind):
     """The active staff member a live credential of ``kind`` with this secret belongs to, else None."""
     if not secret:
         return None
-    credential = _live(session, secret, kind)
-    return credential.staff if credential is not None and credential.staff.is_active else None
+    # One query: this runs on every request (the screen pop's budget included).
+    return session.scalar(
+        select(Staff)
+        .join(Credential, Credential.staff_id == Staff.id)
+        .where(*_matching(secret, kind), *_live(), Staff.is_active.is_(True))
+    )
 
 
 def revoke_secret(session, secret, kind):
     """End the credential with this secret (sign-out); an unknown or ended one is left alone."""
-    credential = _live(session, secret, kind) if secret else None
+    credential = session.scalar(select(Credential).where(*_matching(secret, kind), *_live())) if secret else None
     if credential is not None:
         credential.revoked_at = now()
 
@@ -81,8 +85,8 @@ def api_tokens(session, actor, staff):
     """``staff``'s live API tokens, newest first (their owner, or an admin)."""
     _require_self_or_admin(actor, staff)
     return session.scalars(
-        _live_query()
-        .where(Credential.staff_id == staff.id, Credential.kind == "api")
+        select(Credential)
+        .where(Credential.staff_id == staff.id, Credential.kind == "api", *_live())
         .order_by(Credential.created_at.desc(), Credential.id.desc())
     ).all()
 
@@ -108,9 +112,10 @@ def _require_self_or_admin(actor, staff):
         raise Forbidden("Only an admin or the staff member themself may see or change these tokens.")
 
 
-def _live(session, secret, kind):
-    return session.scalar(_live_query().where(Credential.secret_hash == hash_secret(secret), Credential.kind == kind))
+def _matching(secret, kind):
+    return Credential.secret_hash == hash_secret(secret), Credential.kind == kind
 
 
-def _live_query():
-    return select(Credential).where(Credential.revoked_at.is_(None), Credential.expires_at > now())
+def _live():
+    """Conditions of a credential still in force: neither revoked nor expired."""
+    return Credential.revoked_at.is_(None), Credential.expires_at > now()
