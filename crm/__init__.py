@@ -4,10 +4,11 @@ from flask import Flask
 
 from crm import extensions, sqlite
 from crm.cli import register_cli
-from crm.config import Config
+from crm.config import Config, refuse_insecure_defaults
 from crm.core import clock, phones
 from crm.services.cases.calendar import installation
 from crm.services.customers import classification
+from crm.services.org import credentials
 
 # What the app mounts, besides sign-in, the console and /healthz: the API's resources (crm/api/<name>.py,
 # under /api/v1) and the Twilio call flows (telephony/webhooks/<name>.py, under /twilio).
@@ -29,6 +30,7 @@ API_RESOURCES = (
     "softphone",
     "staff",
     "surveys",
+    "tokens",
     "visits",
 )
 CALL_FLOWS = ("calls", "complaints", "greetings_record", "ivr", "outbound", "surveys")
@@ -38,6 +40,7 @@ def create_app(config=None):
     """Build the whole app from a ``Config`` (the environment's when none is given)."""
     app = Flask(__name__, instance_path=None)
     app.config.from_object(config or Config())
+    refuse_insecure_defaults(app.config)
     _configure_services(app.config)
 
     import crm.models  # noqa: F401  (every table registered before Alembic looks)
@@ -48,6 +51,7 @@ def create_app(config=None):
     extensions.migrate.init_app(app, extensions.db, directory=str(_migrations_dir()))
     extensions.api.init_app(app)
     extensions.queues.init_app(app)
+    extensions.limiter.init_app(app)
 
     _register_blueprints(app)
     register_cli(app)
@@ -64,6 +68,7 @@ def _configure_services(config):
     phones.set_default_region(config["PHONE_REGION"])
     classification.configure(config["ASSET_TIER_BOUNDS"], config["TURNOVER_THRESHOLD"], config["DORMANT_MONTHS"])
     installation.configure(config["CALENDAR_COUNTRY"], config["TIMEZONE"], config["BUSINESS_HOURS"])
+    credentials.configure(config["SESSION_HOURS"], config["API_TOKEN_DAYS"])
 
 
 def _migrations_dir():
@@ -77,10 +82,12 @@ def _register_blueprints(app):
     from crm.api.errors import register_error_handlers
     from crm.auth import register_auth
     from crm.console import console
+    from crm.headers import register_headers
     from crm.health import health
     from telephony import register_telephony
 
     register_auth(app)
+    register_headers(app)
     register_error_handlers(app)
     register_api(extensions.api, API_RESOURCES)
     app.register_blueprint(console)

@@ -1,7 +1,9 @@
 """Who is calling: a bearer token (API clients) or a console session (browser).
 
-Access is stated per route with ``@roles("agent", "supervisor", "admin")``. A browser
-session calling the API with an unsafe method must send the ``X-CSRF-Token`` header.
+Both are credentials kept on the server (``crm.services.org.credentials``): the session cookie
+carries only the secret of a session row, so signing out ends it everywhere. Access is stated per
+route with ``@roles("agent", "supervisor", "admin")``. A browser session calling the API with an
+unsafe method must send the ``X-CSRF-Token`` header.
 """
 
 import functools
@@ -11,7 +13,7 @@ from flask import g, request, session
 
 from crm.errors import DomainError, Forbidden
 from crm.extensions import db
-from crm.services.org.staff import staff_by_token
+from crm.services.org import credentials
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -42,18 +44,25 @@ def current_staff():
 def _resolve_staff():
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        return staff_by_token(db.session, header[7:].strip())
-    staff_id = session.get("staff_id")
-    if staff_id is None:
-        return None
-    from crm.models import Staff
-
-    staff = db.session.get(Staff, staff_id)
-    if staff is None or not staff.is_active:
+        return credentials.staff_for(db.session, header[7:].strip(), "api")
+    staff = credentials.staff_for(db.session, session.get("sid"), "session")
+    if staff is None:
         return None
     if request.method not in SAFE_METHODS and request.blueprint != "console":
         check_csrf(request.headers.get("X-CSRF-Token"))
     return staff
+
+
+def start_session(staff):
+    """Sign ``staff`` in on this browser: a new server-side session (and a new CSRF token)."""
+    session.clear()
+    session["sid"] = credentials.issue(staff, "session")[1]
+
+
+def end_session():
+    """Sign out: the server forgets the session, so a copy of the cookie is worthless too."""
+    credentials.revoke_secret(db.session, session.get("sid"), "session")
+    session.clear()
 
 
 def roles(*allowed):

@@ -9,6 +9,12 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+DEFAULT_TWILIO_AUTH_TOKEN = "kefu-simulated-auth-token"
+
+
+class InsecureConfig(RuntimeError):
+    """A built-in secret left in place where it would be a hole: on PostgreSQL or with real Twilio."""
 
 
 def _env(name, default=None):
@@ -34,7 +40,7 @@ class Config:
     def __init__(self, **overrides):
         instance = Path(_env("KEFU_INSTANCE_DIR", ROOT / "instance"))
         self.INSTANCE_DIR = str(instance)
-        self.SECRET_KEY = _env("SECRET_KEY", "dev-insecure-change-me")
+        self.SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{instance / 'kefu.db'}")
         # No pre-ping: it costs a round trip on every request (the screen pop's budget). Connections are
         # replaced after 5 minutes instead, before server or proxy idle timeouts close them; after a
@@ -64,7 +70,7 @@ class Config:
         # No account SID: simulated telephony. The local Twilio stand-in signs its webhook
         # requests with this token, exactly as Twilio signs with the account's auth token.
         self.TWILIO_ACCOUNT_SID = _env("TWILIO_ACCOUNT_SID", "")
-        self.TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN", "kefu-simulated-auth-token")
+        self.TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN", DEFAULT_TWILIO_AUTH_TOKEN)
         # Browser softphone (Voice access tokens) and outbound caller ID; simulated defaults sign locally.
         self.TWILIO_API_KEY = _env("TWILIO_API_KEY", "SK" + "0" * 32)
         self.TWILIO_API_SECRET = _env("TWILIO_API_SECRET", "kefu-simulated-api-secret-change-me")
@@ -77,6 +83,20 @@ class Config:
         # Simulated mode: the Twilio stand-in's URL when another process serves it (RQ workers
         # beside a web process); empty means this process's own stand-in, reached without a socket.
         self.TWILIO_STANDIN_URL = _env("KEFU_TWILIO_BASE_URL", "")
+        # Sign-in (DOMAIN §1): a console session ends on sign-out, deactivation or after this many
+        # hours; an API token after this many days unless revoked first.
+        self.SESSION_HOURS = _env_int("KEFU_SESSION_HOURS", 12)
+        self.API_TOKEN_DAYS = _env_int("KEFU_API_TOKEN_DAYS", 30)
+        # Failed sign-ins allowed per job number and per client address (Flask-Limiter syntax), kept
+        # on the queue's Redis (in this process's memory when embedded).
+        self.SIGNIN_LIMIT_PER_ACCOUNT = _env("KEFU_SIGNIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+        self.SIGNIN_LIMIT_PER_ADDRESS = _env("KEFU_SIGNIN_LIMIT_PER_ADDRESS", "50 per 15 minutes")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        # Redis down: sign-in goes on unthrottled (the error is logged) rather than failing for everyone.
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        # Largest request body accepted (413 beyond); recordings uploaded as greeting audio may be larger.
+        self.MAX_CONTENT_LENGTH = _env_int("KEFU_MAX_BODY_BYTES", 1024 * 1024)
+        self.MAX_UPLOAD_BYTES = _env_int("KEFU_MAX_UPLOAD_BYTES", 16 * 1024 * 1024)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"
@@ -95,3 +115,24 @@ class Config:
     @property
     def embedded_queue(self):
         return not self.REDIS_URL
+
+    @property
+    def RATELIMIT_STORAGE_URI(self):  # noqa: N802  (a Flask setting's name)
+        return self.REDIS_URL or "memory://"
+
+
+def refuse_insecure_defaults(config):
+    """Raise ``InsecureConfig`` naming the setting to set when a built-in secret is still in use on
+    PostgreSQL or with a real Twilio account; the embedded default (SQLite, simulated) needs none."""
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if not (uri.startswith("postgresql") or config["TWILIO_ACCOUNT_SID"]):
+        return
+    where = "a real Twilio account" if config["TWILIO_ACCOUNT_SID"] else "PostgreSQL"
+    defaults = {"SECRET_KEY": DEFAULT_SECRET_KEY, "TWILIO_AUTH_TOKEN": DEFAULT_TWILIO_AUTH_TOKEN}
+    for name, default in defaults.items():
+        if config[name] == default:
+            raise InsecureConfig(
+                f"Kefu will not start on {where} with the built-in {name}: set {name} in the environment "
+                "(for SECRET_KEY a long random value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'; "
+                "for TWILIO_AUTH_TOKEN the Twilio account's auth token, or any long random value when simulated)."
+            )

@@ -1,5 +1,7 @@
 """Extension objects, created once here and bound to the app in the factory."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
@@ -21,3 +23,5 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 # flask-smorest; its HTTP error handler is replaced by ours (crm.api.errors.register_error_handlers).
 api = Api()
 queues = QueueHandle()
+# Sign-in throttling (crm.signin); its storage is the queue's Redis, or memory when embedded.
+limiter = Limiter(key_func=get_remote_address)

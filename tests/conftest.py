@@ -17,7 +17,7 @@ from crm import create_app
 from crm.config import Config
 from crm.core import clock as _clock
 from crm.extensions import db as _db
-from crm.extensions import queues
+from crm.extensions import limiter, queues
 from crm.services.calls.default_scripts import ensure_default_scripts, ensure_phone_lines
 from crm.services.cases.deadline_policies import ensure_defaults
 from tests import factories
@@ -75,7 +75,13 @@ def _empty_tables():
 
 
 @pytest.fixture
-def client(app, db):
+def signin_budget(app):
+    """Failed sign-ins counted by earlier tests are forgotten."""
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app, db, signin_budget):
     return app.test_client()
 
 

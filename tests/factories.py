@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from crm.core import clock
 from crm.models import Branch, Customer, CustomerPhone, Product, Visit
-from crm.services.org.staff import create_staff, issue_api_token
+from crm.services.org.credentials import issue_api_token
+from crm.services.org.staff import create_staff
 
 _seq = itertools.count(1)
 

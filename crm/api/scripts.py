@@ -3,6 +3,7 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
+from crm.api.common import upload
 from crm.api.schemas.scripts import AudioFileIn, RecordCallOut, ScriptIn, ScriptOut, ScriptPatch, ScriptQuery
 from crm.auth import current_staff, roles
 from crm.errors import InvalidInput
@@ -63,6 +64,7 @@ def delete_script(script_id):
 
 @blp.post("/<int:script_id>/audio")
 @roles("admin")
+@upload
 @blp.arguments(AudioFileIn, location="files")
 @blp.response(200, ScriptOut)
 def upload_audio(files, script_id):

@@ -1,12 +1,15 @@
-"""``kefu create-branch``, ``create-user`` and ``add-line``: branches, staff and phone lines."""
+"""``kefu create-branch``, ``create-user``, ``token``, ``unlock`` and ``add-line``: branches, staff, their
+sign-in, and phone lines."""
 
 import click
+from flask import current_app
 
+from crm import signin
 from crm.cli import operator_command
 from crm.extensions import db
 from crm.models.staff import ROLES
 from crm.models.telephony import LINES
-from crm.services.org import organisation, staff
+from crm.services.org import credentials, organisation, staff
 
 
 @click.option("--code", required=True, help="Branch code, e.g. BR01.")
@@ -35,11 +38,31 @@ def create_user(job_no, name, role, branch_code, password, phone, on_duty):
         db.session, job_no=job_no, name=name, role=role, branch=branch, password=password, phone=phone
     )
     member.on_duty = on_duty
-    token = staff.issue_api_token(member)
+    token = credentials.issue_api_token(member, "created with the account")
     db.session.commit()
     where = f" at {branch.code} {branch.name}" if branch else ""
     click.echo(f"Created {role} {job_no} {name}{where}. API token (shown once):")
     click.echo(token)
+
+
+@click.option("--job-no", required=True, help="Job number (工号) of an active staff member, e.g. 1101.")
+@click.option("--label", default="command line", show_default=True, help="What the token is for.")
+@operator_command("token")
+def token(job_no, label):
+    """Print a new API token for a staff member (the last line; shown only once). Their others keep working."""
+    member = staff.active_staff_by_job_no(db.session, job_no)
+    secret = credentials.issue_api_token(member, label)
+    db.session.commit()
+    click.echo(f"API token for {member.role} {member.job_no}, valid {current_app.config['API_TOKEN_DAYS']} days:")
+    click.echo(secret)
+
+
+@click.option("--job-no", required=True, help="Job number (工号) locked out by failed sign-ins.")
+@operator_command("unlock")
+def unlock(job_no):
+    """Lift a sign-in lock-out: forget the failed sign-ins counted against this job number."""
+    signin.unlock(job_no)
+    click.echo(f"Sign-in unlocked for job number {job_no}.")
 
 
 @click.option("--number", required=True, help="The dialled number, any common format, e.g. 021-6888 8888.")

@@ -20,7 +20,16 @@ def load_defaults():
         "surveys": default_surveys.ensure_default_surveys(db.session),
     }
     db.session.commit()
-    click.echo("Defaults added: " + ", ".join(f"{count} {what}" for what, count in added.items()))
+    click.echo(_defaults_report(added))
+
+
+def _defaults_report(added):
+    """What ``load-defaults`` did, in words: what it added, and what was already there."""
+    new = ", ".join(f"{count} {what}" for what, count in added.items() if count)
+    present = ", ".join(what for what, count in added.items() if not count)
+    if not new:
+        return f"Nothing added: the defaults were already there ({present})."
+    return f"Defaults added: {new}." + (f" Already there: {present}." if present else "")
 
 
 @operator_command("seed-demo")

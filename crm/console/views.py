@@ -1,10 +1,11 @@
 """Server-rendered console pages: sign-in and the first page."""
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from crm import signin
 from crm.api.common import paginate
-from crm.auth import check_csrf, current_staff
+from crm.auth import check_csrf, current_staff, end_session, start_session
 from crm.errors import Forbidden
 from crm.extensions import db
 from crm.models import Customer
@@ -31,6 +32,7 @@ def home():
 
 
 @console.route("/login", methods=["GET", "POST"])
+@signin.throttled
 def login():
     error = None
     if request.method == "POST":
@@ -40,16 +42,23 @@ def login():
             return render_template("login.html", error=exc.message), 400
         staff = check_login(db.session, request.form.get("job_no", "").strip(), request.form.get("password", ""))
         if staff:
-            session.clear()
-            session["staff_id"] = staff.id
+            start_session(staff)
+            db.session.commit()
             return redirect(url_for("console.home"))
         error = "Wrong job number or password."
     status = 401 if error else 200
     return render_template("login.html", error=error), status
 
 
+@console.errorhandler(429)
+def locked_out(error):
+    """Too many failed sign-ins: the form again with why (Flask-Limiter adds ``Retry-After``)."""
+    return render_template("login.html", error=signin.LOCKED_MESSAGE), 429
+
+
 @console.post("/logout")
 def logout():
     check_csrf(request.form.get("csrf_token"))
-    session.clear()
+    end_session()
+    db.session.commit()
     return redirect(url_for("console.login"))

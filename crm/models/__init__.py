@@ -7,6 +7,7 @@ are database constraints here, not just checks in the services.
 
 from crm.models.audit import AuditEntry
 from crm.models.cases import CalendarOverride, Case, CaseDeadline, CaseEvent, CaseReply, DeadlinePolicy
+from crm.models.credentials import Credential
 from crm.models.customers import Customer, CustomerPhone, RiskAssessment
 from crm.models.notifications import Notification
 from crm.models.products import Product, Recommendation
@@ -31,6 +32,7 @@ __all__ = [
     "CaseDeadline",
     "CaseEvent",
     "CaseReply",
+    "Credential",
     "DeadlinePolicy",
     "Notification",
     "Branch",

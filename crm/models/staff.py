@@ -40,8 +40,6 @@ class Staff(db.Model):
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    # sha256 of the bearer token; the token itself is shown once and never stored.
-    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     # The supervisor told when this person's case goes overdue (else the branch's duty supervisor).
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

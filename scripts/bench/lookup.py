@@ -34,7 +34,8 @@ from crm import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.models import Branch, Staff  # noqa: E402
 from crm.services.customers import import_file, importer  # noqa: E402
-from crm.services.org import organisation, staff  # noqa: E402
+from crm.services.org import credentials, organisation, staff  # noqa: E402
+from scripts.bench.throwaway_secrets import use_throwaway_secrets  # noqa: E402
 
 BRANCH = "BENCH"
 AGENT = "B0001"
@@ -57,6 +58,7 @@ SQL_LOOKUP = text(
 
 def main():
     args = _arguments()
+    use_throwaway_secrets()
     app = create_app()
     with app.app_context():
         if args.reset:
@@ -92,7 +94,7 @@ def _bench_agent():
     branch = branch or organisation.create_branch(session, code=BRANCH, name="基准测试营业部")
     agent = session.scalar(select(Staff).where(Staff.job_no == AGENT))
     agent = agent or staff.create_staff(session, job_no=AGENT, name="基准坐席", role="agent", branch=branch)
-    token = staff.issue_api_token(agent)
+    token = credentials.issue_api_token(agent, "benchmark")
     session.commit()
     return token
 

@@ -51,6 +51,7 @@ from crm.extensions import db  # noqa: E402
 from crm.models import Branch, Customer, CustomerPhone, Survey, SurveyRun  # noqa: E402
 from crm.services.calls.default_scripts import ensure_default_scripts, ensure_phone_lines  # noqa: E402
 from crm.services.surveys.default_surveys import CASE_SURVEY, ensure_default_surveys  # noqa: E402
+from scripts.bench.throwaway_secrets import use_throwaway_secrets  # noqa: E402
 
 HOST = "127.0.0.1"
 BRANCH = "WHBENCH"
@@ -64,6 +65,7 @@ ALWAYS_OPEN = "00:00-23:59"
 
 def main():
     args = _arguments()
+    use_throwaway_secrets()
     app = create_app(Config(BUSINESS_HOURS=ALWAYS_OPEN))
     with app.app_context():
         upgrade()

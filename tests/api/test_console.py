@@ -18,7 +18,7 @@ class BrowserLikeClient(FlaskClient):
 
 
 @pytest.fixture
-def client(app, db):
+def client(app, db, signin_budget):
     return BrowserLikeClient(app, app.response_class, use_cookies=True)
 
 

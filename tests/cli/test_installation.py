@@ -17,6 +17,22 @@ def test_create_user_prints_a_working_api_token_as_its_last_line(kefu, client, b
     assert response.json["job_no"] == "7001" and response.json["role"] == "agent"
 
 
+def test_token_prints_a_new_working_api_token_for_a_demo_user_in_one_step(kefu, client, agent):
+    result = kefu("token", "--job-no", agent.job_no)
+
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    response = client.get("/api/v1/staff/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.json["job_no"] == agent.job_no
+    assert client.get("/api/v1/staff/me", headers={"Authorization": f"Bearer {agent.token}"}).status_code == 200
+
+
+def test_token_refuses_an_unknown_job_number(kefu, db):
+    result = kefu("token", "--job-no", "0000")
+    assert result.exit_code == 1
+    assert "No active staff member with job number 0000" in result.output
+
+
 def test_create_user_admin_needs_no_branch_and_may_get_a_console_password(kefu, db):
     result = kefu("create-user", "--job-no", "9001", "--name", "王建国", "--role", "admin", "--password", "s3cret-pass")
 
@@ -249,5 +265,11 @@ def test_load_defaults_adds_scripts_and_surveys_once(app, db):
     surveys = db.session.scalar(select(func.count()).select_from(Survey))
     assert scripts > 0 and surveys == 2
     again = runner.invoke(args=["kefu", "load-defaults"])
-    assert "0 deadline policies, 0 scripts, 0 surveys" in again.output
+    assert (
+        first.output.startswith("Defaults added: ")
+        and "scripts, 2 surveys. Already there: deadline policies." in first.output
+    )
+    assert (
+        again.output.strip() == "Nothing added: the defaults were already there (deadline policies, scripts, surveys)."
+    )
     assert db.session.scalar(select(func.count()).select_from(Script)) == scripts

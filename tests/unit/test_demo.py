@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from crm.models import Customer, Product, RiskAssessment, Staff, Visit
+from crm.models import AuditEntry, Customer, Product, Recommendation, RiskAssessment, Staff, Visit
 from crm.models.customers import CLASSES
 from crm.services.customers.records import lookup_by_phone
 from crm.services.demo import seed
@@ -40,6 +40,27 @@ def test_each_assessed_customers_tolerance_is_their_assessed_band(db, clock):
 
     pairs = db.session.execute(select(Customer.risk_tolerance, RiskAssessment.band).join(RiskAssessment)).all()
     assert pairs and all(tolerance == band for tolerance, band in pairs)
+
+
+def test_no_demo_record_is_changed_or_used_before_it_was_created(db, clock):
+    seed.seed(db.session)
+    db.session.commit()
+
+    opened = db.session.scalar(select(func.max(Customer.created_at)))
+    assert opened < clock.at
+    assert db.session.scalar(select(func.max(Staff.created_at))) <= opened
+    assert db.session.scalar(select(func.count()).where(Customer.updated_at < Customer.created_at)) == 0
+    happened = [
+        (RiskAssessment.taken_at, RiskAssessment.customer_id),
+        (Recommendation.recommended_at, Recommendation.customer_id),
+        (Visit.started_at, Visit.customer_id),
+        (AuditEntry.at, AuditEntry.customer_id),
+    ]
+    for at, customer_id in happened:
+        too_early = (
+            select(func.count()).select_from(Customer).where(Customer.id == customer_id, at < Customer.created_at)
+        )
+        assert db.session.scalar(too_early) == 0, at
 
 
 def test_seed_does_nothing_when_the_database_already_has_staff(db, make):

@@ -38,7 +38,13 @@ def _work_in_own_process(database_url, redis_url, rounds, go, done):
     from crm.extensions import db
     from workers.worker import AppWorker
 
-    config = Config(SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL=redis_url, SECRET_KEY="w", EMBEDDED_WORKER=False)
+    config = Config(
+        SQLALCHEMY_DATABASE_URI=database_url,
+        REDIS_URL=redis_url,
+        SECRET_KEY="w",
+        TWILIO_AUTH_TOKEN="w",
+        EMBEDDED_WORKER=False,
+    )
     app = create_app(config)
     with app.app_context():
         db.session.execute(select(1))  # connected before the start line: the race is the sweeps'

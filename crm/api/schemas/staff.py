@@ -52,8 +52,28 @@ class StaffWithToken(StaffOut):
     api_token = fields.String()
 
 
-class TokenOut(Schema):
+class TokenInfo(Schema):
+    """An API token as listed: never its secret."""
+
+    id = fields.Integer()
+    label = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+
+
+class TokenOut(TokenInfo):
+    """A new API token with its secret: shown this once, never stored."""
+
     api_token = fields.String()
+
+
+class TokenIn(Schema):
+    label = fields.String(allow_none=True, validate=validate.Length(max=80))
+
+
+class SignIn(TokenIn):
+    job_no = fields.String(required=True, validate=validate.Length(min=1, max=16))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
 
 
 class StaffIn(Schema):
@@ -71,7 +91,7 @@ class StaffPatch(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
     branch_id = fields.Integer(allow_none=True)
     phone = fields.String(allow_none=True)
-    is_active = fields.Boolean(data_key="active")
+    is_active = fields.Boolean()
     on_duty = fields.Boolean()
     supervisor_id = fields.Integer(allow_none=True)
 

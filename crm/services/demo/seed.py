@@ -2,7 +2,9 @@
 
 Two branches with a supervisor and four agents each, an admin (job number 9001), a product
 catalogue, about 500 customers over every class with labels, VIP members and risk
-assessments, and 30 days of visit logs before ``clock.now()``. Everything goes through the
+assessments, and 30 days of visit logs before ``clock.now()``. The book was opened (branches, staff,
+customers created) ``OPENED_DAYS_AGO`` days back, before the oldest assessment, so no record was
+changed before it was created. Everything goes through the
 services a user's actions go through (customers through the CSV importer, assessments
 through the questionnaire, recommendations through the suitability check), and a seeded
 random generator makes it the same on every machine. Every demo staff member signs in
@@ -15,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from stdnum.cn import ric
 
 from crm.core import clock
-from crm.models import Customer, Staff
+from crm.models import AuditEntry, Customer, Staff
 from crm.models.customers import CLASSES, DECISION_STYLES, TRADING_HABITS
 from crm.services.calls.default_scripts import ensure_demo_telephony
 from crm.services.customers import classification, importer, questionnaire, suitability, visits
@@ -44,6 +46,8 @@ DEMO_PHONE = "13800138000"
 SEED = 20261123
 CUSTOMERS_PER_BRANCH = 250
 VISIT_DAYS = 30
+ASSESSED_DAYS_AGO = (35, 700)  # questionnaires were taken on a day in this range
+OPENED_DAYS_AGO = ASSESSED_DAYS_AGO[1] + 30
 MOBILE_PREFIXES = ("130", "131", "135", "136", "137", "138", "139", "150", "151", "158", "159", "186", "188", "189")
 VIP_SHARE = {"A+": 0.9, "B+": 0.8, "A": 0.7, "B": 0.5, "C": 0.2, "D": 0.1}
 SEGMENT_BY_CLASS = {
@@ -86,11 +90,13 @@ def seed(session):
     ):
         return None
     rnd = random.Random(SEED)
-    staff = _staff(session)
-    ensure_demo_telephony(session)
-    ensure_default_surveys(session)
-    products = [suitability.create_product(session, code=c, name=n, category=cat) for c, n, cat in PRODUCTS]
-    _import_customers(session, rnd)
+    opened = clock.now() - timedelta(days=OPENED_DAYS_AGO)
+    with clock.frozen(opened):
+        staff = _staff(session)
+        ensure_demo_telephony(session)
+        ensure_default_surveys(session)
+        products = [suitability.create_product(session, code=c, name=n, category=cat) for c, n, cat in PRODUCTS]
+    _import_customers(session, rnd, opened)
     customers = session.scalars(select(Customer).order_by(Customer.id)).all()
     assessed = _assess(session, rnd, customers)
     recommendations = _recommend(session, rnd, assessed, products)
@@ -121,11 +127,16 @@ def _staff(session):
     return members
 
 
-def _import_customers(session, rnd):
+def _import_customers(session, rnd, opened):
+    """Import the demo customers, classified as of today, then date their records (and the import's
+    audit entries) back to the day the book was opened."""
     rows = _CustomerRows(rnd, clock.local(clock.now()).date()).all()
     report = importer.import_customers(session, enumerate(rows, start=2), source="demo data")
     if report.errors:  # the generator and the importer disagree: a bug, not bad input
         raise RuntimeError(f"Demo customers rejected: {report.errors[:3]}")
+    backdate = {"synchronize_session": False}
+    session.execute(update(Customer).values(created_at=opened, updated_at=opened).execution_options(**backdate))
+    session.execute(update(AuditEntry).values(at=opened).execution_options(**backdate))
 
 
 class _CustomerRows:
@@ -225,7 +236,7 @@ def _assess(session, rnd, customers):
     for customer in customers:
         if customer.status != "active" or customer.manager is None or rnd.random() > 0.75:
             continue
-        with clock.frozen(clock.now() - timedelta(days=rnd.randint(35, 700))):
+        with clock.frozen(clock.now() - timedelta(days=rnd.randint(*ASSESSED_DAYS_AGO))):
             questionnaire.submit_assessment(session, customer.manager, customer, _answers(rnd))
         assessed.append(customer)
     return assessed

@@ -11,8 +11,7 @@ from crm.core.phones import normalise_phone
 from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from crm.models import Branch, PhoneLine, Staff
 from crm.models.telephony import LINES
-from crm.services.org import access
-from crm.services.org.staff import issue_api_token
+from crm.services.org import access, credentials
 
 STAFF_CHANGEABLE = ("name", "role", "branch_id", "phone", "is_active", "on_duty", "supervisor_id")
 # What a supervisor may change for the staff of their own branch (themselves included); admins change anything.
@@ -61,6 +60,7 @@ def update_staff(session, actor, staff, changes):
 
     Admins change anything; a supervisor only sets who of their own branch is on duty. Agents and
     supervisors keep a branch, and one's own supervisor is an active supervisor of that branch.
+    Deactivating ends the member's sessions and API tokens for good.
     """
     _require_may_change(actor, staff, changes)
     _require_known(changes, STAFF_CHANGEABLE)
@@ -75,6 +75,8 @@ def update_staff(session, actor, staff, changes):
         raise InvalidInput("Nobody is their own supervisor.", {"supervisor_id": ["Not this staff member."]})
     if "supervisor_id" in changes or "branch_id" in changes:
         _require_supervisor_of(session, supervisor_id, branch.id if branch else None, "supervisor_id")
+    if changes.get("is_active") is False:
+        credentials.revoke_all(session, staff)
     for name, value in changes.items():
         setattr(staff, name, value)
     return staff
@@ -141,10 +143,3 @@ def remove_phone_line(session, line_id):
     if phone_line is None:
         raise NotFound(f"No phone line {line_id}.")
     session.delete(phone_line)
-
-
-def rotate_api_token(actor, staff):
-    """A new API token for ``staff`` (the old one stops working); admins, or the member themself."""
-    if actor.role != "admin" and actor.id != staff.id:
-        raise Forbidden("Only an admin or the staff member themself may rotate this token.")
-    return issue_api_token(staff)

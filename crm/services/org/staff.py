@@ -1,7 +1,4 @@
-"""Staff accounts: creation, passwords, API tokens."""
-
-import hashlib
-import secrets
+"""Staff accounts: creation and passwords (their sessions and API tokens: ``credentials``)."""
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -10,24 +7,6 @@ from crm.core.phones import normalise_phone
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.models import Branch, Staff
 from crm.models.staff import ROLES
-
-
-def hash_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_api_token(staff):
-    """A fresh bearer token for ``staff``; only its hash is kept, so show it now or never."""
-    token = secrets.token_urlsafe(32)
-    staff.api_token_hash = hash_token(token)
-    return token
-
-
-def staff_by_token(session, token):
-    if not token:
-        return None
-    staff = session.scalar(select(Staff).where(Staff.api_token_hash == hash_token(token)))
-    return staff if staff and staff.is_active else None
 
 
 def set_password(staff, password):
@@ -41,6 +20,13 @@ def check_login(session, job_no, password):
     if staff and staff.is_active and staff.password_hash and check_password_hash(staff.password_hash, password):
         return staff
     return None
+
+
+def active_staff_by_job_no(session, job_no):
+    staff = session.scalar(select(Staff).where(Staff.job_no == job_no))
+    if staff is None or not staff.is_active:
+        raise NotFound(f"No active staff member with job number {job_no}.", {"job_no": ["Unknown or inactive."]})
+    return staff
 
 
 def branch_by_code(session, code):

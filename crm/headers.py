@@ -1,0 +1,60 @@
+"""Security headers on every response (issue 9, item 10).
+
+The console's pages load scripts and styles from its own origin only (no inline ``<script>`` or
+``style=``), so their policy allows nothing else. Swagger UI at /api/docs is flask-smorest's page: an
+inline start-up script and Swagger's own inline styles, with its assets from ``OPENAPI_SWAGGER_UI_URL``
+(a CDN by default), so that one page gets a policy widened for exactly that. No page may be framed.
+"""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+
+SWAGGER_UI_ENDPOINT = "api-docs.openapi_swagger_ui"
+
+COMMON = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _policy(scripts="'self'", styles="'self'", images="'self' data:"):
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {scripts}",
+            f"style-src {styles}",
+            f"img-src {images}",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONSOLE_POLICY = _policy()
+
+
+def _docs_policy():
+    """Swagger UI: its CDN's origin (none when served locally) plus inline script and styles."""
+    parts = urlsplit(current_app.config.get("OPENAPI_SWAGGER_UI_URL") or "")
+    origin = f" {parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    return _policy(
+        scripts=f"'self' 'unsafe-inline'{origin}",
+        styles=f"'self' 'unsafe-inline'{origin}",
+        images=f"'self' data:{origin}",
+    )
+
+
+def add_security_headers(response):
+    for name, value in COMMON.items():
+        response.headers.setdefault(name, value)
+    docs = request.endpoint == SWAGGER_UI_ENDPOINT
+    response.headers.setdefault("Content-Security-Policy", _docs_policy() if docs else CONSOLE_POLICY)
+    return response
+
+
+def register_headers(app):
+    app.after_request(add_security_headers)
