@@ -40,22 +40,3 @@ def try_normalise_phone(raw, region=None):
         return normalise_phone(raw, region)
     except InvalidInput:
         return None
-
-
-def mask_phone(e164):
-    """``+8613800138000`` → ``138****8000`` (national digits, middle four hidden)."""
-    if not e164:
-        return e164
-    digits = e164[3:] if e164.startswith("+86") else e164.lstrip("+")
-    if len(digits) <= 7:
-        return digits[:2] + "*" * max(len(digits) - 4, 0) + digits[-2:]
-    return digits[:3] + "****" + digits[-4:]
-
-
-def mask_id_number(value):
-    """Keep the first 4 and last 4 characters of an ID number."""
-    if not value:
-        return value
-    if len(value) <= 8:
-        return value[:1] + "*" * (len(value) - 2) + value[-1:]
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
