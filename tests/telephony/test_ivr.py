@@ -109,7 +109,8 @@ def test_menu_3_books_a_callback_case_with_the_callers_number(caller, agent, mak
     caller.post("/twilio/calls/status", CallStatus="completed", CallDuration="20")
 
     [case] = cases(db, kind="inquiry")
-    assert CALLER in case.subject
+    assert case.caller_number == CALLER
+    assert CALLER not in case.subject and CALLER[3:] not in case.subject and not case.body
     assert (case.customer_id, case.owner_id) == (customer.id, agent.id)
     assert caller.call(db.session).outcome == "answered"
 

@@ -50,7 +50,8 @@ def start_browser_call(session, sid, agent, number, caller_id, at=None):
         branch_id=agent.branch_id,
         customer_id=customer.id if customer else None,
     )
-    call_log.record_event(session, call, "browser_dial", at=at, agent_id=agent.id, number=number)
+    # The number is the call's ``to_number`` (masked per viewer); events carry no personal data.
+    call_log.record_event(session, call, "browser_dial", at=at, agent_id=agent.id, dialled=number is not None)
     if number is None:
         call.outcome = call.outcome or "failed"
     else:
