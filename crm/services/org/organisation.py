@@ -59,14 +59,20 @@ def staff_query(viewer, role=None, branch_id=None, active=None):
 def update_staff(session, actor, staff, changes):
     """Apply ``changes`` (name, role, branch_id, phone, is_active, on_duty, supervisor_id) made by ``actor``.
 
-    Admins change anything; a supervisor only sets who of their own branch is on duty. Agents and
-    supervisors keep a branch, and one's own supervisor is an active supervisor of that branch.
+    Admins change anything; a supervisor only sets who of their own branch is on duty. Only
+    supervisors are on duty (they are the ones paged). Agents and supervisors keep a branch, and
+    one's own supervisor is an active supervisor of that branch. The last active admin stays one.
     """
     _require_may_change(actor, staff, changes)
     _require_known(changes, STAFF_CHANGEABLE)
+    _require_another_admin(session, staff, changes)
     if changes.get("phone"):
         changes = {**changes, "phone": normalise_phone(changes["phone"])}
     role = changes.get("role", staff.role)
+    if role != "supervisor":
+        if changes.get("on_duty"):
+            raise InvalidInput("Only supervisors are put on duty.", {"on_duty": ["Not a supervisor."]})
+        changes = {**changes, "on_duty": False}
     branch = branch_by_id(session, changes["branch_id"]) if "branch_id" in changes else staff.branch
     if role != "admin" and branch is None:
         raise InvalidInput("Agents and supervisors belong to a branch.", {"branch_id": ["Required for this role."]})
@@ -86,6 +92,19 @@ def _require_may_change(actor, staff, changes):
     if actor.role == "supervisor" and staff.branch_id == actor.branch_id and set(changes) <= SUPERVISOR_CHANGEABLE:
         return
     raise Forbidden("A supervisor may only set who of their own branch is on duty; other changes are for admins.")
+
+
+def _require_another_admin(session, staff, changes):
+    """Demoting or deactivating the last active admin would leave nobody to administer Kefu: 409."""
+    stays = changes.get("role", staff.role) == "admin" and changes.get("is_active", staff.is_active)
+    if staff.role != "admin" or not staff.is_active or stays:
+        return
+    others = select(Staff.id).where(Staff.role == "admin", Staff.is_active.is_(True), Staff.id != staff.id)
+    if session.scalar(others.limit(1)) is None:
+        raise Conflict(
+            "This is the last active admin: make another staff member an admin first.",
+            {"role" if "role" in changes else "is_active": ["The last active admin."]},
+        )
 
 
 def _require_known(changes, changeable):
