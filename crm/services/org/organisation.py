@@ -4,12 +4,12 @@ Creating a staff member and issuing tokens live in ``crm.services.org.staff``; t
 adds what the staff and branches API changes.
 """
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from crm.core.filters import where_given
 from crm.core.phones import normalise_phone
 from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
-from crm.models import Branch, PhoneLine, Staff
+from crm.models import Branch, Case, PhoneLine, Staff
 from crm.models.telephony import LINES
 from crm.services.org import access
 from crm.services.org.staff import issue_api_token
@@ -18,6 +18,8 @@ STAFF_CHANGEABLE = ("name", "role", "branch_id", "phone", "is_active", "on_duty"
 # What a supervisor may change for the staff of their own branch (themselves included); admins change anything.
 SUPERVISOR_CHANGEABLE = frozenset({"on_duty"})
 BRANCH_CHANGEABLE = ("name", "hotline", "head_id")
+# A case in these states needs nobody any more: its owner may move to another branch.
+CLOSED_STATUSES = ("resolved", "closed")
 
 
 def create_branch(session, *, code, name, hotline=None):
@@ -81,6 +83,8 @@ def update_staff(session, actor, staff, changes):
         raise InvalidInput("Nobody is their own supervisor.", {"supervisor_id": ["Not this staff member."]})
     if "supervisor_id" in changes or "branch_id" in changes:
         _require_supervisor_of(session, supervisor_id, branch.id if branch else None, "supervisor_id")
+    if role != "admin":
+        _require_no_open_cases_elsewhere(session, staff, branch.id)
     for name, value in changes.items():
         setattr(staff, name, value)
     return staff
@@ -104,6 +108,21 @@ def _require_another_admin(session, staff, changes):
         raise Conflict(
             "This is the last active admin: make another staff member an admin first.",
             {"role" if "role" in changes else "is_active": ["The last active admin."]},
+        )
+
+
+def _require_no_open_cases_elsewhere(session, staff, branch_id):
+    """Owner and handler are staff of the case's branch: moving someone away from their open cases is 409."""
+    elsewhere = select(func.count(Case.id)).where(
+        or_(Case.owner_id == staff.id, Case.handler_id == staff.id),
+        Case.branch_id != branch_id,
+        Case.status.not_in(CLOSED_STATUSES),
+    )
+    count = session.scalar(elsewhere)
+    if count:
+        raise Conflict(
+            f"{count} open cases of another branch are owned or handled by this staff member: hand them off first.",
+            {"branch_id": ["Open cases in another branch."]},
         )
 
 
