@@ -3,7 +3,8 @@
 Admins see everything, supervisors their branch, agents the rows they own; anyone else nothing.
 ``REACH`` says, per model, where a row's branch is and who owns it; ``visible`` narrows a
 ``select`` by that rule and ``may_see`` / ``require_visible`` / ``visible_row`` ask it of one row.
-``sees_in_full`` says who sees a customer's phones, ID number, birthday and e-mail unmasked.
+``can_see_sensitive`` says who sees a customer's personal data unmasked (``crm.core.masks`` otherwise),
+``shown_phone`` shows a call's or a case's caller number by the same rule.
 The caller-ID screen pop (wider: the whole branch, masked) is a rule of customer records, not of
 this table.
 """
