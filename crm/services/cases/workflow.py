@@ -140,7 +140,8 @@ def move(session, actor, case, branch_id, new_owner_id=None, handler_id=None, no
             _require_not_complained_about(case, staff, field)
     values = {"branch_id": branch_id, "owner_id": owner.id, "handler_id": handler.id if handler else None}
     _transition(session, case, "move", values=values, expect=Case.branch_id == previous)
-    _record(session, case, actor, "moved", None, **{"from": previous, "to": branch_id, **values, "note": note})
+    moved = {"from": previous, "to": branch_id, "owner_id": owner.id, "handler_id": values["handler_id"]}
+    _record(session, case, actor, "moved", None, **moved, note=note)
     return case
 
 
