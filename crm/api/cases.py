@@ -1,15 +1,28 @@
 """Cases: intake, the list, one case with its clocks and history, and the actions on it (DOMAIN §5).
 
-Agents see and act on the cases they own or handle, supervisors their branch's, admins all.
+Agents see and act on the cases they own or handle, supervisors their branch's, admins all. Cases
+follow the branch: opened in one's own branch, owned and handled by its staff, moved by admins.
 """
 
 from flask_smorest import Blueprint
 
 from crm.api.common import PageArgs, page_schema, paginate
-from crm.api.schemas.cases import AssignIn, CaseDetail, CaseIn, CaseOut, CaseQuery, HandOffIn, NoteIn, ReopenIn, ReplyIn
+from crm.api.schemas.cases import (
+    AssignIn,
+    CaseDetail,
+    CaseIn,
+    CaseOut,
+    CaseQuery,
+    HandOffIn,
+    MoveIn,
+    NoteIn,
+    ReopenIn,
+    ReplyIn,
+)
 from crm.auth import current_staff, roles
 from crm.extensions import db
 from crm.services.cases import workflow
+from crm.services.org import access
 
 URL = "cases"
 blp = Blueprint("cases", __name__, description="Cases under first-responder ownership, with deadlines")
@@ -21,13 +34,16 @@ class CaseListArgs(CaseQuery, PageArgs):
     pass
 
 
-class _WithHistory:
-    """A case seen with its replies and full history, for ``CaseDetail``."""
+class _Seen:
+    """A case as the signed-in staff member sees it: the caller's number masked unless they may see it
+    in full; with ``detail``, its replies and full history (``CaseDetail``)."""
 
-    def __init__(self, case):
+    def __init__(self, case, detail=True):
         self._case = case
-        self.replies = list(workflow.replies(db.session, case))
-        self.history = list(workflow.history(db.session, case))
+        self.caller_number = access.shown_phone(current_staff(), case.caller_number, case.customer, case)
+        if detail:
+            self.replies = list(workflow.replies(db.session, case))
+            self.history = list(workflow.history(db.session, case))
 
     def __getattr__(self, name):
         return getattr(self._case, name)
@@ -41,7 +57,7 @@ def open_case(data):
     """A new case, owned by whoever takes it (a supervisor may name another owner); due times set now."""
     case = workflow.open_case(db.session, current_staff(), data)
     db.session.commit()
-    return _WithHistory(case)
+    return _Seen(case)
 
 
 @blp.get("")
@@ -51,7 +67,8 @@ def open_case(data):
 def list_cases(args):
     """Cases in the caller's scope, newest first; ``overdue`` and ``due_before`` look at running clocks."""
     filters = {name: args.get(name) for name in ("kind", "status", "owner_id", "branch_id", "overdue", "due_before")}
-    return paginate(workflow.cases_query(current_staff(), **filters), args)
+    page = paginate(workflow.cases_query(current_staff(), **filters), args)
+    return {**page, "items": [_Seen(case, detail=False) for case in page["items"]]}
 
 
 @blp.get("/<int:case_id>")
@@ -59,7 +76,7 @@ def list_cases(args):
 @blp.response(200, CaseDetail)
 def get_case(case_id):
     """One case with each clock (due, met, overdue, escalation level), its replies and full history."""
-    return _WithHistory(workflow.get_case(db.session, current_staff(), case_id))
+    return _Seen(workflow.get_case(db.session, current_staff(), case_id))
 
 
 def _act(case_id, action, **kwargs):
@@ -68,7 +85,7 @@ def _act(case_id, action, **kwargs):
     case = workflow.get_case(db.session, staff, case_id)
     action(db.session, staff, case, **kwargs)
     db.session.commit()
-    return _WithHistory(case)
+    return _Seen(case)
 
 
 @blp.post("/<int:case_id>/assign")
@@ -87,6 +104,15 @@ def assign(data, case_id):
 def hand_off(data, case_id):
     """Pass ownership to someone else, in one step: the case always has a named owner."""
     return _act(case_id, workflow.hand_off, **data)
+
+
+@blp.post("/<int:case_id>/move")
+@roles("admin")
+@blp.arguments(MoveIn)
+@blp.response(200, CaseDetail)
+def move(data, case_id):
+    """Move the case to another branch (admins): its owner and handler must be staff of that branch."""
+    return _act(case_id, workflow.move, **data)
 
 
 @blp.post("/<int:case_id>/investigate")

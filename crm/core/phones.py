@@ -57,22 +57,3 @@ def number_kind(e164):
     if number_type == phonenumbers.PhoneNumberType.PREMIUM_RATE:
         return "premium_rate"
     return "personal" if number_type in _PERSONAL_TYPES else "service"
-
-
-def mask_phone(e164):
-    """``+8613800138000`` → ``138****8000`` (national digits, middle four hidden)."""
-    if not e164:
-        return e164
-    digits = e164[3:] if e164.startswith("+86") else e164.lstrip("+")
-    if len(digits) <= 7:
-        return digits[:2] + "*" * max(len(digits) - 4, 0) + digits[-2:]
-    return digits[:3] + "****" + digits[-4:]
-
-
-def mask_id_number(value):
-    """Keep the first 4 and last 4 characters of an ID number."""
-    if not value:
-        return value
-    if len(value) <= 8:
-        return value[:1] + "*" * (len(value) - 2) + value[-1:]
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]

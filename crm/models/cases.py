@@ -53,6 +53,9 @@ class Case(db.Model):
     channel: Mapped[str] = mapped_column(String(16))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str | None] = mapped_column(Text)
+    # The caller's number (E.164) of a case opened from a call: a field of its own, masked like a customer's
+    # phones, never in the subject or body (issue 9 item 2).
+    caller_number: Mapped[str | None] = mapped_column(String(32))
     priority: Mapped[str] = mapped_column(String(8), default="normal")
     category: Mapped[str | None] = mapped_column(String(16))
     quality_type: Mapped[str | None] = mapped_column(String(8))

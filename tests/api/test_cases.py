@@ -201,3 +201,70 @@ def test_reopen_needs_a_reason(client, open_case, agent):
     response = post(client, agent, f"/{case['id']}/reopen", {})
     assert response.status_code == 422
     assert "reason" in response.get_json()["error"]["fields"]
+
+
+# --- cases follow the branch (issue 9 item 1) ----------------------------------------------------
+
+
+def test_an_agent_may_not_open_a_case_on_another_branchs_customer(client, make, agent, db):
+    theirs = make.customer(branch=make.branch(), is_vip=True)
+    body = {"kind": "inquiry", "channel": "phone", "subject": "问题", "customer_id": theirs.id}
+    response = client.post(CASES, json=body, headers=as_(agent))
+    assert response.status_code == 403
+    assert "is_vip" not in response.get_json()
+    assert db.session.query(Case).count() == 0
+
+
+def test_a_case_is_never_handed_to_nor_assigned_staff_of_another_branch(client, open_case, agent, supervisor, make):
+    case = open_case(agent)
+    stranger = make.staff(role="agent", branch=make.branch())
+    hand_off = post(client, agent, f"/{case['id']}/hand-off", {"new_owner_id": stranger.id})
+    assign = post(client, supervisor, f"/{case['id']}/assign", {"handler_id": stranger.id})
+    assert (hand_off.status_code, list(hand_off.get_json()["error"]["fields"])) == (422, ["new_owner_id"])
+    assert (assign.status_code, list(assign.get_json()["error"]["fields"])) == (422, ["handler_id"])
+    assert client.get(f"{CASES}/{case['id']}", headers=as_(stranger)).status_code == 403
+
+
+def test_only_an_admin_moves_a_case_with_an_owner_of_the_new_branch(client, open_case, agent, supervisor, admin, make):
+    case = open_case(agent)
+    elsewhere = make.branch()
+    new_owner = make.staff(role="agent", branch=elsewhere)
+    move = {"branch_id": elsewhere.id, "new_owner_id": new_owner.id}
+    assert post(client, supervisor, f"/{case['id']}/move", move).status_code == 403
+    assert post(client, admin, f"/{case['id']}/move", {"branch_id": elsewhere.id}).status_code == 422
+    response = post(client, admin, f"/{case['id']}/move", move)
+    assert response.status_code == 200
+    moved = response.get_json()
+    assert (moved["branch_id"], moved["owner"]["id"], moved["history"][-1]["action"]) == (
+        elsewhere.id,
+        new_owner.id,
+        "moved",
+    )
+    assert client.get(f"{CASES}/{case['id']}", headers=as_(new_owner)).status_code == 200
+    assert client.get(f"{CASES}/{case['id']}", headers=as_(supervisor)).status_code == 403
+
+
+# --- the caller's number in a field of its own (issue 9 item 2) --------------------------------------
+
+
+def test_the_callers_number_is_masked_like_a_customers_phone(client, db, make, branch, agent, supervisor):
+    colleague = make.staff(role="agent", branch=branch)
+    customer = make.customer(manager=colleague, phones=("13800138000",))
+    case = Case(
+        kind="inquiry",
+        channel="ivr",
+        subject="来电留言",
+        customer_id=customer.id,
+        branch_id=branch.id,
+        owner_id=agent.id,
+        caller_number="+8613800138000",
+    )
+    db.session.add(case)
+    db.session.commit()
+    shown = {
+        who.id: client.get(f"{CASES}/{case.id}", headers=as_(who)).get_json()["caller_number"]
+        for who in (agent, supervisor)
+    }
+    assert shown == {agent.id: "138****8000", supervisor.id: "+8613800138000"}
+    listed = client.get(CASES, headers=as_(agent)).get_json()["items"]
+    assert [item["caller_number"] for item in listed] == ["138****8000"]

@@ -33,6 +33,7 @@ def test_an_unsuitable_product_without_acknowledgement_is_409_naming_both_levels
     assert response.status_code == 409
     message = response.get_json()["error"]["message"]
     assert "high risk" in message and shown in message and "acknowledgement" in message
+    assert customer.name not in message  # error texts reach logs and clients unmasked
     assert db.session.query(Recommendation).count() == 0
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from crm.models import Branch, Staff
+from crm.services.cases import workflow
 from crm.services.org.duty import Roster
 from tests.api.identity import as_
 
@@ -231,3 +232,37 @@ def test_moving_a_staff_member_away_from_their_supervisors_branch_is_422_unless_
     assert (moved.status_code, list(moved.get_json()["error"]["fields"])) == (422, ["supervisor_id"])
     changes = {"branch_id": elsewhere.id, "supervisor_id": None}
     assert client.patch(f"{STAFF}/{agent.id}", json=changes, headers=as_(admin)).status_code == 200
+
+
+# --- the last admin, and who is on duty (issue 9 item 6) ------------------------------------------
+
+
+@pytest.mark.parametrize("changes", [{"role": "supervisor"}, {"active": False}])
+def test_the_last_active_admin_can_not_be_demoted_or_deactivated(client, db, make, branch, admin, changes):
+    changes = {**changes, "branch_id": branch.id} if "role" in changes else changes
+    response = client.patch(f"{STAFF}/{admin.id}", json=changes, headers=as_(admin))
+    assert response.status_code == 409
+    assert "last active admin" in response.get_json()["error"]["message"]
+    db.session.expire_all()
+    assert (db.session.get(Staff, admin.id).role, db.session.get(Staff, admin.id).is_active) == ("admin", True)
+    make.staff(role="admin")
+    assert client.patch(f"{STAFF}/{admin.id}", json=changes, headers=as_(admin)).status_code == 200
+
+
+def test_a_supervisor_puts_only_supervisors_on_duty(client, make, branch, agent, supervisor, admin):
+    response = client.patch(f"{STAFF}/{agent.id}", json={"on_duty": True}, headers=as_(supervisor))
+    assert (response.status_code, list(response.get_json()["error"]["fields"])) == (422, ["on_duty"])
+    assert client.get(f"{STAFF}/{agent.id}", headers=as_(admin)).get_json()["on_duty"] is False
+
+
+def test_a_staff_member_with_open_cases_moves_branch_only_once_they_are_handed_off(
+    client, db, make, branch, agent, admin
+):
+    case = workflow.open_case(db.session, agent, {"kind": "inquiry", "channel": "phone", "subject": "咨询"})
+    db.session.commit()
+    move = {"branch_id": make.branch().id}
+    refused = client.patch(f"{STAFF}/{agent.id}", json=move, headers=as_(admin))
+    assert (refused.status_code, list(refused.get_json()["error"]["fields"])) == (409, ["branch_id"])
+    workflow.hand_off(db.session, admin, case, make.staff(role="agent", branch=branch).id)
+    db.session.commit()
+    assert client.patch(f"{STAFF}/{agent.id}", json=move, headers=as_(admin)).status_code == 200

@@ -133,7 +133,7 @@ def test_import_customers_reports_bad_rows_keeps_good_ones_and_exits_1(kefu, db,
     result = kefu("import-customers", str(path), "--branch", branch.code)
 
     assert result.exit_code == 1
-    assert "line 3: phones: '123' is not a valid phone number" in result.stderr
+    assert "line 3: phones: number 1 is not a valid phone number" in result.stderr
     assert "2 created, 0 updated, 0 unchanged, 1 rejected." in result.stdout
     assert sorted(db.session.scalars(select(Customer.account_no))) == ["C1", "C3"]
 

@@ -31,3 +31,31 @@ def test_migrations_go_down_to_empty_and_up_again(app, db, target):
     assert "customers" not in sa.inspect(_db.engine).get_table_names()
     upgrade()
     assert {"customers", "cases", "case_deadlines"} <= set(sa.inspect(_db.engine).get_table_names())
+
+
+def test_revision_0005_moves_the_callers_number_out_of_case_text(app, db, make, clock):
+    owner = make.staff(role="supervisor", branch=make.branch())
+    downgrade(revision="0004")
+    insert = sa.text(
+        "INSERT INTO cases (kind, branch_id, channel, subject, body, priority, status, is_vip, owner_id, opened_at,"
+        " reopened_count, overdue) VALUES ('inquiry', :branch, 'ivr', :subject, :body, 'normal', 'new', false,"
+        " :owner, :at, 0, false)"
+    )
+    old_texts = [
+        ("客户预约回电 +8613800138000", "来电号码：+8613800138000（王小明），拨入线路：+862150508888"),
+        ("来电留言（坐席忙）", "来电号码：未知（未识别来电），拨入线路：+862150508888\n留言录音：https://rec/RE1"),
+        ("咨询", "客户来电询问开户"),
+    ]
+    with _db.engine.begin() as conn:
+        for subject, body in old_texts:
+            conn.execute(
+                insert, {"branch": owner.branch_id, "subject": subject, "body": body, "owner": owner.id, "at": clock.at}
+            )
+    upgrade()
+    with _db.engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT subject, body, caller_number FROM cases ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [
+        ("客户预约回电", None, "+8613800138000"),
+        ("来电留言（坐席忙）", "留言录音：https://rec/RE1", None),
+        ("咨询", "客户来电询问开户", None),
+    ]

@@ -51,7 +51,7 @@ def test_recorded_complaint_opens_a_case_owned_by_the_duty_supervisor_due_in_5_m
     complain(caller, key="1")
     case = the_complaint(db)
     assert (case.category, case.owner_id, case.channel, case.status) == ("attitude", duty.id, "ivr", "new")
-    assert RECORDING in case.body and CALLER in case.body
+    assert RECORDING in case.body and CALLER not in case.body and case.caller_number == CALLER
     dispatch = next(d for d in case.deadlines if d.clock == "dispatch")
     assert dispatch.due_at == clock.at + timedelta(minutes=5)
     assert caller.heard()[0] == "您的投诉已受理，主管将尽快处理并答复您。"

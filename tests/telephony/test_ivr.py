@@ -80,8 +80,22 @@ def test_no_ready_agent_takes_a_message_that_becomes_an_inquiry_case(caller, age
     [case] = cases(db, kind="inquiry")
     assert (case.owner_id, case.channel, case.source_ref) == (supervisor.id, "ivr", f"voicemail:{caller.sid}")
     assert "https://api.twilio.com/rec/RE1" in case.body
+    assert CALLER not in case.body and CALLER[3:] not in case.body and case.caller_number == CALLER
     call = caller.call(db.session)
     assert (call.outcome, call.case_id, call.recording_url) == ("voicemail", case.id, "https://api.twilio.com/rec/RE1")
+
+
+def test_a_message_from_another_branchs_customer_is_their_branchs_case_without_their_name(caller, make, db):
+    elsewhere = make.branch()
+    manager = make.staff(role="agent", branch=elsewhere)
+    make.customer(manager=manager, phones=(CALLER,), name="王小明")
+    caller.dial()
+    caller.follow("Gather", Digits="1")
+    caller.follow("Record", RecordingUrl="https://api.twilio.com/rec/RE1", RecordingSid="RE1")
+
+    [case] = cases(db, kind="inquiry")
+    assert (case.branch_id, case.owner_id, case.caller_number) == (elsewhere.id, manager.id, CALLER)
+    assert "王小明" not in case.body + case.subject and CALLER not in case.body + case.subject
 
 
 def test_vip_caller_hears_the_club_greeting_and_their_own_manager_rings_first(caller, agent, make, branch, db):
@@ -109,7 +123,8 @@ def test_menu_3_books_a_callback_case_with_the_callers_number(caller, agent, mak
     caller.post("/twilio/calls/status", CallStatus="completed", CallDuration="20")
 
     [case] = cases(db, kind="inquiry")
-    assert CALLER in case.subject
+    assert case.caller_number == CALLER
+    assert CALLER not in case.subject and CALLER[3:] not in case.subject and not case.body
     assert (case.customer_id, case.owner_id) == (customer.id, agent.id)
     assert caller.call(db.session).outcome == "answered"
 

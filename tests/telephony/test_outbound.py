@@ -44,6 +44,8 @@ def test_a_number_that_is_no_customers_is_still_dialled_and_logged(signed_post, 
     assert dial_of(response).find("Number").text == "+8613900139000"
     call = db.session.scalar(select(Call))
     assert (call.customer_id, call.agent_id) == (None, agent.id)
+    [event] = db.session.scalars(select(CallEvent)).all()
+    assert "13900139000" not in str(event.detail)  # the number is the call's, masked per viewer
 
 
 def test_a_wrong_number_is_spoken_back_to_the_agent_and_logged_as_failed(signed_post, agent, db):

@@ -48,10 +48,21 @@ def test_the_panel_refuses_a_post_without_the_csrf_token(client, phone_lines, ag
     assert "<li>" not in response.get_data(as_text=True)
 
 
-def test_the_panel_lists_the_text_messages_the_standin_sent(client, agent, twilio_stub):
+def test_the_panel_lists_the_text_messages_the_standin_sent_to_the_signed_in_person(client, make, branch, twilio_stub):
+    agent = make.staff(role="agent", branch=branch, phone="13800138000")
     twilio_stub.client.send_sms("+8613800138000", "【客服提醒】您有1个工单已超期: #3")
+    twilio_stub.client.send_sms("+8613700137000", "【客服提醒】您有2个工单即将到期: #4 #5")
     sign_in(client, agent)
 
     html = client.get("/phone").get_data(as_text=True)
 
     assert "【客服提醒】您有1个工单已超期: #3" in html
+    assert "#4 #5" not in html and "13700137000" not in html
+
+
+def test_with_a_real_twilio_account_the_panel_and_its_form_are_gone(app, client, agent, monkeypatch):
+    sign_in(client, agent)
+    monkeypatch.setitem(app.config, "TWILIO_ACCOUNT_SID", "AC" + "1" * 32)
+
+    assert client.get("/phone").status_code == 404
+    assert client.post("/phone", data={"from": "13900139000", "keys": "1"}).status_code == 404

@@ -50,17 +50,23 @@ def test_a_customer_and_their_visit_are_listed_and_opened_alike(db, make, team, 
     assert access.can_see_sensitive(staff, customer) is sees
 
 
-def test_a_supervisor_opens_a_case_they_own_in_another_branch_but_does_not_list_it(db, make, team):
+def test_a_supervisor_may_not_open_a_case_on_another_branchs_customer(db, make, team):
     other_branch_customer = make.customer(manager=make.staff(role="agent", branch=team["foreign_supervisor"].branch))
-    case = workflow.open_case(
-        db.session,
-        team["supervisor"],
-        {"channel": "phone", "subject": "问题", "kind": "inquiry", "customer_id": other_branch_customer.id},
-    )
+    with pytest.raises(Forbidden):
+        workflow.open_case(
+            db.session,
+            team["supervisor"],
+            {"channel": "phone", "subject": "问题", "kind": "inquiry", "customer_id": other_branch_customer.id},
+        )
+    assert db.session.scalar(select(Case.id)) is None
+
+
+@pytest.mark.parametrize(("viewer", "sees"), [("agent", True), ("supervisor", True), ("foreign_supervisor", False)])
+def test_a_case_is_listed_and_opened_alike(db, make, team, viewer, sees):
+    case = workflow.open_case(db.session, team["agent"], {"channel": "phone", "subject": "问题", "kind": "inquiry"})
     db.session.commit()
-    assert workflow.get_case(db.session, team["supervisor"], case.id) is case
-    assert case not in listed(db, team["supervisor"], Case)
-    assert case in listed(db, team["foreign_supervisor"], Case)
+    staff = team[viewer]
+    assert (case in listed(db, staff, Case), access.may_see(staff, case)) == (sees, sees)
 
 
 def test_a_refusal_names_the_kind_of_row(db, make, team):

@@ -53,11 +53,10 @@ def test_an_agent_may_not_name_another_owner(open_, make, branch):
         open_(owner_id=other.id)
 
 
-def test_the_case_takes_the_customers_branch_and_vip_tier(open_, make):
-    elsewhere = make.branch()
-    customer = make.customer(branch=elsewhere, is_vip=True)
-    case = open_(customer_id=customer.id, kind="opinion")
-    assert (case.branch_id, case.is_vip) == (elsewhere.id, True)
+def test_the_case_takes_the_customers_branch_and_vip_tier(open_, make, branch):
+    customer = make.customer(branch=branch, is_vip=True)
+    case = open_(customer_id=customer.id, kind="opinion", branch_id=make.branch().id)
+    assert (case.branch_id, case.is_vip) == (branch.id, True)
 
 
 def test_an_unknown_caller_needs_no_customer(open_, agent):
@@ -332,3 +331,55 @@ def test_every_action_is_in_the_history_in_order(db, complaint, supervisor, agen
         "resolved",
         "closed",
     ]
+
+
+# --- cases follow the branch (issue 9 item 1) ---------------------------------------------------
+
+
+def test_an_agent_may_not_open_a_case_on_another_branchs_customer_nor_in_another_branch(open_, make, db):
+    elsewhere = make.branch()
+    with pytest.raises(Forbidden):
+        open_(customer_id=make.customer(branch=elsewhere).id)
+    with pytest.raises(Forbidden):
+        open_(branch_id=elsewhere.id)
+    db.session.rollback()
+    assert db.session.scalar(select(Case.id)) is None
+
+
+def test_an_admin_opens_a_case_anywhere_with_an_owner_of_that_branch(open_, make, admin):
+    elsewhere = make.branch()
+    owner = make.staff(role="agent", branch=elsewhere)
+    case = open_(actor=admin, customer_id=make.customer(branch=elsewhere).id, owner_id=owner.id)
+    assert (case.branch_id, case.owner_id) == (elsewhere.id, owner.id)
+
+
+@pytest.mark.parametrize("named", ["owner_id", "handler_id", "new_owner_id"])
+def test_owner_and_handler_are_staff_of_the_cases_branch_whoever_names_them(open_, make, db, supervisor, admin, named):
+    stranger = make.staff(role="agent", branch=make.branch())
+    with pytest.raises(InvalidInput) as refused:
+        if named == "owner_id":
+            open_(actor=supervisor, owner_id=stranger.id)
+        else:
+            case = open_(actor=supervisor)
+            act = workflow.assign if named == "handler_id" else workflow.hand_off
+            act(db.session, admin, case, stranger.id)
+    assert named in refused.value.fields
+
+
+def test_only_an_admin_moves_a_case_and_its_owner_and_handler_move_with_it(open_, make, db, agent, supervisor, admin):
+    case = open_()
+    workflow.assign(db.session, supervisor, case, agent.id)
+    elsewhere = make.branch()
+    with pytest.raises(Forbidden):
+        workflow.move(db.session, supervisor, case, elsewhere.id)
+    with pytest.raises(InvalidInput) as refused:
+        workflow.move(db.session, admin, case, elsewhere.id)
+    assert "new_owner_id" in refused.value.fields
+    new_owner = make.staff(role="supervisor", branch=elsewhere)
+    with pytest.raises(InvalidInput) as refused:
+        workflow.move(db.session, admin, case, elsewhere.id, new_owner_id=new_owner.id)
+    assert "handler_id" in refused.value.fields
+    workflow.move(db.session, admin, case, elsewhere.id, new_owner_id=new_owner.id, handler_id=new_owner.id)
+    db.session.commit()
+    assert (case.branch_id, case.owner_id, case.handler_id) == (elsewhere.id, new_owner.id, new_owner.id)
+    assert actions(db, case)[-1] == "moved"

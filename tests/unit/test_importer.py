@@ -87,7 +87,7 @@ def test_bad_rows_are_reported_with_line_numbers_and_good_rows_kept(db, clock, b
     report = run_import(db, text)
 
     assert [str(error) for error in report.errors] == [
-        "line 3: phones: '123' is not a valid phone number",
+        "line 3: phones: number 1 is not a valid phone number",
         "line 4: assets: 'lots' is not a number",
         "line 4: status: 'frozen' is not one of prospect, active, closed",
         "line 5: branch: no branch with code 'XX99'",
@@ -149,7 +149,7 @@ def test_amounts_beyond_their_columns_and_a_wrong_check_digit_are_refused_as_by_
     report = run_import(db, text)
 
     assert [str(error) for error in report.errors] == [
-        "line 3: id_number: '310101199001011235' has a wrong check digit",
+        "line 3: id_number: the ID number has a wrong check digit",
         "line 4: assets: '10000000000000000' is out of range",
         "line 5: turnover_rate: '1000000' is out of range",
         "line 6: assets: '9999999999999999.995' is out of range",

@@ -1,8 +1,11 @@
 """Phone numbers to E.164 and masking (DOMAIN §1)."""
 
+from datetime import date
+
 import pytest
 
-from crm.core.phones import mask_id_number, mask_phone, normalise_phone, try_normalise_phone
+from crm.core.masks import mask_birthday, mask_email, mask_id_number, mask_phone
+from crm.core.phones import normalise_phone, try_normalise_phone
 from crm.errors import InvalidInput
 
 
@@ -41,6 +44,19 @@ def test_masked_mobile_shows_first_three_and_last_four():
     assert mask_phone("+8613800138000") == "138****8000"
 
 
-def test_masked_id_number_hides_the_middle():
-    assert mask_id_number("310101199001011234") == "3101**********1234"
+def test_masked_id_number_shows_only_its_last_four_characters():
+    assert mask_id_number("310101199001011234") == "**************1234"
+    assert mask_id_number("G1234567") == "****4567"
+    assert mask_id_number("A123") == "**23"
     assert mask_id_number(None) is None
+
+
+def test_a_masked_birthday_keeps_the_day_and_hides_the_year():
+    assert mask_birthday(date(1990, 5, 12)) == "****-05-12"
+    assert mask_birthday(None) is None
+
+
+def test_a_masked_email_hides_its_local_part():
+    assert mask_email("wang.xiaoming@example.com") == "***@example.com"
+    assert mask_email("no-at-sign") == "***"
+    assert mask_email(None) is None

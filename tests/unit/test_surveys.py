@@ -261,7 +261,8 @@ def test_a_visit_the_customer_denies_is_flagged_to_the_managers_supervisor(db, s
     make.staff(role="supervisor", branch=branch)  # another supervisor of the branch: not told
     manager = make.staff(role="agent", branch=branch)
     manager.supervisor_id = supervisor.id
-    visit = make.visit(manager, make.customer(manager=manager), started_at=sh(11, 20, 15))
+    customer = make.customer(manager=manager, name="王小明")
+    visit = make.visit(manager, customer, started_at=sh(11, 20, 15))
     run = runs.schedule_visit_survey(db.session, visit)
     visited = run.survey.questions[0]
 
@@ -271,6 +272,7 @@ def test_a_visit_the_customer_denies_is_flagged_to_the_managers_supervisor(db, s
     assert f"客户经理{manager.name}是否在11月20日拜访或致电过您" in prompt
     [notice] = db.session.scalars(select(Notification)).all()
     assert (notice.recipient_id, notice.kind, notice.case_id) == (supervisor.id, "visit_check_flagged", None)
+    assert f"客户#{customer.id}" in notice.text and "王小明" not in notice.text  # notices are never masked
 
 
 def test_four_dialers_at_the_same_instant_split_the_due_runs_without_overlap(app, db, resolved, clock):
@@ -287,3 +289,15 @@ def test_four_dialers_at_the_same_instant_split_the_due_runs_without_overlap(app
 
     flat = [run_id for ids in claimed for run_id in ids]
     assert sorted(flat) == sorted(everyone)
+
+
+def test_a_call_that_cannot_be_placed_is_logged_without_the_number(db, resolved, clock, caplog):
+    def refuse(run):
+        raise RuntimeError(f"The 'To' number {run.to_number} is not a valid phone number.")
+
+    with caplog.at_level("WARNING", logger=dialer.log.name):
+        dialer.dial_due(db.session, clock.at, refuse)
+
+    run = db.session.scalar(select(SurveyRun))
+    assert "call not placed: RuntimeError" in caplog.text
+    assert run.to_number not in caplog.text and run.to_number[3:] not in caplog.text

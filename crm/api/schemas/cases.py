@@ -42,6 +42,17 @@ class HandOffIn(Schema):
     note = fields.String(allow_none=True, validate=_text)
 
 
+class MoveIn(Schema):
+    branch_id = fields.Integer(required=True)
+    new_owner_id = fields.Integer(
+        allow_none=True, metadata={"description": "Staff of the new branch; required unless the owner works there."}
+    )
+    handler_id = fields.Integer(
+        allow_none=True, metadata={"description": "Staff of the new branch, when the case has a handler."}
+    )
+    note = fields.String(allow_none=True, validate=_text)
+
+
 class ReplyIn(Schema):
     channel = fields.String(required=True, validate=validate.OneOf(CASE_CHANNELS))
     text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
@@ -79,6 +90,9 @@ class CaseOut(Schema):
     status = fields.String()
     is_vip = fields.Boolean()
     customer_id = fields.Integer(allow_none=True)
+    caller_number = fields.String(
+        allow_none=True, metadata={"description": "The number a call case came from; masked unless you may see it."}
+    )
     branch_id = fields.Integer()
     owner = fields.Nested(StaffBrief)
     handler = fields.Nested(StaffBrief, allow_none=True)

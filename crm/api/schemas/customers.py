@@ -98,7 +98,12 @@ class CustomerOut(Schema):
     id_number = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
     phones = fields.List(fields.Nested(PhoneOut))
-    masked = fields.Boolean(metadata={"description": "True when ID number and phones are masked for this viewer."})
+    masked = fields.Boolean(
+        metadata={
+            "description": "True when ID number (last four only), phones, birthday's year and e-mail's "
+            "local part are masked for this viewer."
+        }
+    )
     branch = fields.Nested(BranchBrief)
     manager = fields.Nested(StaffBrief, allow_none=True)
     status = fields.String()
@@ -107,7 +112,9 @@ class CustomerOut(Schema):
     turnover_rate = fields.Decimal(as_string=True)
     last_trade_on = fields.Date(allow_none=True)
     preferred_channel = fields.String(allow_none=True)
-    birthday = fields.Date(allow_none=True)
+    birthday = fields.String(
+        allow_none=True, metadata={"description": "YYYY-MM-DD; the year is ``****`` when ``masked``."}
+    )
     is_vip = fields.Boolean()
     vip_since = fields.Date(allow_none=True)
     risk_tolerance = fields.String(allow_none=True)

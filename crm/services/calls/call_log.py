@@ -19,7 +19,6 @@ from sqlalchemy import select
 from crm.core.bulk import insert_or_skip
 from crm.core.clock import as_utc, now
 from crm.core.filters import where_given
-from crm.core.phones import mask_phone
 from crm.errors import InvalidInput, NotFound
 from crm.models import Call, CallEvent, Case, CaseEvent
 from crm.services.cases.workflow import get_case
@@ -242,13 +241,9 @@ VIEW_FIELDS = [
 
 
 def call_view(call, viewer):
-    """The call as ``viewer`` sees it: the numbers masked unless they may see the customer's phones."""
+    """The call as ``viewer`` sees it: the numbers masked unless they may see them (``access.shown_phone``)."""
     view = {name: getattr(call, name) for name in VIEW_FIELDS}
-    shown = viewer.role in ("supervisor", "admin") or (
-        call.customer is not None and access.can_see_sensitive(viewer, call.customer)
-    )
     for name in ("from_number", "to_number"):
-        number = getattr(call, name)
-        view[name] = number if shown or not number else mask_phone(number)
+        view[name] = access.shown_phone(viewer, getattr(call, name), call.customer, call)
     view["counts_as_contact"] = is_contact(call)
     return view

@@ -45,13 +45,13 @@ def take_complaint(session, route, category, recording_url, recording_sid=None):
         session,
         route,
         "complaint",
-        Roster(session).responsible_for(route.branch.id),
+        Roster(session).responsible_for(route.case_branch_id),
         kind="complaint",
         category=category,
         quality_type="service",
         priority="high",
         subject=f"电话投诉：{label}",
-        body=ivr.caller_line(route) + f"\n投诉录音：{recording_url}",
+        body=f"投诉录音：{recording_url}",
     )
     if call_log.record_event(session, route.call, "complaint_recorded", case_id=case.id, category=category):
         page_duty_supervisors(session, case)

@@ -7,7 +7,8 @@ installation calendar), which menu key means what, and which ready agent to ring
 Cases the IVR opens are owned by whoever answers for the branch (``Roster.responsible_for`` in
 ``crm.services.org.duty``: a case always has a named owner, 首问负责制, even when the first
 "responder" was the machine) and keyed by CallSid (``Case.source_ref``), so a retried webhook
-never opens a second one.
+never opens a second one. The caller's number goes into ``Case.caller_number`` (masked like a
+customer's phones), never into the case's subject or body.
 """
 
 from dataclasses import dataclass
@@ -43,6 +44,11 @@ class Route:
     branch: Branch
     customer: Customer | None
     is_open: bool
+
+    @property
+    def case_branch_id(self):
+        """The branch of a case this call opens: a known caller's own branch, else the dialled line's."""
+        return self.customer.branch_id if self.customer is not None else self.branch.id
 
     @property
     def preferred_agent_id(self):
@@ -156,7 +162,8 @@ def open_ivr_case(session, route, source, owner, **data):
         {
             "channel": "ivr",
             "customer_id": customer.id if customer else None,
-            "branch_id": route.branch.id,
+            "branch_id": route.case_branch_id,
+            "caller_number": route.call.from_number,
             "source_ref": source_ref,
             **data,
         },
@@ -167,11 +174,11 @@ def open_ivr_case(session, route, source, owner, **data):
 
 
 def voicemail_owner(session, route):
-    """A known customer's own manager answers the message; else whoever answers for the branch."""
+    """A known customer's own manager answers the message; else whoever answers for the case's branch."""
     manager = route.customer.manager if route.customer is not None else None
-    if manager is not None and manager.is_active:
+    if manager is not None and manager.is_active and manager.branch_id == route.case_branch_id:
         return manager
-    return Roster(session).responsible_for(route.branch.id)
+    return Roster(session).responsible_for(route.case_branch_id)
 
 
 def take_voicemail(session, route, reason, recording_url, recording_sid=None):
@@ -184,7 +191,7 @@ def take_voicemail(session, route, reason, recording_url, recording_sid=None):
         voicemail_owner(session, route),
         kind="inquiry",
         subject=subject,
-        body=caller_line(route) + f"\n留言录音：{recording_url}",
+        body=f"留言录音：{recording_url}",
     )
     call_log.record_event(session, route.call, "voicemail_recorded", reason=reason, case_id=case.id)
     if recording_sid:
@@ -203,13 +210,7 @@ def book_callback(session, route):
         "callback",
         voicemail_owner(session, route),
         kind="inquiry",
-        subject=f"客户预约回电 {route.call.from_number or ''}".strip(),
-        body=caller_line(route),
+        subject="客户预约回电",
     )
     call_log.record_event(session, route.call, "callback_booked", case_id=case.id)
     return case
-
-
-def caller_line(route):
-    name = route.customer.name if route.customer is not None else "未识别来电"
-    return f"来电号码：{route.call.from_number or '未知'}（{name}），拨入线路：{route.call.to_number or ''}"

@@ -73,8 +73,10 @@ def start_browser_call(session, sid, agent, number, caller_id, refused=None, at=
         branch_id=agent.branch_id,
         customer_id=customer.id if customer else None,
     )
-    call_log.record_event(session, call, "browser_dial", at=at, agent_id=agent.id, number=number, refused=refused)
-    if number is None or refused:
+    # The number is the call's ``to_number`` (masked per viewer); events carry no personal data.
+    dialled = number is not None and not refused
+    call_log.record_event(session, call, "browser_dial", at=at, agent_id=agent.id, dialled=dialled, refused=refused)
+    if not dialled:
         call.outcome = call.outcome or "failed"
     else:
         set_presence(session, agent, "busy", at=at)

@@ -2,7 +2,10 @@
 
 Whoever first takes a customer's question owns the case until the customer has an answer; a
 hand-off moves ownership in one update, so a case has a named owner at every moment. The person
-complained about never handles the complaint (被投诉人应当回避). Status changes follow the
+complained about never handles the complaint (被投诉人应当回避). Cases follow the branch: staff open
+cases only in their own branch (admins anywhere), and owner and handler are always staff of the
+case's branch (or admins), whoever names them; only an admin moves a case to another branch, with
+an owner (and handler) of that branch. Status changes follow the
 ``TRANSITIONS`` table and are conditional updates (``WHERE status = <the status we saw>``), so two
 people acting at once cannot both win. Every action writes a ``CaseEvent`` (留痕) in the same
 transaction; callers commit.
@@ -13,7 +16,7 @@ from sqlalchemy import exists, select, true, update
 from crm.core.clock import now
 from crm.core.filters import where_given
 from crm.errors import Conflict, Forbidden, InvalidInput
-from crm.models import Case, CaseDeadline, CaseEvent, CaseReply, Customer, Staff
+from crm.models import Branch, Case, CaseDeadline, CaseEvent, CaseReply, Customer, Staff
 from crm.models.cases import CLOCKS
 from crm.services.cases import deadlines
 from crm.services.org import access
@@ -32,6 +35,7 @@ TRANSITIONS = {
     "close": {"resolved": "closed"},
     "reopen": {"resolved": "reopened", "closed": "reopened"},
     "hand_off": {s: s for s in ("new", "dispatched", "investigating", "replied", "resolved", "reopened")},
+    "move": {s: s for s in ("new", "dispatched", "investigating", "replied", "resolved", "reopened")},
 }
 
 # action → {kind: clocks it stops}; "*" applies to every kind without its own entry.
@@ -49,7 +53,17 @@ CLOCKS_MET = {
 # Kinds on which nothing may be promised to the customer before the handling decision (a handler).
 NEEDS_HANDLING_DECISION = {"complaint"}
 
-CASE_FIELDS = ("kind", "channel", "subject", "body", "priority", "category", "quality_type", "source_ref")
+CASE_FIELDS = (
+    "kind",
+    "channel",
+    "subject",
+    "body",
+    "caller_number",
+    "priority",
+    "category",
+    "quality_type",
+    "source_ref",
+)
 
 
 def get_case(session, viewer, case_id):
@@ -63,7 +77,8 @@ def open_case(session, actor, data):
     branch_id = customer.branch_id if customer else data.get("branch_id") or actor.branch_id
     if branch_id is None:
         raise InvalidInput("Say which branch the case belongs to.", {"branch_id": ["Required without a customer."]})
-    owner = _owner_for_intake(session, actor, data.get("owner_id"))
+    _require_own_branch(actor, branch_id, customer)
+    owner = _owner_for_intake(session, actor, data.get("owner_id"), branch_id)
     complained = _active_staff(session, data.get("complained_staff_id"), "complained_staff_id", active_only=False)
     _require_unique_source(session, data.get("source_ref"))
     case = Case(
@@ -86,7 +101,7 @@ def open_case(session, actor, data):
 
 def assign(session, actor, case, handler_id):
     """The handling decision: a handler is named and the dispatch clock stops."""
-    handler = _active_staff(session, handler_id, "handler_id")
+    handler = _branch_staff(session, handler_id, "handler_id", case.branch_id)
     _require_not_complained_about(case, handler, "handler_id")
     previous = case.handler_id
     stopped = _transition(session, case, "assign", values={"handler_id": handler.id})
@@ -98,13 +113,35 @@ def hand_off(session, actor, case, new_owner_id, note=None):
     """Move ownership to ``new_owner_id`` in one update; the case is never without an owner."""
     if new_owner_id is None:
         raise InvalidInput("A case always has an owner; name the new one.", {"new_owner_id": ["Required."]})
-    new_owner = _active_staff(session, new_owner_id, "new_owner_id")
+    new_owner = _branch_staff(session, new_owner_id, "new_owner_id", case.branch_id)
     _require_not_complained_about(case, new_owner, "new_owner_id")
     previous = case.owner_id
     if new_owner.id == previous:
         raise Conflict("That person already owns the case.", {"new_owner_id": ["Already the owner."]})
     _transition(session, case, "hand_off", values={"owner_id": new_owner.id}, expect=Case.owner_id == previous)
     _record(session, case, actor, "handed_off", None, **{"from": previous, "to": new_owner.id, "note": note})
+    return case
+
+
+def move(session, actor, case, branch_id, new_owner_id=None, handler_id=None, note=None):
+    """An admin moves the case to branch ``branch_id``; its owner and handler (when it has one) must be
+    staff of that branch: the ones named, else the current ones if they are."""
+    if actor.role != "admin":
+        raise Forbidden("Only an admin moves a case to another branch.")
+    if session.get(Branch, branch_id) is None:
+        raise InvalidInput(f"No branch {branch_id}.", {"branch_id": ["Unknown branch."]})
+    previous = case.branch_id
+    if branch_id == previous:
+        raise Conflict("The case is already in that branch.", {"branch_id": ["The case's own branch."]})
+    owner = _branch_staff(session, _given(new_owner_id, case.owner_id), "new_owner_id", branch_id)
+    handler = _branch_staff(session, _given(handler_id, case.handler_id), "handler_id", branch_id)
+    for staff, field in ((owner, "new_owner_id"), (handler, "handler_id")):
+        if staff is not None:
+            _require_not_complained_about(case, staff, field)
+    values = {"branch_id": branch_id, "owner_id": owner.id, "handler_id": handler.id if handler else None}
+    _transition(session, case, "move", values=values, expect=Case.branch_id == previous)
+    moved = {"from": previous, "to": branch_id, "owner_id": owner.id, "handler_id": values["handler_id"]}
+    _record(session, case, actor, "moved", None, **moved, note=note)
     return case
 
 
@@ -200,6 +237,7 @@ _PAST = {
     "close": "closed",
     "reopen": "reopened",
     "hand_off": "handed off",
+    "move": "moved",
 }
 
 
@@ -235,12 +273,35 @@ def _active_staff(session, staff_id, field, active_only=True):
     return staff
 
 
-def _owner_for_intake(session, actor, owner_id):
+def _owner_for_intake(session, actor, owner_id, branch_id):
     if owner_id is None or owner_id == actor.id:
         return actor
     if actor.role not in ("supervisor", "admin"):
         raise Forbidden("Only a supervisor names another owner; the first responder owns the case.")
-    return _active_staff(session, owner_id, "owner_id")
+    return _branch_staff(session, owner_id, "owner_id", branch_id)
+
+
+def _require_own_branch(actor, branch_id, customer):
+    """Staff open cases in their own branch only (for its customers); admins anywhere."""
+    if actor.role == "admin" or actor.branch_id == branch_id:
+        return
+    if customer is not None:
+        raise Forbidden("This customer belongs to another branch.")
+    raise Forbidden("You open cases in your own branch only.", {"branch_id": ["Another branch."]})
+
+
+def _branch_staff(session, staff_id, field, branch_id):
+    """The active staff member ``staff_id`` (None for None) if they work in ``branch_id`` or are an admin."""
+    staff = _active_staff(session, staff_id, field)
+    if staff is not None and staff.role != "admin" and staff.branch_id != branch_id:
+        raise InvalidInput(
+            f"Staff member {staff.id} does not work in the case's branch.", {field: ["Not staff of the case's branch."]}
+        )
+    return staff
+
+
+def _given(value, default):
+    return default if value is None else value
 
 
 def _require_not_complained_about(case, staff, field):

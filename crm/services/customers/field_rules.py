@@ -2,13 +2,14 @@
 
 A rule takes a value already of its type (text, ``Decimal``) and returns it — in capitals for an ID number,
 rounded to the column's places for an amount — or raises a ``ValueError`` whose short message names the bad
-value. Limits come from the columns of ``Customer`` (``String(120)`` → at most 120 characters,
-``Numeric(18, 2)`` → below 1e16), so a value a rule accepts always fits its column.
+value, except for personal data (ID numbers, e-mails, phones), which import reports and logs never repeat.
+Limits come from the columns of ``Customer`` (``String(120)`` → at most 120 characters, ``Numeric(18, 2)`` →
+below 1e16), so a value a rule accepts always fits its column.
 
 The API's schema (``crm.api.schemas.customers``) calls the rules through a marshmallow field that turns the
 ``ValueError`` into a 422 naming the field. The import reads text: ``cell_parsers(lookups)`` maps each CSV
 column to the customer column it fills and its parser (the text read, then the field's rule); the importer
-prefixes the messages with the line number and column (``line 7: phones: '123' is not a valid phone number``).
+prefixes the messages with the line number and column (``line 7: phones: number 2 is not a valid phone number``).
 """
 
 import re
@@ -83,16 +84,16 @@ def id_number(value):
     value = value.upper()
     if _MAINLAND_ID.fullmatch(value):
         if ric.calc_check_digit(value) != value[-1]:
-            raise ValueError(f"{value!r} has a wrong check digit")
+            raise ValueError("the ID number has a wrong check digit")
         return value
     if not _OTHER_ID.fullmatch(value):
-        raise ValueError(f"{value!r} is not an ID number")
+        raise ValueError("not an ID number")
     return value
 
 
 def email(value):
     if len(value) > _COLUMNS.email.type.length or not _EMAIL.fullmatch(value):
-        raise ValueError(f"{value!r} is not an e-mail address")
+        raise ValueError("not an e-mail address")
     return value
 
 
@@ -113,7 +114,7 @@ def phones(value):
             continue
         e164 = try_normalise_phone(raw)
         if e164 is None:
-            raise ValueError(f"{raw!r} is not a valid phone number")
+            raise ValueError(f"number {len(numbers) + 1} is not a valid phone number")
         if e164 not in numbers:
             numbers.append(e164)
     return tuple(numbers)

@@ -15,7 +15,8 @@ from sqlalchemy.orm import joinedload, lazyload
 
 from crm.core import clock
 from crm.core.filters import where_given
-from crm.core.phones import mask_id_number, mask_phone, try_normalise_phone
+from crm.core.masks import mask_birthday, mask_email, mask_id_number, mask_phone
+from crm.core.phones import try_normalise_phone
 from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from crm.models import Branch, Customer, CustomerPhone, Staff, Visit
 from crm.services.customers import classification
@@ -48,6 +49,8 @@ NOT_SETTABLE = {
 }
 CLOSERS = ("supervisor", "admin")
 LAST_VISITS = 3
+# What a viewer who may not see the customer in full sees of these fields (besides the phones).
+MASKS = {"id_number": mask_id_number, "birthday": mask_birthday, "email": mask_email}
 
 
 def classify_customer(customer):
@@ -158,7 +161,7 @@ def lookup_by_phone(session, raw_phone, viewer=None):
     )
     customer = session.scalars(stmt).unique().first()
     if customer is None:
-        raise NotFound("No customer has that number.", {"phone": ["No customer has this number."]})
+        raise _nobody_has_it()
     return customer
 
 
@@ -166,11 +169,13 @@ def screen_pop(session, raw_phone, viewer):
     """The caller-ID card for ``raw_phone``: the customer as ``viewer`` may see it, with their last visits.
 
     Wider than ``access``: anyone of the customer's branch (and admins) may pop the card; the
-    ID number and phones stay masked unless the viewer may see the customer itself.
+    ID number and phones stay masked unless the viewer may see the customer itself. Another branch's
+    customer is answered exactly as a number nobody has: whether a number is a customer's is itself
+    confidential.
     """
     customer = lookup_by_phone(session, raw_phone, viewer)
     if viewer.role != "admin" and customer.branch_id != viewer.branch_id:
-        raise Forbidden("This caller is a customer of another branch.")
+        raise _nobody_has_it()
     return {**customer_view(customer, viewer), "last_visits": last_visits(session, customer)}
 
 
@@ -187,16 +192,18 @@ def last_visits(session, customer, limit=LAST_VISITS):
 
 
 def customer_view(customer, viewer):
-    """The customer as ``viewer`` may see it: ID number and phones masked unless ``can_see_sensitive``.
+    """The customer as ``viewer`` may see it: ``MASKS`` applied unless ``can_see_sensitive``.
 
-    The one place masking happens — lists, detail, the screen pop and exports all dump this.
+    The one place masking happens — lists, detail, the screen pop and the console all show this.
     """
     sensitive = access.can_see_sensitive(viewer, customer)
+    shown = {name: getattr(customer, name) for name in (*COLUMNS, "id", "customer_class", "risk_tolerance")}
+    if not sensitive:
+        shown.update({name: mask(shown[name]) for name, mask in MASKS.items()})
     return {
-        **{name: getattr(customer, name) for name in (*COLUMNS, "id", "customer_class", "risk_tolerance")},
+        **shown,
         "created_at": customer.created_at,
         "updated_at": customer.updated_at,
-        "id_number": customer.id_number if sensitive else mask_id_number(customer.id_number),
         "phones": [
             {"number": phone.e164 if sensitive else mask_phone(phone.e164), "label": phone.label}
             for phone in customer.phones
@@ -340,6 +347,10 @@ def _matches(q):
     if e164:
         conditions.append(Customer.id.in_(select(CustomerPhone.customer_id).where(CustomerPhone.e164 == e164)))
     return or_(*conditions)
+
+
+def _nobody_has_it():
+    return NotFound("No customer has that number.", {"phone": ["No customer has this number."]})
 
 
 def _lookup_preference(viewer):

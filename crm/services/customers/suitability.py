@@ -112,7 +112,7 @@ def _unsuitable_message(customer, product):
     tolerance = customer.risk_tolerance or "not assessed"
     allowed = ", ".join(ALLOWED_LEVELS[customer.risk_tolerance])
     return (
-        f"Product {product.code} is {product.risk_level} risk but {customer.name}'s risk tolerance is {tolerance} "
+        f"Product {product.code} is {product.risk_level} risk but the customer's risk tolerance is {tolerance} "
         f"(suits {allowed} risk only). Record the customer's signed risk acknowledgement to recommend it anyway."
     )
 

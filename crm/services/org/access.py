@@ -3,11 +3,10 @@
 Admins see everything, supervisors their branch, agents the rows they own; anyone else nothing.
 ``REACH`` says, per model, where a row's branch is and who owns it; ``visible`` narrows a
 ``select`` by that rule and ``may_see`` / ``require_visible`` / ``visible_row`` ask it of one row.
-
-One row may be opened where the lists would not show it: the owner of a case or a call may open
-it whatever its branch (``owners_anywhere``) — a supervisor who takes a case of another branch's
-customer owns it to the end. The caller-ID screen pop (wider: the whole branch) is a rule of
-customer records, not of this table.
+``can_see_sensitive`` says who sees a customer's personal data unmasked (``crm.core.masks`` otherwise),
+``shown_phone`` shows a call's or a case's caller number by the same rule.
+The caller-ID screen pop (wider: the whole branch, masked) is a rule of customer records, not of
+this table.
 """
 
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from operator import attrgetter
 
 from sqlalchemy import false, or_, select
 
+from crm.core.masks import mask_phone
 from crm.errors import Forbidden, NotFound
 from crm.models import Call, Case, Customer, Staff, Visit
 
@@ -32,21 +32,12 @@ class Reach:
     branch: str
     owners: tuple[str, ...]
     forbidden: str
-    owners_anywhere: bool = False
 
 
 REACH = {
     Customer: Reach("customer", "branch_id", ("manager_id",), "This customer belongs to another manager or branch."),
-    Case: Reach(
-        "case",
-        "branch_id",
-        ("owner_id", "handler_id"),
-        "This case belongs to another agent or branch.",
-        owners_anywhere=True,
-    ),
-    Call: Reach(
-        "call", "branch_id", ("agent_id",), "This call belongs to another agent or branch.", owners_anywhere=True
-    ),
+    Case: Reach("case", "branch_id", ("owner_id", "handler_id"), "This case belongs to another agent or branch."),
+    Call: Reach("call", "branch_id", ("agent_id",), "This call belongs to another agent or branch."),
     Visit: Reach("visit", "customer.branch_id", ("manager_id",), "This visit belongs to another manager or branch."),
     Staff: Reach("staff member", "branch_id", ("id",), "That staff member is outside your branch."),
 }
@@ -66,14 +57,13 @@ def visible(stmt, viewer):
 
 
 def may_see(viewer, row):
-    """May ``viewer`` open ``row``? The rule of ``visible``, and owners of ``owners_anywhere`` rows."""
+    """May ``viewer`` open ``row``? The rule of ``visible``, for one row."""
     reach = REACH[type(row)]
-    owns = viewer.id in (getattr(row, owner) for owner in reach.owners)
     if viewer.role == "admin":
         return True
     if viewer.role == "supervisor":
-        return attrgetter(reach.branch)(row) == viewer.branch_id or (owns and reach.owners_anywhere)
-    return viewer.role == "agent" and owns
+        return attrgetter(reach.branch)(row) == viewer.branch_id
+    return viewer.role == "agent" and viewer.id in (getattr(row, owner) for owner in reach.owners)
 
 
 def require_visible(viewer, row):
@@ -91,8 +81,23 @@ def visible_row(session, viewer, model, row_id):
 
 
 def can_see_sensitive(viewer, customer):
-    """Unmasked ID number and phones: the customer's own manager, a supervisor of the branch, admins."""
+    """Unmasked ID number, phones, birthday and e-mail: the customer's own manager, a supervisor of the
+    branch, admins."""
     return may_see(viewer, customer)
+
+
+def sees_in_full(viewer, customer, row):
+    """May ``viewer`` see in full the caller's number on ``row`` (a call or a case about ``customer``)?
+
+    About a known customer: whoever may see that customer in full. About a caller nobody knows:
+    whoever may open the row, since they are the ones to call back.
+    """
+    return can_see_sensitive(viewer, customer) if customer is not None else may_see(viewer, row)
+
+
+def shown_phone(viewer, number, customer, row):
+    """``number`` as ``viewer`` may see it on ``row``: in full (``sees_in_full``) or masked."""
+    return number if not number or sees_in_full(viewer, customer, row) else mask_phone(number)
 
 
 def _in_branch(model, branch, branch_id):

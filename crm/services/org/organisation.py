@@ -4,12 +4,12 @@ Creating a staff member and issuing tokens live in ``crm.services.org.staff``; t
 adds what the staff and branches API changes.
 """
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from crm.core.filters import where_given
 from crm.core.phones import normalise_phone
 from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
-from crm.models import Branch, PhoneLine, Staff
+from crm.models import Branch, Case, PhoneLine, Staff
 from crm.models.telephony import LINES
 from crm.services.org import access, credentials
 
@@ -17,6 +17,8 @@ STAFF_CHANGEABLE = ("name", "role", "branch_id", "phone", "is_active", "on_duty"
 # What a supervisor may change for the staff of their own branch (themselves included); admins change anything.
 SUPERVISOR_CHANGEABLE = frozenset({"on_duty"})
 BRANCH_CHANGEABLE = ("name", "hotline", "head_id")
+# A case in these states needs nobody any more: its owner may move to another branch.
+CLOSED_STATUSES = ("resolved", "closed")
 
 
 def create_branch(session, *, code, name, hotline=None):
@@ -58,15 +60,21 @@ def staff_query(viewer, role=None, branch_id=None, active=None):
 def update_staff(session, actor, staff, changes):
     """Apply ``changes`` (name, role, branch_id, phone, is_active, on_duty, supervisor_id) made by ``actor``.
 
-    Admins change anything; a supervisor only sets who of their own branch is on duty. Agents and
-    supervisors keep a branch, and one's own supervisor is an active supervisor of that branch.
+    Admins change anything; a supervisor only sets who of their own branch is on duty. Only
+    supervisors are on duty (they are the ones paged). Agents and supervisors keep a branch, and
+    one's own supervisor is an active supervisor of that branch. The last active admin stays one.
     Deactivating ends the member's sessions and API tokens for good.
     """
     _require_may_change(actor, staff, changes)
     _require_known(changes, STAFF_CHANGEABLE)
+    _require_another_admin(session, staff, changes)
     if changes.get("phone"):
         changes = {**changes, "phone": normalise_phone(changes["phone"])}
     role = changes.get("role", staff.role)
+    if role != "supervisor":
+        if changes.get("on_duty"):
+            raise InvalidInput("Only supervisors are put on duty.", {"on_duty": ["Not a supervisor."]})
+        changes = {**changes, "on_duty": False}
     branch = branch_by_id(session, changes["branch_id"]) if "branch_id" in changes else staff.branch
     if role != "admin" and branch is None:
         raise InvalidInput("Agents and supervisors belong to a branch.", {"branch_id": ["Required for this role."]})
@@ -75,6 +83,8 @@ def update_staff(session, actor, staff, changes):
         raise InvalidInput("Nobody is their own supervisor.", {"supervisor_id": ["Not this staff member."]})
     if "supervisor_id" in changes or "branch_id" in changes:
         _require_supervisor_of(session, supervisor_id, branch.id if branch else None, "supervisor_id")
+    if role != "admin":
+        _require_no_open_cases_elsewhere(session, staff, branch.id)
     if changes.get("is_active") is False:
         credentials.revoke_all(session, staff)
     for name, value in changes.items():
@@ -88,6 +98,34 @@ def _require_may_change(actor, staff, changes):
     if actor.role == "supervisor" and staff.branch_id == actor.branch_id and set(changes) <= SUPERVISOR_CHANGEABLE:
         return
     raise Forbidden("A supervisor may only set who of their own branch is on duty; other changes are for admins.")
+
+
+def _require_another_admin(session, staff, changes):
+    """Demoting or deactivating the last active admin would leave nobody to administer Kefu: 409."""
+    stays = changes.get("role", staff.role) == "admin" and changes.get("is_active", staff.is_active)
+    if staff.role != "admin" or not staff.is_active or stays:
+        return
+    others = select(Staff.id).where(Staff.role == "admin", Staff.is_active.is_(True), Staff.id != staff.id)
+    if session.scalar(others.limit(1)) is None:
+        raise Conflict(
+            "This is the last active admin: make another staff member an admin first.",
+            {"role" if "role" in changes else "is_active": ["The last active admin."]},
+        )
+
+
+def _require_no_open_cases_elsewhere(session, staff, branch_id):
+    """Owner and handler are staff of the case's branch: moving someone away from their open cases is 409."""
+    elsewhere = select(func.count(Case.id)).where(
+        or_(Case.owner_id == staff.id, Case.handler_id == staff.id),
+        Case.branch_id != branch_id,
+        Case.status.not_in(CLOSED_STATUSES),
+    )
+    count = session.scalar(elsewhere)
+    if count:
+        raise Conflict(
+            f"{count} open cases of another branch are owned or handled by this staff member: hand them off first.",
+            {"branch_id": ["Open cases in another branch."]},
+        )
 
 
 def _require_known(changes, changeable):

@@ -61,7 +61,8 @@ def dial_due(session, at, place, limit=BATCH_SIZE):
         try:
             sid = place(run)
         except Exception as exc:  # noqa: BLE001 — any refusal (bad number, Twilio down) is one failed attempt
-            log.warning("survey run %s: call not placed: %s", run_id, exc)
+            # The error's class only: Twilio's messages quote the number dialled.
+            log.warning("survey run %s: call not placed: %s", run_id, type(exc).__name__)
             attempt_failed(session, run, "not_placed", at)
             summary.failed.append(run_id)
         else:

@@ -38,7 +38,8 @@ OPENING_CHOICES = {"1": "go", "2": "rebook"}
 # Hearings per prompt (the first + repeats after silence or a wrong key) before the call moves on.
 TRIES = 2
 CASE_NOTICE = "工单#{case_id}「{subject}」回访不满意（{question}：{answer}），已重新打开，请跟进。"
-VISIT_NOTICE = "客户经理{manager}{date}的拜访抽查回访异常（{question}：{answer}），客户{customer}。"
+# Notices name customers by number (#id), never by name: notice texts are not masked.
+VISIT_NOTICE = "客户经理{manager}{date}的拜访抽查回访异常（{question}：{answer}），客户#{customer_id}。"
 
 
 # Who is owed a survey ---------------------------------------------------------------------------
@@ -294,10 +295,9 @@ def reopen_and_escalate(session, run, question, value):
 def _flag_visit(session, run, question, value):
     visit = session.get(Visit, run.visit_id)
     manager = session.get(Staff, visit.manager_id)
-    customer = session.get(Customer, run.customer_id)
     day = as_utc(visit.started_at).astimezone(installation_calendar(session).zone).date()
     text = VISIT_NOTICE.format(
-        manager=manager.name, date=day.isoformat(), question=question.code, answer=value, customer=customer.name
+        manager=manager.name, date=day.isoformat(), question=question.code, answer=value, customer_id=run.customer_id
     )
     for person in Roster(session).supervisors_of(manager, manager.branch_id):
         notify(session, person, None, "visit_check_flagged", text, f"survey:{run.id}:{person.id}")
