@@ -35,6 +35,9 @@ def test_migrations_go_down_to_empty_and_up_again(app, db, target):
 
 def test_revision_0005_moves_the_callers_number_out_of_case_text(app, db, make, clock):
     owner = make.staff(role="supervisor", branch=make.branch())
+    branch_id, owner_id = owner.branch_id, owner.id
+    # No transaction left open: its locks would stall the ALTER TABLEs of the revisions going down.
+    _db.session.commit()
     downgrade(revision="0004")
     insert = sa.text(
         "INSERT INTO cases (kind, branch_id, channel, subject, body, priority, status, is_vip, owner_id, opened_at,"
@@ -49,7 +52,7 @@ def test_revision_0005_moves_the_callers_number_out_of_case_text(app, db, make, 
     with _db.engine.begin() as conn:
         for subject, body in old_texts:
             conn.execute(
-                insert, {"branch": owner.branch_id, "subject": subject, "body": body, "owner": owner.id, "at": clock.at}
+                insert, {"branch": branch_id, "subject": subject, "body": body, "owner": owner_id, "at": clock.at}
             )
     upgrade()
     with _db.engine.connect() as conn:
