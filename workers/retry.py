@@ -7,9 +7,9 @@ from rq import Retry
 # and 60 s later, then left in the queue's failed registry for the admins (GET /api/v1/admin/jobs).
 BACKOFF = Retry(max=3, interval=[10, 30, 60])
 
-# A scheduler or worker that lost Redis tries again after 1, 2, 4 … seconds, at most 30 s apart, for ever:
+# A scheduler or worker that lost Redis tries again after 1, 2, 4 … seconds, at most 10 s apart, for ever:
 # Redis coming back is the only way out of an outage, and a process that gives up needs a human.
-REDIS_WAIT_FIRST, REDIS_WAIT_MAX = 1, 30
+REDIS_WAIT_FIRST, REDIS_WAIT_MAX = 1, 10
 
 
 def redis_waits():

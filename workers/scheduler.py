@@ -13,7 +13,7 @@ from contextlib import suppress
 
 import redis
 from rq.cron import CronScheduler
-from rq.exceptions import StopRequested
+from rq.exceptions import SchedulerNotFound, StopRequested
 from rq.scheduler import RQScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -42,7 +42,7 @@ class KefuScheduler(CronScheduler):
         except (KeyboardInterrupt, StopRequested):
             self.log.info("CronScheduler %s: stop requested", self.name)
         finally:
-            with suppress(redis.RedisError):
+            with suppress(redis.RedisError, SchedulerNotFound):  # Redis down, or flushed meanwhile
                 self.register_death()
 
     def _run(self):
