@@ -93,3 +93,14 @@ def test_a_supervisor_without_a_phone_is_owed_no_call(caller, duty, db, clock, t
     clock.advance(timedelta(minutes=5))
     assert dispatch_calls.run(db.session, clock.at, calls.place_dispatch_call, LEASE).owed == 0
     assert twilio_stub.calls == []
+
+
+def test_one_run_places_every_call_owed_batch_after_batch(caller, duty, make, branch, db, clock, twilio_stub):
+    second = make.staff(role="supervisor", branch=branch, phone="+8613700137001")
+    second.on_duty = True
+    db.session.commit()
+    complain(caller)
+    clock.advance(timedelta(minutes=5))
+    run = dispatch_calls.run(db.session, clock.at, calls.place_dispatch_call, LEASE, limit=1)
+    assert (run.owed, len(run.placed)) == (2, 2)
+    assert sorted(call.to for call in twilio_stub.calls) == [duty.phone, second.phone]

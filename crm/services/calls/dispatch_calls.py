@@ -38,15 +38,17 @@ class CalloutRun:
 
 
 def run(session, at, place, lease, limit=BATCH_SIZE):
-    """Owe, claim and place the dispatch calls due at ``at`` through ``place(case_id, phone) -> CallSid``;
-    commits after the claim and after each call."""
+    """Owe, claim and place the dispatch calls due at ``at`` through ``place(case_id, phone) -> CallSid``,
+    ``limit`` claims at a time until none is left; commits after each claim and after each call."""
     outcome = CalloutRun(owed=owe_calls(session, at))
-    claims = claim_calls(session, at, lease, limit)
-    session.commit()
-    for callout_id, attempt in claims:
-        _place_one(session, callout_id, attempt, place, outcome)
+    while True:
+        claims = claim_calls(session, at, lease, limit)
         session.commit()
-    return outcome
+        for callout_id, attempt in claims:
+            _place_one(session, callout_id, attempt, place, outcome)
+            session.commit()
+        if len(claims) < limit:  # a claim holds its calls past ``at``: no call is claimed twice in a run
+            return outcome
 
 
 def owe_calls(session, at):
