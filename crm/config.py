@@ -54,6 +54,13 @@ class Config:
         self.REDIS_URL = _env("REDIS_URL", "")
         # scripts/run sets it: the web process also runs the RQ worker and scheduler in threads.
         self.EMBEDDED_WORKER = _env("KEFU_EMBEDDED_WORKER", "0") == "1"
+        # Reliability (issue 14), in seconds: how long a worker holds a complaint call-out it claimed before a
+        # later run may take it again; and when /healthz answers 503: the scheduler's last heartbeat older
+        # than HEARTBEAT_MAX_AGE, or an escalation step overdue (next_action_at passed, not taken) longer
+        # than OVERDUE_MAX_AGE.
+        self.CALLOUT_LEASE = _env_int("KEFU_CALLOUT_LEASE", 120)
+        self.HEARTBEAT_MAX_AGE = _env_int("KEFU_HEARTBEAT_MAX_AGE", 180)
+        self.OVERDUE_MAX_AGE = _env_int("KEFU_OVERDUE_MAX_AGE", 300)
         self.TIMEZONE = _env("KEFU_TIMEZONE", "Asia/Shanghai")
         # Working days (DOMAIN §5): the holiday library's country, and business hours "HH:MM-HH:MM".
         self.CALENDAR_COUNTRY = _env("KEFU_CALENDAR_COUNTRY", "CN")

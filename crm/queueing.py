@@ -3,7 +3,7 @@
 import threading
 
 import redis
-from rq import Queue
+from rq import Queue, Worker
 from rq.job import Job
 
 QUEUE_NAMES = ("default", "telephony", "reports")
@@ -39,7 +39,7 @@ class QueueHandle:
         return Queue(name, connection=self.connection)
 
     def status(self):
-        """For /healthz: reachable or not, and queued / failed counts per queue."""
+        """For /healthz: reachable or not, the workers registered, and queued / failed counts per queue."""
         try:
             self.connection.ping()
         except redis.RedisError as exc:
@@ -48,7 +48,8 @@ class QueueHandle:
         for name in QUEUE_NAMES:
             q = self.queue(name)
             counts[name] = {"queued": q.count, "failed": q.failed_job_registry.count}
-        return {"ok": True, "backend": self.backend, "queues": counts}
+        workers = Worker.count(connection=self.connection)
+        return {"ok": True, "backend": self.backend, "workers": workers, "queues": counts}
 
     def failed_jobs(self, limit=FAILED_SHOWN):
         """For admins: per queue, how many jobs failed for good and the latest ``limit`` of them.

@@ -1,29 +1,30 @@
 """Telephony RQ jobs (``telephony`` queue): outbound calls never happen inside a webhook.
 
 - ``call_about_undispatched_complaints`` (periodic, every minute): complaints still not
-  dispatched after their 5-minute deadline get a phone call to each supervisor on duty —
-  claimed in the database first (``complaint_line.claim_dispatch_calls``), so a call is placed
-  once per case and supervisor however many workers run; each call is its own retried job.
+  dispatched after their 5-minute deadline get a phone call to each supervisor on duty. The
+  database records each call owed and its CallSid once placed (``dispatch_calls``); a claim this
+  job took and never confirmed (the job lost, the worker killed) is taken again by a later run
+  once its lease (``CALLOUT_LEASE``) has run out.
 - ``place_greeting_call``: rings an admin's phone to record a greeting (``greetings_record``).
 """
 
+from datetime import timedelta
+
+from flask import current_app
+
 from crm.core import clock
-from crm.extensions import db, queues
-from crm.services.calls import complaint_line
+from crm.extensions import db
+from crm.services.calls import dispatch_calls
 from telephony.client import get_client
 from telephony.urls import public_url
-from workers.retry import BACKOFF
 
 QUEUE = "telephony"
 
 
 def call_about_undispatched_complaints():
-    claims = complaint_line.claim_dispatch_calls(db.session, clock.now())
-    db.session.commit()
-    queue = queues.queue(QUEUE)
-    for claim in claims:
-        queue.enqueue(place_dispatch_call, claim.case_id, claim.phone, retry=BACKOFF)
-    return len(claims)
+    lease = timedelta(seconds=current_app.config["CALLOUT_LEASE"])
+    run = dispatch_calls.run(db.session, clock.now(), place_dispatch_call, lease)
+    return {"owed": run.owed, "placed": len(run.placed), "failed": run.failed}
 
 
 def place_dispatch_call(case_id, phone):

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rq import Retry
-from rq.cron import CronJob, CronScheduler
+from rq.cron import CronJob
 
 from workers import calls, jobs, sms, surveys
 from workers.retry import BACKOFF
+from workers.scheduler import KefuScheduler
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,9 @@ SCHEDULE = (
 )
 
 
-def build_scheduler(connection, schedule=SCHEDULE, scheduler_class=CronScheduler):
-    """A cron scheduler holding every periodic job of ``schedule``."""
-    scheduler = scheduler_class(connection=connection)
+def build_scheduler(connection, app=None, schedule=SCHEDULE, scheduler_class=KefuScheduler):
+    """A cron scheduler holding every periodic job of ``schedule``, writing its heartbeat through ``app``."""
+    scheduler = scheduler_class(connection=connection, app=app)
     for periodic in schedule:
         job = RetryingCronJob(
             periodic.queue,

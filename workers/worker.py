@@ -2,16 +2,13 @@
 
 ``AppWorker`` is the production worker (one forked work horse per job).
 ``EmbeddedWorker`` runs jobs in a thread of the web process (the embedded mode, where
-fakeredis lives only in that process); ``EmbeddedScheduler`` is the cron scheduler there.
+fakeredis lives only in that process); the schedulers are in ``workers.scheduler``.
 """
 
-from rq import SimpleWorker, Worker
-from rq.cron import CronScheduler
-from rq.scheduler import RQScheduler
+from rq import SimpleWorker, Worker, worker_registration
 from rq.timeouts import TimerDeathPenalty
 
 from crm.extensions import db
-from crm.queueing import QUEUE_NAMES
 
 
 class AppContextMixin:
@@ -27,6 +24,35 @@ class AppContextMixin:
 
 
 class AppWorker(AppContextMixin, Worker):
+    """Each heartbeat also re-registers the worker, so after a Redis restart or FLUSHDB the worker registry
+    (``rq info``, /healthz's ``workers``) lists it again within ``WORKER_TTL`` seconds instead of never.
+
+    Its maintenance round (which restarts RQ's retry scheduler process when Redis took it down) runs every
+    ``MAINTENANCE_INTERVAL`` seconds, not RQ's ten minutes: the retries due meanwhile wait that long at most.
+    """
+
+    WORKER_TTL = 60  # an idle worker beats every 45 s (RQ's dequeue timeout is the TTL less 15 s)
+    MAINTENANCE_INTERVAL = 60
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("worker_ttl", self.WORKER_TTL)
+        kwargs.setdefault("maintenance_interval", self.MAINTENANCE_INTERVAL)
+        super().__init__(*args, **kwargs)
+
+    def heartbeat(self, timeout=None, pipeline=None):
+        own = pipeline is None
+        pipeline = self.connection.pipeline() if own else pipeline
+        super().heartbeat(timeout, pipeline=pipeline)
+        pipeline.hset(self.key, mapping={**self.serialize(), "state": self.get_state()})
+        worker_registration.register(self, pipeline)
+        if own:
+            pipeline.execute()
+
+    @property
+    def stop_requested(self):
+        """A signal (SIGTERM, Ctrl+C) asked this worker to stop, as opposed to Redis trouble ending it."""
+        return self._shutdown_requested_date is not None or self._stop_requested
+
     def main_work_horse(self, job, queue):
         # The forked horse must not share pooled database connections with its parent.
         with self.app.app_context():
@@ -44,25 +70,3 @@ class EmbeddedWorker(AppContextMixin, SimpleWorker):
 
     def procline(self, message):
         self.log.debug(message)  # leave the web server's process title alone
-
-
-class EmbeddedScheduler(CronScheduler):
-    """Also puts the retries that fell due back on their queues (at most a minute late).
-
-    RQ moves scheduled retries in a process the worker forks (``with_scheduler``), which
-    cannot reach the fakeredis living in this one; here this thread does it in its loop.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # RQScheduler opens its own client from this connection's pool settings, which name the same
-        # in-process fakeredis server: it sees the retries this process's worker scheduled.
-        self.retries = RQScheduler(QUEUE_NAMES, connection=self.connection)
-        self.retries.prepare_registries(QUEUE_NAMES)
-
-    def enqueue_jobs(self):
-        self.retries.enqueue_scheduled_jobs()
-        return super().enqueue_jobs()
-
-    def _install_signal_handlers(self):
-        pass

@@ -9,17 +9,20 @@ from crm.models.audit import AuditEntry
 from crm.models.cases import CalendarOverride, Case, CaseDeadline, CaseEvent, CaseReply, DeadlinePolicy
 from crm.models.credentials import Credential
 from crm.models.customers import Customer, CustomerPhone, RiskAssessment
+from crm.models.heartbeats import Heartbeat
 from crm.models.notifications import Notification
 from crm.models.products import Product, Recommendation
 from crm.models.staff import Branch, Staff
 from crm.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyRun
-from crm.models.telephony import Call, CallEvent, PhoneLine, Script, WebhookReceipt
+from crm.models.telephony import Call, CallEvent, ComplaintCallout, PhoneLine, Script, WebhookReceipt
 from crm.models.visits import Visit
 
 __all__ = [
     "AuditEntry",
     "Call",
     "CallEvent",
+    "ComplaintCallout",
+    "Heartbeat",
     "PhoneLine",
     "Script",
     "Survey",

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.core.clock import now
@@ -135,3 +135,32 @@ class WebhookReceipt(db.Model):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     response: Mapped[str] = mapped_column(Text)
+
+
+class ComplaintCallout(db.Model):
+    """A phone call owed to a duty supervisor about a complaint still undispatched after its deadline.
+
+    The row is the debt and ``placed_at``/``call_sid`` pay it: a worker claims the call until
+    ``claimed_until`` (a lease) and places it; a claim never confirmed (its job lost with the queue, its
+    worker killed) runs out and a later run takes the call again. One row per case and supervisor.
+    """
+
+    __tablename__ = "complaint_callouts"
+    __table_args__ = (
+        UniqueConstraint("case_id", "staff_id", name="uq_complaint_callouts_case_staff"),
+        Index(
+            "ix_complaint_callouts_owed",
+            "owed_at",
+            postgresql_where=text("placed_at IS NULL"),
+            sqlite_where=text("placed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    owed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)  # claims taken so far
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    placed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    call_sid: Mapped[str | None] = mapped_column(String(64))

@@ -6,6 +6,7 @@ import pytest
 
 from telephony.client import TelephonyClient, build_client, set_client
 from telephony.standin import Callee, StandinState, run_pending_calls, set_state
+from tests.telephony.ivr_walk import Caller
 
 
 @dataclass
@@ -42,3 +43,20 @@ def twilio_stub(app, db):
     yield TwilioStub(app, state, client)
     set_client(app, previous_client)
     set_state(app, previous_state)
+
+
+# --- the complaint line (menu 2): a supervisor on duty and a caller on the hotline ---------------
+
+
+@pytest.fixture
+def duty(make, branch, db):
+    """The branch's supervisor on duty, with a phone for pages and calls."""
+    supervisor = make.staff(role="supervisor", branch=branch, phone="+8613700137000")
+    supervisor.on_duty = True
+    db.session.commit()
+    return supervisor
+
+
+@pytest.fixture
+def caller(signed_post, phone_lines, clock):
+    return Caller(signed_post, phone_lines["hotline"], sid="CA-complaint")

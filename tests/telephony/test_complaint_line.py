@@ -3,30 +3,15 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from rq import Queue
 from sqlalchemy import select
 
-from crm.models import Case, Notification
+from crm.models import Case, ComplaintCallout, Notification
 from crm.services.calls import complaint_line
 from crm.services.cases import workflow as case_service
-from tests.telephony.ivr_walk import CALLER, Caller
+from tests.telephony.ivr_walk import CALLER
 from workers import calls
 
 RECORDING = "https://api.twilio.com/rec/RE77"
-
-
-@pytest.fixture
-def duty(make, branch, db):
-    """The branch's supervisor on duty, with a phone for pages and calls."""
-    supervisor = make.staff(role="supervisor", branch=branch, phone="+8613700137000")
-    supervisor.on_duty = True
-    db.session.commit()
-    return supervisor
-
-
-@pytest.fixture
-def caller(signed_post, phone_lines, clock):
-    return Caller(signed_post, phone_lines["hotline"], sid="CA-complaint")
 
 
 def complain(caller, key="1"):
@@ -107,21 +92,20 @@ def test_complaint_page_is_urgent_even_at_night(duty, branch, db, clock):
     assert page.sms_not_before == clock.at
 
 
-def test_undispatched_complaint_rings_the_duty_supervisor_after_5_minutes_once(
-    caller, duty, db, clock, twilio_stub, queue
-):
+def test_undispatched_complaint_rings_the_duty_supervisor_after_5_minutes_once(caller, duty, db, clock, twilio_stub):
     complain(caller)
-    assert calls.call_about_undispatched_complaints() == 0  # not yet due
+    assert calls.call_about_undispatched_complaints()["placed"] == 0  # not yet due
     clock.advance(timedelta(minutes=5))
-    assert calls.call_about_undispatched_complaints() == 1
-    assert calls.call_about_undispatched_complaints() == 0  # a second run never calls twice
-    [job] = Queue("telephony", connection=queue).jobs
-    assert (job.func_name, job.args) == ("workers.calls.place_dispatch_call", (the_complaint(db).id, duty.phone))
-    sid = job.func(*job.args)
+    assert calls.call_about_undispatched_complaints() == {"owed": 1, "placed": 1, "failed": 0}
+    assert calls.call_about_undispatched_complaints()["placed"] == 0  # a second run never calls twice
 
     [call] = twilio_stub.calls
-    assert (call.sid, call.to) == (sid, duty.phone)
+    assert call.to == duty.phone
     assert call.url.endswith(f"/twilio/voice/complaint/page?case_id={the_complaint(db).id}")
+    callout = db.session.scalars(select(ComplaintCallout)).one()
+    assert (callout.call_sid, callout.placed_at) == (call.sid, clock.at)
+    notice = db.session.scalars(select(Notification).where(Notification.kind == "complaint_dispatch_call")).one()
+    assert notice.text == f"投诉工单#{the_complaint(db).id}仍未派单，系统已致电您。"  # no caller data in it
 
 
 def test_dispatched_complaint_rings_nobody(caller, duty, agent, db, clock):
@@ -129,7 +113,7 @@ def test_dispatched_complaint_rings_nobody(caller, duty, agent, db, clock):
     case_service.assign(db.session, duty, the_complaint(db), agent.id)
     db.session.commit()
     clock.advance(timedelta(minutes=6))
-    assert calls.call_about_undispatched_complaints() == 0
+    assert calls.call_about_undispatched_complaints() == {"owed": 0, "placed": 0, "failed": 0}
 
 
 def test_page_call_tells_the_supervisor_which_complaint(caller, duty, db, signed_post):

@@ -25,6 +25,7 @@ deadline = time.monotonic() + 60  # generous: the periodic jobs queued at start-
 while job.get_status() not in ("finished", "failed") and time.monotonic() < deadline:
     time.sleep(0.05)
 print("status:", job.get_status().value)
+print("health:", app.test_client().get("/healthz").status_code)
 """
 
 
@@ -37,12 +38,12 @@ def test_the_embedded_web_process_runs_queued_jobs_itself(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
-    # The worker thread logs to stdout too: read only the two marked lines.
-    marked = dict(
-        line.split(": ", 1) for line in result.stdout.splitlines() if line.startswith(("threads:", "status:"))
-    )
+    # The worker thread logs to stdout too: read only the marked lines.
+    marks = ("threads:", "status:", "health:")
+    marked = dict(line.split(": ", 1) for line in result.stdout.splitlines() if line.startswith(marks))
     assert marked["threads"] == str(sorted(EMBEDDED_THREADS))
     assert marked["status"] == "finished", result.stderr
+    assert marked["health"] == "200", result.stderr  # what scripts/run's users (and monitors) wait for
 
 
 def test_an_app_built_without_the_flag_starts_no_background_threads(app):

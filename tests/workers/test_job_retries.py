@@ -4,12 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from rq import Queue, Retry, SimpleWorker, get_current_job
-from rq.cron import CronScheduler
 
 from tests.conftest import auth
 from workers.retry import BACKOFF
 from workers.schedule import SCHEDULE, build_scheduler
-from workers.worker import EmbeddedScheduler
+from workers.scheduler import EmbeddedScheduler
 
 ATTEMPTS_KEY = "test:flaky-attempts"
 
@@ -67,7 +66,7 @@ def test_retries_back_off_10_30_then_60_seconds(queue):
 
 
 def test_every_periodic_job_is_enqueued_with_the_backoff(queue):
-    scheduler = build_scheduler(queue, scheduler_class=CronScheduler)
+    scheduler = build_scheduler(queue)
     for cron_job in scheduler.get_jobs():
         if cron_job.cron:  # interval jobs run at start-up anyway
             cron_job.next_enqueue_time = cron_job.next_enqueue_time.replace(year=2000)

@@ -1,5 +1,3 @@
-from rq.cron import CronScheduler
-
 from crm.queueing import QUEUE_NAMES
 from workers.schedule import SCHEDULE, build_scheduler
 
@@ -22,7 +20,7 @@ def test_periodic_jobs_name_real_queues_and_one_timing_each():
 
 
 def test_a_due_job_is_enqueued_on_its_queue(queue):
-    scheduler = build_scheduler(queue, scheduler_class=CronScheduler)
+    scheduler = build_scheduler(queue)
     for job in scheduler.get_jobs():
         if job.cron:  # interval jobs run at start-up anyway
             job.next_enqueue_time = job.next_enqueue_time.replace(year=2000)

@@ -4,16 +4,11 @@ The caller picks a category, records the complaint, and a ``complaint`` case is 
 its deadlines from the policies (dispatch within 5 minutes, DOMAIN §5). It is owned by the
 branch's supervisor on duty (``Roster.responsible_for``): the person who must dispatch it. The duty
 supervisors are paged at once (urgent: SMS at any hour); the escalation sweep pages again when
-the dispatch deadline passes, and ``claim_dispatch_calls`` picks the complaints still not
-dispatched after their deadline so a worker *phones* the supervisors — once per case and
-supervisor, guarded by the notice's unique dedupe key.
+the dispatch deadline passes, and ``dispatch_calls`` has a worker *phone* the supervisors about
+the complaints still not dispatched after their deadline — once per case and supervisor.
 """
 
-from dataclasses import dataclass
-
-from sqlalchemy import exists, select
-
-from crm.models import Case, CaseDeadline, Notification
+from crm.models import Case
 from crm.services.calls import call_log, ivr
 from crm.services.cases.notifications import notify
 from crm.services.org.duty import Roster
@@ -24,7 +19,6 @@ CATEGORY_LABELS = {"attitude": "服务态度", "competence": "业务能力", "ef
 # Complaints in these states still wait for their handling decision.
 UNDISPATCHED = ("new", "reopened")
 PAGE_KIND = "complaint_dispatch"
-CALL_KIND = "complaint_dispatch_call"
 
 
 def choose_category(session, route, digits, attempt):
@@ -68,48 +62,6 @@ def page_duty_supervisors(session, case):
             session, supervisor, case, PAGE_KIND, text, f"case:{case.id}:complaint_intake:{supervisor.id}", urgent=True
         )
     session.flush()
-
-
-@dataclass(frozen=True)
-class DispatchCall:
-    case_id: int
-    staff_id: int
-    phone: str
-
-
-def claim_dispatch_calls(session, at):
-    """Complaints past their dispatch deadline and still undispatched, each duty supervisor with
-    a phone once: the claim is an inbox notice with a unique key, so two workers never both call."""
-    due = (
-        select(Case)
-        .join(CaseDeadline, (CaseDeadline.case_id == Case.id) & (CaseDeadline.clock == "dispatch"))
-        .where(
-            Case.kind == "complaint",
-            Case.status.in_(UNDISPATCHED),
-            CaseDeadline.met_at.is_(None),
-            CaseDeadline.due_at <= at,
-            ~exists().where(Notification.case_id == Case.id, Notification.kind == CALL_KIND),
-        )
-        .order_by(CaseDeadline.due_at)
-    )
-    claims, roster = [], Roster(session)
-    for case in session.scalars(due).unique():
-        for supervisor in roster.on_duty(case.branch_id):
-            if not supervisor.phone:
-                continue
-            session.add(
-                Notification(
-                    recipient_id=supervisor.id,
-                    case_id=case.id,
-                    kind=CALL_KIND,
-                    text=f"投诉工单#{case.id}「{case.subject}」仍未派单，系统已致电您。",
-                    dedupe_key=f"case:{case.id}:dispatch_call:{supervisor.id}",
-                    created_at=at,
-                )
-            )
-            claims.append(DispatchCall(case.id, supervisor.id, supervisor.phone))
-    session.flush()
-    return claims
 
 
 def page_text(session, case_id):
