@@ -1,7 +1,7 @@
 """complaint_callouts (the phone calls owed to duty supervisors, with lease and CallSid) and heartbeats
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01 09:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0004'
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
