@@ -1,9 +1,10 @@
 """Pieces every API module uses: pagination arguments and the page envelope."""
 
 from flask import current_app
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 from sqlalchemy import func, select
 
+from crm.api.schemas import fields
 from crm.extensions import db
 
 

@@ -1,5 +1,6 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, validate
 
+from crm.api.schemas import fields
 from crm.api.schemas.staff import StaffBrief
 
 
@@ -30,10 +31,20 @@ class QuestionnaireOut(Schema):
     bands = fields.List(fields.Nested(BandOut))
 
 
+# The questionnaire has a dozen questions; a longer mapping is refused before it is read (422).
+MAX_ANSWERS = 20
+
+
 class AssessmentIn(Schema):
     """``{"answers": {"q1": "A", …, "q9": ["A", "C"], …}}`` — Q9 takes several letters."""
 
-    answers = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
+    answers = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=8)),
+        values=fields.Raw(),
+        required=True,
+        validate=validate.Length(max=MAX_ANSWERS),
+        metadata={"maxProperties": MAX_ANSWERS},
+    )
 
 
 class AssessmentOut(Schema):
