@@ -12,15 +12,19 @@ class BranchOut(Schema):
     head_id = fields.Integer(allow_none=True)
 
 
-class BranchIn(Schema):
+class BranchFields(Schema):
+    """What a branch's creation and its changes check alike (the hotline: empty, or a valid number)."""
+
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    hotline = fields.String(allow_none=True, validate=validate.Length(max=40))
+
+
+class BranchIn(BranchFields):
     code = fields.String(required=True, validate=validate.Length(min=1, max=32))
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    hotline = fields.String(allow_none=True, validate=validate.Length(max=32))
 
 
-class BranchPatch(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=120))
-    hotline = fields.String(allow_none=True, validate=validate.Length(max=32))
+class BranchPatch(BranchFields):
     head_id = fields.Integer(allow_none=True)
 
 
@@ -57,21 +61,28 @@ class TokenOut(Schema):
     api_token = fields.String()
 
 
-class StaffIn(Schema):
-    job_no = fields.String(required=True, validate=validate.Length(min=1, max=16))
+class StaffFields(Schema):
+    """What a staff member's creation and their changes check alike (the phone: empty, or a valid number)."""
+
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    role = fields.String(validate=validate.OneOf(ROLES))
+    branch_id = fields.Integer(allow_none=True)
+    phone = fields.String(allow_none=True, validate=validate.Length(max=40))
+
+
+class StaffIn(StaffFields):
+    job_no = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "letters, digits, '-' and '_', at most 16 once the spaces around it are dropped"},
+    )
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    branch_id = fields.Integer(allow_none=True)
-    phone = fields.String(allow_none=True)
     email = fields.Email(allow_none=True)
     password = fields.String(load_only=True, allow_none=True)
 
 
-class StaffPatch(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=120))
-    role = fields.String(validate=validate.OneOf(ROLES))
-    branch_id = fields.Integer(allow_none=True)
-    phone = fields.String(allow_none=True)
+class StaffPatch(StaffFields):
     is_active = fields.Boolean(data_key="active")
     on_duty = fields.Boolean()
     supervisor_id = fields.Integer(allow_none=True)

@@ -1,6 +1,7 @@
 """Staff accounts: creation, passwords, API tokens."""
 
 import hashlib
+import re
 import secrets
 
 from sqlalchemy import select
@@ -10,6 +11,32 @@ from crm.core.phones import normalise_phone
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.models import Branch, Staff
 from crm.models.staff import ROLES
+
+# A job number (工号): letters, digits, '-' and '_', as many as the column holds; spaces around it are dropped.
+JOB_NO = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{Staff.__table__.c.job_no.type.length - 1}}}")
+
+
+def job_number(raw):
+    """``raw`` trimmed, if it is a job number; else ``InvalidInput`` naming ``job_no``."""
+    value = (raw or "").strip()
+    if not JOB_NO.fullmatch(value):
+        raise InvalidInput(
+            f"{value!r} is not a job number.", {"job_no": ["Letters, digits, '-' and '_', at most 16 characters."]}
+        )
+    return value
+
+
+def optional_phone(raw, field="phone"):
+    """A phone field that may be left empty: None for empty or blank, else E.164 (``InvalidInput`` in ``field``).
+
+    One rule for staff phones and branch hotlines, on creation and on change alike.
+    """
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return normalise_phone(raw)
+    except InvalidInput as error:
+        raise InvalidInput(error.message, {field: ["Not a valid phone number."]}) from error
 
 
 def hash_token(token):
@@ -56,6 +83,7 @@ def create_staff(session, *, job_no, name, role, branch=None, password=None, pho
         raise InvalidInput(f"Unknown role {role!r}.", {"role": [f"One of {', '.join(ROLES)}."]})
     if role != "admin" and branch is None:
         raise InvalidInput("Agents and supervisors belong to a branch.", {"branch": ["Required."]})
+    job_no = job_number(job_no)
     if session.scalar(select(Staff.id).where(Staff.job_no == job_no)):
         raise Conflict(f"Job number {job_no} is taken.", {"job_no": ["Already in use."]})
     staff = Staff(
@@ -63,7 +91,7 @@ def create_staff(session, *, job_no, name, role, branch=None, password=None, pho
         name=name,
         role=role,
         branch=branch,
-        phone=normalise_phone(phone) if phone else None,
+        phone=optional_phone(phone),
         email=email,
     )
     if password:
