@@ -59,3 +59,16 @@ def test_a_job_number_is_checked(client, branch, admin, job_no):
     response = client.post("/api/v1/staff", json=new, headers=as_(admin))
     assert response.status_code == 422
     assert "job_no" in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/cases", {"kind": "inquiry", "channel": "phone", "subject": "咨询"}),
+        ("/api/v1/scripts", {"purpose": "greeting", "name": "welcome", "text": "您好"}),
+    ],
+)
+def test_an_unknown_branch_is_invalid_input_not_a_server_error(client, admin, path, body):
+    response = client.post(path, json={**body, "branch_id": 999999}, headers=as_(admin))
+    assert response.status_code == 422
+    assert "branch_id" in response.get_json()["error"]["fields"]

@@ -17,6 +17,7 @@ from crm.models import Case, CaseDeadline, CaseEvent, CaseReply, Customer, Staff
 from crm.models.cases import CLOCKS
 from crm.services.cases import deadlines
 from crm.services.org import access
+from crm.services.org.organisation import branch_by_id
 
 # action → {status it may start from: status it leads to}
 TRANSITIONS = {
@@ -63,6 +64,7 @@ def open_case(session, actor, data):
     branch_id = customer.branch_id if customer else data.get("branch_id") or actor.branch_id
     if branch_id is None:
         raise InvalidInput("Say which branch the case belongs to.", {"branch_id": ["Required without a customer."]})
+    branch_by_id(session, branch_id)  # an unknown branch is a 422 naming branch_id, not a foreign-key error
     owner = _owner_for_intake(session, actor, data.get("owner_id"))
     complained = _active_staff(session, data.get("complained_staff_id"), "complained_staff_id", active_only=False)
     _require_unique_source(session, data.get("source_ref"))
