@@ -141,3 +141,15 @@ def test_every_schema_takes_its_field_types_from_the_bounded_module():
             if node.module == "marshmallow.fields" or any(alias.name == "fields" for alias in node.names):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_an_assessment_with_thousands_of_answers_is_refused_and_the_limit_is_documented(client, make, agent):
+    customer = make.customer(manager=agent)
+    answers = {f"x{n}": "A" for n in range(5000)}
+    response = client.post(
+        f"/api/v1/customers/{customer.id}/assessments", json={"answers": answers}, headers=as_(agent)
+    )
+    assert response.status_code == 422
+    assert _error(response)["fields"] == {"answers": ["At most 20 answers."]}
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["components"]["schemas"]["AssessmentIn"]["properties"]["answers"]["maxProperties"] == 20

@@ -1,4 +1,4 @@
-from marshmallow import Schema, validate
+from marshmallow import Schema, ValidationError, validate
 
 from crm.api.schemas import fields
 from crm.api.schemas.staff import StaffBrief
@@ -35,6 +35,11 @@ class QuestionnaireOut(Schema):
 MAX_ANSWERS = 20
 
 
+def _at_most_answers(answers):
+    if len(answers) > MAX_ANSWERS:
+        raise ValidationError(f"At most {MAX_ANSWERS} answers.")
+
+
 class AssessmentIn(Schema):
     """``{"answers": {"q1": "A", …, "q9": ["A", "C"], …}}`` — Q9 takes several letters."""
 
@@ -42,7 +47,7 @@ class AssessmentIn(Schema):
         keys=fields.String(validate=validate.Length(max=8)),
         values=fields.Raw(),
         required=True,
-        validate=validate.Length(max=MAX_ANSWERS),
+        validate=_at_most_answers,
         metadata={"maxProperties": MAX_ANSWERS},
     )
 
