@@ -38,7 +38,7 @@ def create_user(job_no, name, role, branch_code, password, phone, on_duty):
     token = staff.issue_api_token(member)
     db.session.commit()
     where = f" at {branch.code} {branch.name}" if branch else ""
-    click.echo(f"Created {role} {job_no} {name}{where}. API token (shown once):")
+    click.echo(f"Created {role} {member.job_no} {name}{where}. API token (shown once):")
     click.echo(token)
 
 

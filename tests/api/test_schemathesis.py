@@ -10,6 +10,7 @@ import importlib
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -21,9 +22,15 @@ from crm.services.calls.default_scripts import ensure_default_scripts
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.api.identity import as_
 
-CHECKS = [schemathesis.checks.not_a_server_error, status_code_conformance, content_type_conformance]
-CHECKS.append(response_schema_conformance)
-EXAMPLES_PER_OPERATION = 25
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+# Examples per operation: valid requests (they must be answered as documented), and invalid ones (refused
+# with a documented 4xx, never a 5xx).
+EXAMPLES = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 8}
 
 
 @pytest.fixture
@@ -76,18 +83,19 @@ def test_every_operation_belongs_to_a_resource(api_schema):
 @pytest.mark.parametrize("resource", API_RESOURCES)
 def test_every_operation_answers_as_documented(api_schema, callers, resource):
     for operation in operations_of(api_schema, resource):
-        _fuzz(operation, callers)
+        for mode, examples in EXAMPLES.items():
+            _fuzz(operation, mode, examples, callers)
 
 
-def _fuzz(operation, callers):
+def _fuzz(operation, mode, examples, callers):
     @settings(
-        max_examples=EXAMPLES_PER_OPERATION,
+        max_examples=examples,
         derandomize=True,
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=operation.as_strategy())
+    @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         for caller in callers.values():
             if not _takes_own_credentials(case, caller):
