@@ -72,3 +72,20 @@ def test_an_unknown_branch_is_invalid_input_not_a_server_error(client, admin, pa
     response = client.post(path, json={**body, "branch_id": 999999}, headers=as_(admin))
     assert response.status_code == 422
     assert "branch_id" in response.get_json()["error"]["fields"]
+
+
+def test_an_agent_may_no_more_create_a_closed_customer_than_close_one(client, make, agent):
+    customer = make.customer(manager=agent)
+    patched = client.patch(f"/api/v1/customers/{customer.id}", json={"status": "closed"}, headers=as_(agent))
+    posted = client.post("/api/v1/customers", json={"name": "张三", "status": "closed"}, headers=as_(agent))
+    assert (patched.status_code, posted.status_code) == (403, 403)
+
+
+def test_a_customer_who_is_no_vip_has_no_vip_date_on_creation_as_on_change(client, make, agent):
+    customer = make.customer(manager=agent, is_vip=True)
+    not_vip = {"is_vip": False, "vip_since": "2024-01-01"}
+    patched = client.patch(f"/api/v1/customers/{customer.id}", json=not_vip, headers=as_(agent))
+    posted = client.post("/api/v1/customers", json={"name": "张三", **not_vip}, headers=as_(agent))
+    assert (patched.status_code, posted.status_code) == (200, 201)
+    assert patched.get_json()["vip_since"] is None
+    assert posted.get_json()["vip_since"] is None
