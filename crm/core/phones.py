@@ -42,6 +42,17 @@ def try_normalise_phone(raw, region=None):
         return None
 
 
+def optional_phone(raw, field="phone"):
+    """A phone field that may be left empty (a staff phone, a branch hotline): None for empty or blank, else
+    E.164; an invalid number is ``InvalidInput`` naming ``field``. Creation and change apply the same rule."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return normalise_phone(raw)
+    except InvalidInput as error:
+        raise InvalidInput(error.message, {field: ["Not a valid phone number."]}) from error
+
+
 def mask_phone(e164):
     """``+8613800138000`` → ``138****8000`` (national digits, middle four hidden)."""
     if not e164:

@@ -7,11 +7,12 @@ adds what the staff and branches API changes.
 from sqlalchemy import select
 
 from crm.core.filters import where_given
+from crm.core.phones import optional_phone
 from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from crm.models import Branch, PhoneLine, Staff
 from crm.models.telephony import LINES
 from crm.services.org import access
-from crm.services.org.staff import issue_api_token, optional_phone
+from crm.services.org.staff import issue_api_token
 
 STAFF_CHANGEABLE = ("name", "role", "branch_id", "phone", "is_active", "on_duty", "supervisor_id")
 # What a supervisor may change for the staff of their own branch (themselves included); admins change anything.

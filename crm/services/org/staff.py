@@ -7,13 +7,14 @@ import secrets
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from crm.core.phones import normalise_phone
+from crm.core.phones import optional_phone
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.models import Branch, Staff
 from crm.models.staff import ROLES
 
 # A job number (工号): letters, digits, '-' and '_', as many as the column holds; spaces around it are dropped.
-JOB_NO = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{Staff.__table__.c.job_no.type.length - 1}}}")
+JOB_NO_LENGTH = Staff.__table__.c.job_no.type.length
+JOB_NO = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{JOB_NO_LENGTH - 1}}}")
 
 
 def job_number(raw):
@@ -21,22 +22,10 @@ def job_number(raw):
     value = (raw or "").strip()
     if not JOB_NO.fullmatch(value):
         raise InvalidInput(
-            f"{value!r} is not a job number.", {"job_no": ["Letters, digits, '-' and '_', at most 16 characters."]}
+            f"{value!r} is not a job number.",
+            {"job_no": [f"Letters, digits, '-' and '_', at most {JOB_NO_LENGTH} characters."]},
         )
     return value
-
-
-def optional_phone(raw, field="phone"):
-    """A phone field that may be left empty: None for empty or blank, else E.164 (``InvalidInput`` in ``field``).
-
-    One rule for staff phones and branch hotlines, on creation and on change alike.
-    """
-    if raw is None or not raw.strip():
-        return None
-    try:
-        return normalise_phone(raw)
-    except InvalidInput as error:
-        raise InvalidInput(error.message, {field: ["Not a valid phone number."]}) from error
 
 
 def hash_token(token):
