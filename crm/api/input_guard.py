@@ -20,8 +20,7 @@ def register_input_guard(app, prefix="/api/"):
     def guard():
         if request.path.startswith(prefix):
             _check_strings("query", request.args.items(multi=True))
-            if request.mimetype != "multipart/form-data":  # uploads: only the form fields are text
-                _check_strings("form", request.form.items(multi=True))
+            _check_strings("form", request.form.items(multi=True))  # an upload's files are not text: not here
             if request.is_json and request.content_length != 0:
                 _check_json(_parsed_json())
 

@@ -153,3 +153,9 @@ def test_an_assessment_with_thousands_of_answers_is_refused_and_the_limit_is_doc
     assert _error(response)["fields"] == {"answers": ["At most 20 answers."]}
     spec = client.get("/api/openapi.json").get_json()
     assert spec["components"]["schemas"]["AssessmentIn"]["properties"]["answers"]["maxProperties"] == 20
+
+
+def test_a_nul_in_a_form_field_is_invalid(client, admin):
+    response = client.post("/api/v1/scripts/1/audio", data={"note": "a\x00b"}, headers=as_(admin))
+    assert response.status_code == 422
+    assert "note" in _error(response)["fields"]
