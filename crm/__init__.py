@@ -38,7 +38,8 @@ CALL_FLOWS = ("calls", "complaints", "greetings_record", "ivr", "outbound", "sur
 
 def create_app(config=None):
     """Build the whole app from a ``Config`` (the environment's when none is given)."""
-    app = Flask(__name__, instance_path=None)
+    # No static folder of its own: /static/ is the console's (its CSS, the npm assets under vendor/).
+    app = Flask(__name__, instance_path=None, static_folder=None)
     app.config.from_object(config or Config())
     refuse_insecure_defaults(app.config)
     _configure_services(app.config)
@@ -89,7 +90,7 @@ def _register_blueprints(app):
     register_auth(app)
     register_headers(app)
     register_error_handlers(app)
-    register_api(extensions.api, API_RESOURCES)
+    register_api(app, extensions.api, API_RESOURCES)
     app.register_blueprint(console)
     app.register_blueprint(health)
     register_telephony(app, CALL_FLOWS)

@@ -114,7 +114,11 @@ class Config:
         self.OPENAPI_URL_PREFIX = "/api"
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.OPENAPI_SWAGGER_UI_PATH = "docs"
-        self.OPENAPI_SWAGGER_UI_URL = _env("KEFU_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist/")
+        # Swagger UI's assets: the local copy of npm's swagger-ui-dist that scripts/run installs, so the
+        # docs work offline; a URL (a CDN's) may replace it.
+        self.OPENAPI_SWAGGER_UI_URL = _env("KEFU_SWAGGER_UI_URL", "/static/vendor/swagger-ui-dist/")
+        # Every operation takes the bearer token (or the console's session cookie).
+        self.API_SPEC_OPTIONS = {"security": [{"bearer": []}]}
         self.JSON_SORT_KEYS = False
         for key, value in overrides.items():
             setattr(self, key, value)

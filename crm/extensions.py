@@ -7,6 +7,7 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
+from crm.api.schemas.errors import ErrorOut
 from crm.queueing import QueueHandle
 
 # Named constraints so Alembic can alter them on SQLite and PostgreSQL alike.
@@ -20,8 +21,16 @@ NAMING = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate(compare_type=True, render_as_batch=True)
+
+
+class KefuApi(Api):
+    """flask-smorest, documenting the error body we send (``crm.api.errors``) instead of its own."""
+
+    ERROR_SCHEMA = ErrorOut
+
+
 # flask-smorest; its HTTP error handler is replaced by ours (crm.api.errors.register_error_handlers).
-api = Api()
+api = KefuApi()
 queues = QueueHandle()
 # Sign-in throttling (crm.signin); its storage is the queue's Redis, or memory when embedded.
 limiter = Limiter(key_func=get_remote_address)

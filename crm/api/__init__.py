@@ -6,9 +6,38 @@ models, ``crm.auth`` and (to enqueue a job by reference) ``workers``; nothing im
 
 import importlib
 
+from flask_smorest.spec.plugins import integerconverter2paramschema
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
-def register_api(api, resources):
+from crm.api.input_guard import register_input_guard
+from crm.api.schemas.fields import INTEGER_MAX
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in a path: a row id, at most what an ``integer`` column holds (documented as the maximum).
+
+    A larger one names no row: 404 at once, where the database's integer would overflow (a 500). It is raised
+    rather than refused as a non-match, which would make werkzeug answer 405 when the same path has a route
+    for another method.
+    """
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", INTEGER_MAX)
+        super().__init__(map, *args, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound("No such record.") from None
+
+
+def register_api(app, api, resources):
     """Mount ``crm/api/<name>.py`` for each name of ``resources``, in that order (the OpenAPI document's)."""
+    app.url_map.converters["int"] = RowIdConverter
+    api.register_converter(RowIdConverter, integerconverter2paramschema)
+    register_input_guard(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for name in resources:
         resource = importlib.import_module(f"{__name__}.{name}")

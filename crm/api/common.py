@@ -3,9 +3,10 @@
 import functools
 
 from flask import current_app, request
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 from sqlalchemy import func, select
 
+from crm.api.schemas import fields
 from crm.extensions import db
 
 

@@ -41,7 +41,7 @@ def create_user(job_no, name, role, branch_code, password, phone, on_duty):
     token = credentials.issue_api_token(member, "created with the account")
     db.session.commit()
     where = f" at {branch.code} {branch.name}" if branch else ""
-    click.echo(f"Created {role} {job_no} {name}{where}. API token (shown once):")
+    click.echo(f"Created {role} {member.job_no} {name}{where}. API token (shown once):")
     click.echo(token)
 
 

@@ -51,6 +51,17 @@ _PERSONAL_TYPES = (
 )
 
 
+def optional_phone(raw, field="phone"):
+    """A phone field that may be left empty (a staff phone, a branch hotline): None for empty or blank, else
+    E.164; an invalid number is ``InvalidInput`` naming ``field``. Creation and change apply the same rule."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return normalise_phone(raw)
+    except InvalidInput as error:
+        raise InvalidInput(error.message, {field: ["Not a valid phone number."]}) from error
+
+
 def number_kind(e164):
     """``"personal"`` (a mobile or landline), ``"premium_rate"`` or ``"service"`` for an E.164 number."""
     number_type = phonenumbers.number_type(phonenumbers.parse(e164))

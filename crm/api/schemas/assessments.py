@@ -1,5 +1,6 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, validate
 
+from crm.api.schemas import fields
 from crm.api.schemas.staff import StaffBrief
 
 
@@ -30,10 +31,25 @@ class QuestionnaireOut(Schema):
     bands = fields.List(fields.Nested(BandOut))
 
 
+# The questionnaire has a dozen questions; a longer mapping is refused before it is read (422).
+MAX_ANSWERS = 20
+
+
+def _at_most_answers(answers):
+    if len(answers) > MAX_ANSWERS:
+        raise ValidationError(f"At most {MAX_ANSWERS} answers.")
+
+
 class AssessmentIn(Schema):
     """``{"answers": {"q1": "A", …, "q9": ["A", "C"], …}}`` — Q9 takes several letters."""
 
-    answers = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
+    answers = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=8)),
+        values=fields.Raw(),
+        required=True,
+        validate=_at_most_answers,
+        metadata={"maxProperties": MAX_ANSWERS},
+    )
 
 
 class AssessmentOut(Schema):

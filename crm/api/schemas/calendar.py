@@ -1,7 +1,8 @@
 """The working-day calendar, its overrides, and the deadline policies (DOMAIN §5)."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
+from crm.api.schemas import fields
 from crm.models.cases import CLOCKS, DEADLINE_UNITS, KINDS
 from crm.services.cases.calendar.installation import OVERRIDE_KINDS
 

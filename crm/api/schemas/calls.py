@@ -1,7 +1,8 @@
 """The call log (issue 5 §4)."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
+from crm.api.schemas import fields
 from crm.api.schemas.staff import StaffBrief
 from crm.models.telephony import DIRECTIONS, OUTCOMES
 

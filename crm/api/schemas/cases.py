@@ -1,7 +1,8 @@
 """Cases, their clocks, replies and history (DOMAIN §5)."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
+from crm.api.schemas import fields
 from crm.api.schemas.staff import StaffBrief
 from crm.models.cases import CASE_CHANNELS, COMPLAINT_CATEGORIES, KINDS, PRIORITIES, QUALITY_TYPES, STATUSES
 from crm.services.cases.deadlines import clock_status

@@ -1,7 +1,8 @@
 """Customers in and out. What goes out is ``services.customers.customer_view`` — already masked per viewer."""
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, validate
 
+from crm.api.schemas import fields
 from crm.api.schemas.staff import StaffBrief
 from crm.models.customers import CHANNELS, CLASSES, DECISION_STYLES, STATUSES, TRADING_HABITS, VALUE_SEGMENTS
 from crm.services.customers import field_rules
@@ -25,6 +26,10 @@ def _rule(check):
     return load
 
 
+# A customer's phones: mobile, home, office and a few more; a longer list is no customer's (422).
+MAX_PHONES = 10
+
+
 class PhoneIn(Schema):
     number = fields.String(required=True, validate=validate.Length(min=1, max=40))
     label = fields.String(load_default="mobile", validate=validate.Length(min=1, max=16))
@@ -38,7 +43,7 @@ class CustomerFields(Schema):
     name = fields.String(post_load=_rule(field_rules.name))
     id_number = fields.String(allow_none=True, post_load=_rule(field_rules.id_number))
     email = fields.String(allow_none=True, post_load=_rule(field_rules.email))
-    phones = fields.List(fields.Nested(PhoneIn))
+    phones = fields.List(fields.Nested(PhoneIn), validate=validate.Length(max=MAX_PHONES))
     manager_id = fields.Integer(allow_none=True)
     status = fields.String(validate=validate.OneOf(STATUSES))
     assets = fields.Decimal(post_load=_rule(field_rules.assets))

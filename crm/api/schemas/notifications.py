@@ -1,6 +1,7 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema
 
 from crm.api.common import PageArgs, page_schema
+from crm.api.schemas import fields
 
 
 class NotificationOut(Schema):

@@ -1,5 +1,6 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
+from crm.api.schemas import fields
 from crm.models.telephony import LINES, SCRIPT_PURPOSES
 
 

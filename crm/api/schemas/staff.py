@@ -1,5 +1,6 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
+from crm.api.schemas import fields
 from crm.models.staff import ROLES
 
 
@@ -11,15 +12,19 @@ class BranchOut(Schema):
     head_id = fields.Integer(allow_none=True)
 
 
-class BranchIn(Schema):
+class BranchFields(Schema):
+    """What a branch's creation and its changes check alike (the hotline: empty, or a valid number)."""
+
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    hotline = fields.String(allow_none=True, validate=validate.Length(max=40))
+
+
+class BranchIn(BranchFields):
     code = fields.String(required=True, validate=validate.Length(min=1, max=32))
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    hotline = fields.String(allow_none=True, validate=validate.Length(max=32))
 
 
-class BranchPatch(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=120))
-    hotline = fields.String(allow_none=True, validate=validate.Length(max=32))
+class BranchPatch(BranchFields):
     head_id = fields.Integer(allow_none=True)
 
 
@@ -76,21 +81,28 @@ class SignIn(TokenIn):
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
 
 
-class StaffIn(Schema):
-    job_no = fields.String(required=True, validate=validate.Length(min=1, max=16))
+class StaffFields(Schema):
+    """What a staff member's creation and their changes check alike (the phone: empty, or a valid number)."""
+
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    role = fields.String(validate=validate.OneOf(ROLES))
+    branch_id = fields.Integer(allow_none=True)
+    phone = fields.String(allow_none=True, validate=validate.Length(max=40))
+
+
+class StaffIn(StaffFields):
+    job_no = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "letters, digits, '-' and '_', at most 16 once the spaces around it are dropped"},
+    )
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    branch_id = fields.Integer(allow_none=True)
-    phone = fields.String(allow_none=True)
     email = fields.Email(allow_none=True)
     password = fields.String(load_only=True, allow_none=True)
 
 
-class StaffPatch(Schema):
-    name = fields.String(validate=validate.Length(min=1, max=120))
-    role = fields.String(validate=validate.OneOf(ROLES))
-    branch_id = fields.Integer(allow_none=True)
-    phone = fields.String(allow_none=True)
+class StaffPatch(StaffFields):
     is_active = fields.Boolean()
     on_duty = fields.Boolean()
     supervisor_id = fields.Integer(allow_none=True)

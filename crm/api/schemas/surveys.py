@@ -1,4 +1,6 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema
+
+from crm.api.schemas import fields
 
 
 class SurveyOut(Schema):

@@ -1,6 +1,7 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from crm.api.common import PageArgs
+from crm.api.schemas import fields
 from crm.api.schemas.staff import StaffBrief
 from crm.models.customers import CHANNELS
 from crm.models.visits import PURPOSES

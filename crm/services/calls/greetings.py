@@ -21,6 +21,7 @@ from crm.errors import InvalidInput, NotFound
 from crm.models import PhoneLine, Script
 from crm.models.telephony import LINES, SCRIPT_PURPOSES
 from crm.services.cases.calendar.installation import installation_calendar
+from crm.services.org.organisation import branch_by_id
 
 MEMO_KEY = "active_scripts"
 SCRIPT_FIELDS = ("purpose", "line", "branch_id", "name", "text", "language", "audio_url", "valid_from", "valid_to")
@@ -142,7 +143,7 @@ def create_script(session, data):
     script = Script(**{name: data[name] for name in SCRIPT_FIELDS if name in data})
     if "is_active" in data:
         script.is_active = data["is_active"]
-    _validate(script)
+    _validate(session, script)
     session.add(script)
     session.flush()
     forget(session, MEMO_KEY)
@@ -152,7 +153,7 @@ def create_script(session, data):
 def update_script(session, script, changes):
     for name, value in changes.items():
         setattr(script, name, value)
-    _validate(script)
+    _validate(session, script)
     session.flush()
     forget(session, MEMO_KEY)
     return script
@@ -171,7 +172,9 @@ def set_audio(session, script, audio_url):
     return script
 
 
-def _validate(script):
+def _validate(session, script):
+    """One rule set for a new and a changed script."""
+    branch_by_id(session, script.branch_id)  # an unknown branch is a 422 naming branch_id
     if script.purpose not in SCRIPT_PURPOSES:
         raise InvalidInput(f"Unknown purpose {script.purpose!r}.", {"purpose": ["Unknown purpose."]})
     if script.valid_to is not None and script.valid_from is None:

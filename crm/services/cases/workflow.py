@@ -20,6 +20,7 @@ from crm.models import Branch, Case, CaseDeadline, CaseEvent, CaseReply, Custome
 from crm.models.cases import CLOCKS
 from crm.services.cases import deadlines
 from crm.services.org import access
+from crm.services.org.organisation import branch_by_id
 
 # action → {status it may start from: status it leads to}
 TRANSITIONS = {
@@ -77,6 +78,7 @@ def open_case(session, actor, data):
     branch_id = customer.branch_id if customer else data.get("branch_id") or actor.branch_id
     if branch_id is None:
         raise InvalidInput("Say which branch the case belongs to.", {"branch_id": ["Required without a customer."]})
+    branch_by_id(session, branch_id)  # an unknown branch is a 422 naming branch_id, not a foreign-key error
     _require_own_branch(actor, branch_id, customer)
     owner = _owner_for_intake(session, actor, data.get("owner_id"), branch_id)
     complained = _active_staff(session, data.get("complained_staff_id"), "complained_staff_id", active_only=False)

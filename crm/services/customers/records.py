@@ -71,6 +71,8 @@ def create_customer(session, actor, data):
     data = dict(data)
     branch_id = data.pop("branch_id", None)
     _refuse_unsettable(data)
+    _check_status_change(actor, "active", data)
+    _vip_defaults(False, data)
     manager_id = data.pop("manager_id", actor.id if actor.role == "agent" else None)
     phones = _phone_rows(data.pop("phones", []))
     branch_id = _branch_for_new(session, actor, branch_id, manager_id)
@@ -78,8 +80,6 @@ def create_customer(session, actor, data):
     _require_free_account_no(session, data.get("account_no"))
     customer = Customer(**{"status": "active", **data}, branch_id=branch_id, manager=manager)
     customer.phones = [CustomerPhone(e164=e164, label=label) for e164, label in phones]
-    if customer.is_vip and customer.vip_since is None:
-        customer.vip_since = _today()
     classify_customer(customer)
     session.add(customer)
     session.flush()
@@ -96,10 +96,10 @@ def update_customer(session, actor, customer, changes, evidence=None):
     _refuse_unsettable(changes)
     phones = _phone_rows(changes.pop("phones")) if "phones" in changes else None
     manager = _manager_change(session, actor, customer, changes)
-    _vip_defaults(customer, changes)
+    _vip_defaults(customer.is_vip, changes)
     changed = {name: value for name, value in changes.items() if getattr(customer, name) != value}
     phones_changed = phones is not None and [e164 for e164, _ in phones] != _numbers(customer)
-    _check_status_change(actor, customer, changed)
+    _check_status_change(actor, customer.status, changed)
     if "account_no" in changed:
         _require_free_account_no(session, changed["account_no"])
     if phones_changed or "email" in changed:  # the fields DOMAIN §1 wants evidence for
@@ -307,17 +307,19 @@ def _assign(session, actor, customer, manager, evidence):
     customer.manager = manager
 
 
-def _vip_defaults(customer, changes):
-    """Joining the club without a date joins today; leaving clears the join date."""
-    if changes.get("is_vip") is True and not customer.is_vip and changes.get("vip_since") is None:
+def _vip_defaults(was_vip, changes):
+    """Joining the club without a date joins today; leaving (or never joining) clears the join date.
+    Creation and change alike: a new customer was no VIP."""
+    if changes.get("is_vip") is True and not was_vip and changes.get("vip_since") is None:
         changes["vip_since"] = _today()
     if changes.get("is_vip") is False:
         changes["vip_since"] = None
 
 
-def _check_status_change(actor, customer, changed):
-    """Closing a customer, or reopening a closed one, is for supervisors and admins."""
-    if "status" in changed and "closed" in (customer.status, changed["status"]) and actor.role not in CLOSERS:
+def _check_status_change(actor, status, changed):
+    """Closing a customer (creating one closed included), or reopening a closed one, is for supervisors and
+    admins; ``status`` is the customer's before ``changed`` (``active`` for a new one)."""
+    if "status" in changed and "closed" in (status, changed["status"]) and actor.role not in CLOSERS:
         raise Forbidden("Only a supervisor or an admin closes or reopens a customer.")
 
 

@@ -7,7 +7,7 @@ adds what the staff and branches API changes.
 from sqlalchemy import func, or_, select
 
 from crm.core.filters import where_given
-from crm.core.phones import normalise_phone
+from crm.core.phones import optional_phone
 from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
 from crm.models import Branch, Case, PhoneLine, Staff
 from crm.models.telephony import LINES
@@ -22,9 +22,10 @@ CLOSED_STATUSES = ("resolved", "closed")
 
 
 def create_branch(session, *, code, name, hotline=None):
+    """A new branch; its hotline (optional) is checked and stored in E.164, as ``update_branch`` does."""
     if session.scalar(select(Branch.id).where(Branch.code == code)):
         raise Conflict(f"Branch code {code} is taken.", {"code": ["Already in use."]})
-    branch = Branch(code=code, name=name, hotline=hotline)
+    branch = Branch(code=code, name=name, hotline=optional_phone(hotline, "hotline"))
     session.add(branch)
     return branch
 
@@ -42,8 +43,8 @@ def branch_by_id(session, branch_id):
 def update_branch(session, branch, changes):
     """Apply ``changes`` (name, hotline in E.164, head_id: an active supervisor of this branch, or None)."""
     _require_known(changes, BRANCH_CHANGEABLE)
-    if changes.get("hotline") is not None:
-        changes = {**changes, "hotline": _phone(changes["hotline"], "hotline")}
+    if "hotline" in changes:
+        changes = {**changes, "hotline": optional_phone(changes["hotline"], "hotline")}
     if "head_id" in changes:
         _require_supervisor_of(session, changes["head_id"], branch.id, "head_id")
     for name, value in changes.items():
@@ -68,8 +69,8 @@ def update_staff(session, actor, staff, changes):
     _require_may_change(actor, staff, changes)
     _require_known(changes, STAFF_CHANGEABLE)
     _require_another_admin(session, staff, changes)
-    if changes.get("phone"):
-        changes = {**changes, "phone": normalise_phone(changes["phone"])}
+    if "phone" in changes:
+        changes = {**changes, "phone": optional_phone(changes["phone"])}
     role = changes.get("role", staff.role)
     if role != "supervisor":
         if changes.get("on_duty"):
@@ -146,14 +147,6 @@ def _require_supervisor_of(session, staff_id, branch_id, field):
         )
 
 
-def _phone(raw, field):
-    """``normalise_phone`` with its error reported in ``field``."""
-    try:
-        return normalise_phone(raw)
-    except InvalidInput as error:
-        raise InvalidInput(error.message, {field: ["Not a valid phone number."]}) from error
-
-
 def phone_lines(session):
     """Every dialled number Kefu answers, by line and number."""
     return session.scalars(select(PhoneLine).order_by(PhoneLine.line, PhoneLine.number)).all()
@@ -161,7 +154,9 @@ def phone_lines(session):
 
 def add_phone_line(session, *, number, line, branch_id):
     """Register a dialled number (stored in E.164) as ``line`` (hotline or wealth_club) of a branch."""
-    number = _phone(number, "number")
+    number = optional_phone(number, "number")
+    if number is None:
+        raise InvalidInput("A phone line needs its number.", {"number": ["Required."]})
     if line not in LINES:
         raise InvalidInput(f"No line {line!r}.", {"line": [f"One of: {', '.join(LINES)}."]})
     branch = branch_by_id(session, branch_id)

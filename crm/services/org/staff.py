@@ -1,12 +1,29 @@
-"""Staff accounts: creation and passwords (their sessions and API tokens: ``credentials``)."""
+"""Staff accounts: creation, passwords and job numbers (their sessions and API tokens: ``credentials``)."""
+
+import re
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from crm.core.phones import normalise_phone
+from crm.core.phones import optional_phone
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.models import Branch, Staff
 from crm.models.staff import ROLES
+
+# A job number (工号): letters, digits, '-' and '_', as many as the column holds; spaces around it are dropped.
+JOB_NO_LENGTH = Staff.__table__.c.job_no.type.length
+JOB_NO = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{JOB_NO_LENGTH - 1}}}")
+
+
+def job_number(raw):
+    """``raw`` trimmed, if it is a job number; else ``InvalidInput`` naming ``job_no``."""
+    value = (raw or "").strip()
+    if not JOB_NO.fullmatch(value):
+        raise InvalidInput(
+            f"{value!r} is not a job number.",
+            {"job_no": [f"Letters, digits, '-' and '_', at most {JOB_NO_LENGTH} characters."]},
+        )
+    return value
 
 
 def set_password(staff, password):
@@ -42,6 +59,7 @@ def create_staff(session, *, job_no, name, role, branch=None, password=None, pho
         raise InvalidInput(f"Unknown role {role!r}.", {"role": [f"One of {', '.join(ROLES)}."]})
     if role != "admin" and branch is None:
         raise InvalidInput("Agents and supervisors belong to a branch.", {"branch": ["Required."]})
+    job_no = job_number(job_no)
     if session.scalar(select(Staff.id).where(Staff.job_no == job_no)):
         raise Conflict(f"Job number {job_no} is taken.", {"job_no": ["Already in use."]})
     staff = Staff(
@@ -49,7 +67,7 @@ def create_staff(session, *, job_no, name, role, branch=None, password=None, pho
         name=name,
         role=role,
         branch=branch,
-        phone=normalise_phone(phone) if phone else None,
+        phone=optional_phone(phone),
         email=email,
     )
     if password:
