@@ -3,6 +3,7 @@
 from flask_smorest import Blueprint
 
 from crm import signin
+from crm.api.schemas.errors import ErrorOut
 from crm.api.schemas.staff import SignIn, TokenInfo, TokenOut
 from crm.auth import Unauthorized
 from crm.extensions import db
@@ -17,8 +18,12 @@ blp = Blueprint("tokens", __name__, description="Sign in with a job number and p
 @signin.throttled
 @blp.arguments(SignIn)
 @blp.response(201, TokenOut)
-@blp.alt_response(401, description="Wrong job number or password.")
-@blp.alt_response(429, description="Too many failed sign-ins: wait for Retry-After seconds, or ask an admin to unlock.")
+@blp.alt_response(401, schema=ErrorOut, description="Wrong job number or password.")
+@blp.alt_response(
+    429,
+    schema=ErrorOut,
+    description="Too many failed sign-ins: wait for Retry-After seconds, or ask an admin to unlock.",
+)
 def sign_in(data):
     """A new API token for whoever signs in (shown once). No bearer token needed; failed sign-ins are
     throttled per job number and per client address, like the console's."""
