@@ -10,7 +10,7 @@ from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from crm.api.input_guard import register_input_guard
+from crm.api.input_guard import apply_upload_limit, register_input_guard
 from crm.api.schemas.fields import INTEGER_MAX
 
 
@@ -37,6 +37,7 @@ def register_api(app, api, resources):
     """Mount ``crm/api/<name>.py`` for each name of ``resources``, in that order (the OpenAPI document's)."""
     app.url_map.converters["int"] = RowIdConverter
     api.register_converter(RowIdConverter, integerconverter2paramschema)
+    app.before_request(apply_upload_limit)  # before the input guard reads the body
     register_input_guard(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for name in resources:

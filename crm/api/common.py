@@ -1,8 +1,6 @@
-"""Pieces every API module uses: pagination arguments and the page envelope, the upload size."""
+"""Pieces every API module uses: pagination arguments and the page envelope."""
 
-import functools
-
-from flask import current_app, request
+from flask import current_app
 from marshmallow import Schema, validate
 from sqlalchemy import func, select
 
@@ -36,16 +34,3 @@ def paginate(stmt, args):
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return {"items": items, "total": total, "page": page, "per_page": per_page}
-
-
-def upload(view):
-    """A route taking a file upload: bodies up to ``KEFU_MAX_UPLOAD_BYTES`` rather than ``KEFU_MAX_BODY_BYTES``.
-
-    Place it above ``@blp.arguments``, which reads the body."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        request.max_content_length = current_app.config["MAX_UPLOAD_BYTES"]
-        return view(*args, **kwargs)
-
-    return wrapper

@@ -4,11 +4,13 @@ characters or lone surrogates in any string of the body, the query string or a f
 A NUL ends a C string (PostgreSQL refuses it in text) and a lone surrogate cannot be encoded as UTF-8:
 either reaching the database is a 500. JSON nested past ``MAX_DEPTH`` is no record of ours, and nested
 far enough it exhausts Python's recursion in the parser.
+
+Bodies are limited to ``KEFU_MAX_BODY_BYTES`` (413), except on routes marked ``@upload``.
 """
 
 import re
 
-from flask import request
+from flask import current_app, request
 from werkzeug.exceptions import BadRequest, UnprocessableEntity
 
 MAX_DEPTH = 16
@@ -55,3 +57,17 @@ def _check_strings(location, pairs):
             error = UnprocessableEntity("Text may not contain NUL characters or lone surrogates.")
             error.data = {"messages": {location: {field: ["Contains a NUL character or a lone surrogate."]}}}
             raise error
+
+
+def upload(view):
+    """Mark a route taking a file upload: bodies up to ``KEFU_MAX_UPLOAD_BYTES`` rather than
+    ``KEFU_MAX_BODY_BYTES``. The mark is read by ``apply_upload_limit`` before any hook reads the body."""
+    view.takes_upload = True
+    return view
+
+
+def apply_upload_limit():
+    """Before-request hook, registered ahead of any hook that reads the body (the input guard)."""
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "takes_upload", False):
+        request.max_content_length = current_app.config["MAX_UPLOAD_BYTES"]

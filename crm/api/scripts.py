@@ -3,7 +3,7 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
-from crm.api.common import upload
+from crm.api.input_guard import upload
 from crm.api.schemas.scripts import AudioFileIn, RecordCallOut, ScriptIn, ScriptOut, ScriptPatch, ScriptQuery
 from crm.auth import current_staff, roles
 from crm.errors import InvalidInput

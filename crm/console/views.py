@@ -40,7 +40,7 @@ def login():
             check_csrf(request.form.get("csrf_token"))
         except Forbidden as exc:
             return render_template("login.html", error=exc.message), 400
-        staff = check_login(db.session, request.form.get("job_no", "").strip(), request.form.get("password", ""))
+        staff = check_login(db.session, request.form.get("job_no", ""), request.form.get("password", ""))
         if staff:
             start_session(staff)
             db.session.commit()

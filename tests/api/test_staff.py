@@ -237,7 +237,7 @@ def test_moving_a_staff_member_away_from_their_supervisors_branch_is_422_unless_
 # --- the last admin, and who is on duty (issue 9 item 6) ------------------------------------------
 
 
-@pytest.mark.parametrize("changes", [{"role": "supervisor"}, {"active": False}])
+@pytest.mark.parametrize("changes", [{"role": "supervisor"}, {"is_active": False}])
 def test_the_last_active_admin_can_not_be_demoted_or_deactivated(client, db, make, branch, admin, changes):
     changes = {**changes, "branch_id": branch.id} if "role" in changes else changes
     response = client.patch(f"{STAFF}/{admin.id}", json=changes, headers=as_(admin))

@@ -27,6 +27,11 @@ def test_signing_in_with_job_number_and_password_returns_a_working_token(client,
     assert me(client, body["api_token"]).get_json()["id"] == agent.id
 
 
+def test_the_job_number_is_trimmed_as_when_it_was_created(client, agent):
+    response = client.post(TOKENS, json={"job_no": f" {agent.job_no} ", "password": "correct horse"})
+    assert response.status_code == 201
+
+
 def test_a_wrong_password_gets_no_token(client, agent):
     response = client.post(TOKENS, json={"job_no": agent.job_no, "password": "wrong password"})
     assert response.status_code == 401

@@ -33,7 +33,8 @@ def set_password(staff, password):
 
 
 def check_login(session, job_no, password):
-    staff = session.scalar(select(Staff).where(Staff.job_no == job_no))
+    """The active staff member with this job number (spaces around it dropped) and password, or None."""
+    staff = session.scalar(select(Staff).where(Staff.job_no == (job_no or "").strip()))
     if staff and staff.is_active and staff.password_hash and check_password_hash(staff.password_hash, password):
         return staff
     return None
