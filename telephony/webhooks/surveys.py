@@ -62,12 +62,12 @@ def survey_opening(run_id):
     choice = runs.opening_choice(request.form.get("Digits"))
     response = VoiceResponse()
     if choice == "go":
-        runs.begin(db.session, run, _sid())
-        return ask(response, run, runs.next_question(run), 1)
-    if choice == "rebook":
+        if runs.begin(db.session, run, _sid()):
+            return ask(response, run, runs.next_question(run), 1)
+    elif choice == "rebook":
         dialer.rebook(db.session, run, _sid())  # kept when no opening is picked
         return offer_openings(response, run, int(now().timestamp()), 1)
-    if again := runs.ask_again(_try(), request.form.get("Digits")):
+    elif again := runs.ask_again(_try(), request.form.get("Digits")):
         return opening(_before_asking_again(response, again), run, _try() + 1)
     say(response, NO_RESPONSE)
     response.hangup()

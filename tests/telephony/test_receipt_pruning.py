@@ -46,3 +46,7 @@ def test_a_delivery_repeated_within_the_retention_period_after_pruning_is_still_
     clock.advance(timedelta(days=2))
     jobs.prune_idempotency_records()
     assert receipts(db) == []
+    # Past the retention period the step itself refuses to begin a run that is not ringing.
+    late = signed_post(*delivery)
+    db.session.refresh(run)
+    assert run.state == "declined" and "<Gather" not in late.get_data(as_text=True)
