@@ -6,6 +6,7 @@ from crm import extensions, sqlite
 from crm.cli import register_cli
 from crm.config import Config, refuse_insecure_defaults
 from crm.core import clock, phones
+from crm.services.calls import idempotency
 from crm.services.cases.calendar import installation
 from crm.services.customers import classification
 from crm.services.org import credentials
@@ -70,6 +71,7 @@ def _configure_services(config):
     classification.configure(config["ASSET_TIER_BOUNDS"], config["TURNOVER_THRESHOLD"], config["DORMANT_MONTHS"])
     installation.configure(config["CALENDAR_COUNTRY"], config["TIMEZONE"], config["BUSINESS_HOURS"])
     credentials.configure(config["SESSION_HOURS"], config["API_TOKEN_DAYS"])
+    idempotency.configure(config["IDEMPOTENCY_RETENTION_DAYS"])
 
 
 def _migrations_dir():

@@ -61,6 +61,9 @@ class Config:
         self.CALLOUT_LEASE = _env_int("KEFU_CALLOUT_LEASE", 120)
         self.HEARTBEAT_MAX_AGE = _env_int("KEFU_HEARTBEAT_MAX_AGE", 180)
         self.OVERDUE_MAX_AGE = _env_int("KEFU_OVERDUE_MAX_AGE", 300)
+        # Days a webhook receipt (and any other idempotency record) is kept: a repeated delivery in that
+        # time changes nothing; older ones are pruned nightly (issue 10 §11). At least 1.
+        self.IDEMPOTENCY_RETENTION_DAYS = _env_int("KEFU_IDEMPOTENCY_RETENTION_DAYS", 30)
         self.TIMEZONE = _env("KEFU_TIMEZONE", "Asia/Shanghai")
         # Working days (DOMAIN §5): the holiday library's country, and business hours "HH:MM-HH:MM".
         self.CALENDAR_COUNTRY = _env("KEFU_CALENDAR_COUNTRY", "CN")

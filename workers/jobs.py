@@ -8,6 +8,7 @@ import logging
 
 from crm.core import clock
 from crm.extensions import db
+from crm.services.calls import idempotency
 from crm.services.cases import escalation
 from crm.services.cases.calendar import look_ahead
 from crm.services.customers import reclassification
@@ -44,3 +45,9 @@ def refresh_calendar():
             ", ".join(map(str, ahead.years_without_arrangement)),
         )
     return ahead.as_dict()
+
+
+def prune_idempotency_records(at=None, batch_size=idempotency.BATCH_SIZE):
+    """Nightly: delete the webhook receipts (and other idempotency records) older than the retention
+    period, batch by batch; a run cut short is finished by the next one."""
+    return idempotency.prune(db.session, at or clock.now(), batch_size=batch_size)

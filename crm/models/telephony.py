@@ -127,13 +127,13 @@ class CallEvent(db.Model):
 
 class WebhookReceipt(db.Model):
     """The TwiML answered to one webhook delivery (CallSid + step): a retry gets the same
-    answer and changes nothing."""
+    answer and changes nothing. Pruned after the retention period (``crm.services.calls.idempotency``)."""
 
     __tablename__ = "webhook_receipts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
     response: Mapped[str] = mapped_column(Text)
 
 

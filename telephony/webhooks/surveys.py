@@ -1,17 +1,21 @@
 """The callback survey call — DOMAIN §7, issue 5 §7. The dialer places it with ``/twilio/surveys/<run>/start``.
 
 start (answering machine → hang up; else the opening, which says who is calling) → opening key
-(1 go on, 2 not now: booked for another time) → each question in a ``<Gather>`` (a score is
+(1 go on; 2 not now: booked for the same time on the next working day, then the next openings are
+offered by key and the one pressed moves the booking there) → each question in a ``<Gather>`` (a score is
 keyed digits ending with ``#``; a voice question is a ``<Record>``) → the closing. Each answer
 is one request and one commit, so a hang-up keeps the answers so far. The call's status
 callback (``/status``) logs the call and retries, rebooks or closes the run.
 """
 
+from datetime import UTC, datetime
+
 from flask import request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
+from crm.core.clock import now
 from crm.extensions import db
-from crm.services.surveys import dialer, runs
+from crm.services.surveys import dialer, openings, runs
 from telephony.blueprint import twilio_blueprint
 from telephony.security import twilio_webhook
 from telephony.twiml import ONE_KEY, SILENCE_SECONDS, key_menu, say
@@ -58,13 +62,39 @@ def survey_opening(run_id):
     choice = runs.opening_choice(request.form.get("Digits"))
     response = VoiceResponse()
     if choice == "go":
-        runs.begin(db.session, run, _sid())
-        return ask(response, run, runs.next_question(run), 1)
-    if choice == "rebook":
-        when = dialer.rebook(db.session, run, _sid())
-        say(response, REBOOKED.format(when=runs.spoken_time(db.session, when)))
+        if runs.begin(db.session, run, _sid()):
+            return ask(response, run, runs.next_question(run), 1)
+    elif choice == "rebook":
+        dialer.rebook(db.session, run, _sid())  # kept when no opening is picked
+        return offer_openings(response, run, int(now().timestamp()), 1)
     elif again := runs.ask_again(_try(), request.form.get("Digits")):
         return opening(_before_asking_again(response, again), run, _try() + 1)
+    say(response, NO_RESPONSE)
+    response.hangup()
+    return response
+
+
+def offer_openings(response, run, asked, attempt):
+    """The next openings after the instant ``asked`` (epoch seconds), one key each; ``asked`` rides in the URL
+    so the key is read against the list the customer heard."""
+    offered = openings.openings(db.session, datetime.fromtimestamp(asked, UTC))
+    target = url_for("twilio.survey_rebook", run_id=run.id, asked=asked, **{"try": attempt})
+    return key_menu(response, target, lambda gather: say(gather, openings.offer_text(offered)))
+
+
+@twilio_blueprint.post("/surveys/<int:run_id>/rebook")
+@twilio_webhook("survey-rebook")
+def survey_rebook(run_id):
+    run = runs.get_run(db.session, run_id)
+    asked = request.args.get("asked", type=int) or int(now().timestamp())
+    offered = openings.openings(db.session, datetime.fromtimestamp(asked, UTC))
+    response = VoiceResponse()
+    if opening := openings.picked(offered, request.form.get("Digits")):
+        dialer.book(db.session, run, _sid(), opening.at)
+    elif again := runs.ask_again(_try(), request.form.get("Digits")):
+        return offer_openings(_before_asking_again(response, again), run, asked, _try() + 1)
+    if run.state == "scheduled" and run.next_attempt_at:
+        say(response, REBOOKED.format(when=runs.spoken_time(db.session, run.next_attempt_at)))
     else:
         say(response, NO_RESPONSE)
     response.hangup()

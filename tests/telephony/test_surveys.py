@@ -164,12 +164,87 @@ def test_no_answer_late_in_the_day_is_retried_at_the_next_opening(db, twilio_stu
 
 
 def test_not_convenient_now_books_the_same_time_next_working_day(db, twilio_stub, resolved):
-    [transcript] = call(db, twilio_stub, keys=("2",))
+    [transcript] = call(db, twilio_stub, keys=("2",))  # then silence at the openings offered, twice
 
     run = run_of(db, resolved)
+    assert transcript.heard.count(OFFER) == 2
     assert (run.state, run.attempts, run.last_result) == ("scheduled", 0, "rebooked")
     assert run.next_attempt_at == sh(11, 24, 10)
     assert "11月24日10点00分" in transcript.heard[-1]
+
+
+OFFER = "请问您什么时候方便接听回访？今天下午请按1，明天上午请按2，明天下午请按3。"
+
+
+@pytest.mark.parametrize(("key", "booked"), [("1", sh(11, 23, 14)), ("2", sh(11, 24, 9)), ("3", sh(11, 24, 14))])
+def test_not_convenient_offers_the_next_openings_and_books_the_one_pressed(db, twilio_stub, resolved, key, booked):
+    [transcript] = call(db, twilio_stub, keys=("2", key))
+
+    run = run_of(db, resolved)
+    assert transcript.heard[1] == OFFER
+    assert (run.state, run.attempts, run.last_result) == ("scheduled", 0, "rebooked_by_customer")
+    assert run.next_attempt_at == booked
+    assert f"{booked.month}月{booked.day}日{booked.hour}点00分" in transcript.heard[-1]
+
+
+def test_the_booked_opening_is_rung_then(db, twilio_stub, resolved, clock):
+    call(db, twilio_stub, keys=("2", "1"))
+    clock.set(sh(11, 23, 13, 59))
+    dial_surveys()
+    assert len(twilio_stub.calls) == 1
+    clock.set(sh(11, 23, 14))
+    dial_surveys()
+    assert len(twilio_stub.calls) == 2
+
+
+def test_a_wrong_key_after_the_retry_books_the_same_time_next_working_day(db, twilio_stub, resolved):
+    [transcript] = call(db, twilio_stub, keys=("2", "7", "9"))
+
+    run = run_of(db, resolved)
+    assert transcript.heard.count(OFFER) == 2 and "对不起，您的输入有误。" in transcript.heard
+    assert (run.next_attempt_at, run.last_result) == (sh(11, 24, 10), "rebooked")
+    assert "11月24日10点00分" in transcript.heard[-1]
+
+
+def test_hanging_up_while_the_openings_are_offered_keeps_the_next_working_day(db, twilio_stub, resolved):
+    call(db, twilio_stub, keys=("2",), hangup_after=2)
+
+    run = run_of(db, resolved)
+    assert (run.state, run.attempts, run.next_attempt_at) == ("scheduled", 0, sh(11, 24, 10))
+
+
+def rebook_path(run, asked):
+    return f"/twilio/surveys/{run.id}/rebook?asked={int(asked.timestamp())}&try=1"
+
+
+def test_the_key_is_read_against_the_openings_heard(db, twilio_stub, resolved, signed_post, clock):
+    # Offered at 13:59:50 ("今天下午" = 14:00 is key 1), pressed at 14:00:10, when it is no longer ahead.
+    [transcript] = call(db, twilio_stub, keys=("2",), hangup_after=2)
+    run = run_of(db, resolved)
+    clock.set(sh(11, 23, 14) + timedelta(seconds=10))
+
+    signed_post(
+        rebook_path(run, sh(11, 23, 14) - timedelta(seconds=10)), {"CallSid": transcript.call_sid, "Digits": "1"}
+    )
+
+    db.session.refresh(run)
+    assert run.next_attempt_at == sh(11, 23, 14)
+
+
+def test_retried_and_repeated_deliveries_keep_the_opening_pressed(db, twilio_stub, resolved, signed_post, clock):
+    [transcript] = call(db, twilio_stub, keys=("2", "1"))
+    run = run_of(db, resolved)
+    sid = transcript.call_sid
+
+    retried = signed_post(rebook_path(run, clock.at), {"CallSid": sid, "Digits": "1"})
+    again = signed_post(rebook_path(run, clock.at), {"CallSid": sid, "Digits": "1"})
+    other_key = signed_post(rebook_path(run, clock.at), {"CallSid": sid, "Digits": "3"})
+    opening_again = signed_post(f"/twilio/surveys/{run.id}/opening?try=1", {"CallSid": sid, "Digits": "2"})
+
+    assert retried.get_data() == again.get_data()
+    assert all(response.status_code == 200 for response in (retried, other_key, opening_again))
+    db.session.refresh(run)
+    assert (run.state, run.attempts, run.next_attempt_at) == ("scheduled", 0, sh(11, 23, 14))
 
 
 def test_silence_at_the_opening_is_a_failed_attempt(db, twilio_stub, resolved):

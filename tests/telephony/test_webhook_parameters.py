@@ -27,6 +27,7 @@ WEBHOOKS = [
     "/twilio/voice/outbound/dialled",
     "/twilio/surveys/1/start",
     "/twilio/surveys/1/opening",
+    "/twilio/surveys/1/rebook",
     "/twilio/surveys/1/questions/1",
     "/twilio/surveys/1/questions/1/transcription",
     "/twilio/surveys/1/status",

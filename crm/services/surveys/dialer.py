@@ -12,7 +12,8 @@ is claimed again.
 Busy, no answer, failure, an answering machine, or silence at the opening: the attempt failed;
 the run is rung again after ``REDIAL_AFTER`` (+30 min, then +2 h; inside business hours unless consent)
 until ``max_attempts`` (3) calls were made, then it is ``unreachable``. "Not convenient now"
-books the same time on the next working day as a fresh start (attempts back to 0). A hang-up
+books the same time on the next working day as a fresh start (attempts back to 0); the customer
+may then pick one of the openings offered (``openings``), which moves that booking. A hang-up
 after the customer agreed to answer ends the run as ``declined``; its answers stay.
 """
 
@@ -177,6 +178,20 @@ def rebook(session, run, call_sid, at=None):
     return when
 
 
+def book(session, run, call_sid, when):
+    """The customer picked ``when`` after "not convenient now": the booking ``rebook`` made on this call
+    moves there. Whether it moved (not when the run has been rung again since)."""
+    return _move(
+        session,
+        run,
+        ("scheduled",),
+        SurveyRun.call_sid == call_sid,
+        SurveyRun.last_result == "rebooked",
+        next_attempt_at=as_utc(when),
+        last_result="rebooked_by_customer",
+    )
+
+
 def call_ended(session, run, call_sid, status, answered_by=None, duration=None, at=None):
     """A survey call's status callback: the call log, then the run's next step on a final status.
 
@@ -204,11 +219,11 @@ def _adopt_call(session, run, call_sid):
         session.flush()
 
 
-def _move(session, run, expected_states, **values):
-    """Change ``run`` only if it is still in one of ``expected_states``; whether it changed."""
+def _move(session, run, expected_states, *conditions, **values):
+    """Change ``run`` only while it is in one of ``expected_states`` and meets ``conditions``; whether it changed."""
     changed = session.execute(
         update(SurveyRun)
-        .where(SurveyRun.id == run.id, SurveyRun.state.in_(expected_states))
+        .where(SurveyRun.id == run.id, SurveyRun.state.in_(expected_states), *conditions)
         .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -15,7 +15,7 @@ conditional update. A flagged visit check tells the manager's supervisor.
 
 from datetime import timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import joinedload, lazyload
 
 from crm.core.bulk import insert_or_skip
@@ -305,10 +305,20 @@ def _flag_visit(session, run, question, value):
 
 
 def begin(session, run, call_sid):
-    """The customer agreed to answer (opening key 1)."""
-    run.state = "in_progress"
-    run.call_sid = run.call_sid or call_sid
-    session.flush()
+    """The customer agreed to answer (opening key 1); whether the run now waits for the answers. Only a run
+    ringing on this call begins: a key 1 replayed after the run ended (its receipt pruned) changes nothing."""
+    began = session.execute(
+        update(SurveyRun)
+        .where(
+            SurveyRun.id == run.id,
+            SurveyRun.state == "calling",
+            or_(SurveyRun.call_sid.is_(None), SurveyRun.call_sid == call_sid),
+        )
+        .values(state="in_progress", call_sid=call_sid)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(run)
+    return bool(began)
 
 
 def complete(session, run):
