@@ -35,6 +35,8 @@ SCHEDULE = (
     Periodic("calendar-refresh", jobs.refresh_calendar, cron="10 16 * * *"),
     # 00:30 in Asia/Shanghai: dormancy is a matter of the calendar day.
     Periodic("nightly-reclassification", jobs.reclassify_customers, cron="30 16 * * *", timeout=1800),
+    # 09:00 in Asia/Shanghai: high-risk disclosures due for renewal land in the managers' inboxes (issue 10 §8).
+    Periodic("disclosure-renewal", jobs.remind_disclosures, cron="0 1 * * *"),
     # Complaints still undispatched after 5 minutes: phone the supervisor on duty (issue 5 §5).
     Periodic("complaint-dispatch-calls", calls.call_about_undispatched_complaints, "telephony", cron="* * * * *"),
     # Staff SMS (reminders, escalations, pages) as one digest per person; held to business hours by the service.

@@ -1,8 +1,6 @@
 """Pieces every API module uses: pagination arguments and the page envelope, the upload size."""
 
-import functools
-
-from flask import current_app, request
+from flask import current_app
 from marshmallow import Schema, validate
 from sqlalchemy import func, select
 
@@ -39,13 +37,7 @@ def paginate(stmt, args):
 
 
 def upload(view):
-    """A route taking a file upload: bodies up to ``KEFU_MAX_UPLOAD_BYTES`` rather than ``KEFU_MAX_BODY_BYTES``.
-
-    Place it above ``@blp.arguments``, which reads the body."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        request.max_content_length = current_app.config["MAX_UPLOAD_BYTES"]
-        return view(*args, **kwargs)
-
-    return wrapper
+    """Mark a route taking a file upload: its body may be up to ``KEFU_MAX_UPLOAD_BYTES`` rather than
+    ``KEFU_MAX_BODY_BYTES`` (``crm.api.input_guard`` applies it before it reads the body)."""
+    view.takes_upload = True
+    return view

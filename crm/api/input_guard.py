@@ -1,5 +1,6 @@
 """What no API request may carry, checked once before any view: deeply nested JSON (400), and NUL
-characters or lone surrogates in any string of the body, the query string or a form (422).
+characters or lone surrogates in any string of the body, the query string or a form (422). Upload routes get
+their larger body limit here, before the form is read.
 
 A NUL ends a C string (PostgreSQL refuses it in text) and a lone surrogate cannot be encoded as UTF-8:
 either reaching the database is a 500. JSON nested past ``MAX_DEPTH`` is no record of ours, and nested
@@ -19,10 +20,18 @@ def register_input_guard(app, prefix="/api/"):
     @app.before_request
     def guard():
         if request.path.startswith(prefix):
+            _allow_upload(app)
             _check_strings("query", request.args.items(multi=True))
             _check_strings("form", request.form.items(multi=True))  # an upload's files are not text: not here
             if request.is_json and request.content_length != 0:
                 _check_json(_parsed_json())
+
+
+def _allow_upload(app):
+    """A route marked ``crm.api.common.upload`` takes bodies up to ``KEFU_MAX_UPLOAD_BYTES``: set before the form
+    is read below, since werkzeug enforces the limit in force when the body is first parsed."""
+    if getattr(app.view_functions.get(request.endpoint), "takes_upload", False):
+        request.max_content_length = app.config["MAX_UPLOAD_BYTES"]
 
 
 def _parsed_json():
