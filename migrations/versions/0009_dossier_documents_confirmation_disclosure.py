@@ -9,9 +9,8 @@ Assessments taken before this revision were in force already: they count as conf
 need a signed risk disclosure from now on (S2 §49); STAR market is a new category that does too.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009"
