@@ -22,6 +22,7 @@ API_RESOURCES = (
     "cases",
     "customers",
     "deadline_policies",
+    "documents",
     "greetings",
     "notifications",
     "phone_lines",

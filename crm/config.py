@@ -107,6 +107,13 @@ class Config:
         # Largest request body accepted (413 beyond); recordings uploaded as greeting audio may be larger.
         self.MAX_CONTENT_LENGTH = _env_int("KEFU_MAX_BODY_BYTES", 1024 * 1024)
         self.MAX_UPLOAD_BYTES = _env_int("KEFU_MAX_UPLOAD_BYTES", 16 * 1024 * 1024)
+        # The customer's dossier (issue 10): the folder documents are kept in (a volume every web process
+        # shares in production), the largest document and the content types accepted (413 / 415 beyond).
+        self.DOCUMENT_DIR = _env("KEFU_DOCUMENT_DIR", str(instance / "documents"))
+        self.DOCUMENT_MAX_BYTES = _env_int("KEFU_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+        self.DOCUMENT_TYPES = _env_list("KEFU_DOCUMENT_TYPES", "application/pdf,image/jpeg,image/png")
+        # Days after a signed risk disclosure when the customer's manager is reminded to disclose again.
+        self.DISCLOSURE_RENEWAL_DAYS = _env_int("KEFU_DISCLOSURE_RENEWAL_DAYS", 365)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"

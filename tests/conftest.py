@@ -45,6 +45,7 @@ def app(tmp_path_factory):
         SECRET_KEY="test-secret",
         TWILIO_AUTH_TOKEN=TWILIO_TEST_TOKEN,
         TESTING=True,
+        DOCUMENT_DIR=str(tmp_path_factory.mktemp("documents")),
     )
     app = create_app(config)
     with app.app_context():

@@ -6,10 +6,12 @@ around every job.
 
 import logging
 
+from flask import current_app
+
 from crm.core import clock
 from crm.extensions import db
 from crm.services.calls import idempotency
-from crm.services.cases import escalation
+from crm.services.cases import disclosure_reminders, escalation
 from crm.services.cases.calendar import look_ahead
 from crm.services.customers import reclassification
 
@@ -21,6 +23,13 @@ def reclassify_customers():
     moved = reclassification.reclassify_all(db.session, clock.local(clock.now()).date())
     db.session.commit()
     return moved
+
+
+def remind_disclosures():
+    """Daily: remind managers whose customers' risk disclosure is older than the renewal interval."""
+    written = disclosure_reminders.remind_due(db.session, clock.now(), current_app.config["DISCLOSURE_RENEWAL_DAYS"])
+    db.session.commit()
+    return written
 
 
 def sweep_deadlines(at=None, batch_size=escalation.BATCH_SIZE):

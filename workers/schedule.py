@@ -37,6 +37,8 @@ SCHEDULE = (
     Periodic("nightly-reclassification", jobs.reclassify_customers, cron="30 16 * * *", timeout=1800),
     # 00:50 in Asia/Shanghai: webhook receipts past the retention period go (issue 10 §11).
     Periodic("idempotency-pruning", jobs.prune_idempotency_records, cron="50 16 * * *", timeout=1800),
+    # 09:00 in Asia/Shanghai: high-risk disclosures due for renewal land in the managers' inboxes (issue 10 §8).
+    Periodic("disclosure-renewal", jobs.remind_disclosures, cron="0 1 * * *"),
     # Complaints still undispatched after 5 minutes: phone the supervisor on duty (issue 5 §5).
     Periodic("complaint-dispatch-calls", calls.call_about_undispatched_complaints, "telephony", cron="* * * * *"),
     # Staff SMS (reminders, escalations, pages) as one digest per person; held to business hours by the service.

@@ -7,10 +7,10 @@
 from flask_smorest import Blueprint
 
 from crm.api.lookups import visible_customer
-from crm.api.schemas.assessments import AssessmentIn, AssessmentOut, QuestionnaireOut
+from crm.api.schemas.assessments import AssessmentIn, AssessmentOut, ConfirmationIn, QuestionnaireOut
 from crm.auth import current_staff, roles
 from crm.extensions import db
-from crm.services.customers import questionnaire
+from crm.services.customers import documents, questionnaire
 
 URL = ""
 blp = Blueprint("assessments", __name__, description="Risk-tolerance questionnaire and assessments")
@@ -34,7 +34,8 @@ def get_questionnaire():
 @blp.arguments(AssessmentIn)
 @blp.response(201, AssessmentOut)
 def submit_assessment(data, customer_id):
-    """Score a completed questionnaire; its band becomes the customer's risk tolerance."""
+    """Score a completed questionnaire. It stays pending (``confirmed`` false) until the customer confirms it
+    (``…/confirmation``); only then does its band become the customer's risk tolerance."""
     customer = visible_customer(customer_id)
     assessment = questionnaire.submit_assessment(db.session, current_staff(), customer, data["answers"])
     db.session.commit()
@@ -45,5 +46,23 @@ def submit_assessment(data, customer_id):
 @roles("agent", "supervisor", "admin")
 @blp.response(200, AssessmentOut(many=True))
 def list_assessments(customer_id):
-    """Every assessment of the customer, newest first (the first is the current tolerance)."""
+    """Every assessment of the customer, newest first (the newest confirmed one is the current tolerance)."""
     return questionnaire.assessments_of(db.session, visible_customer(customer_id))
+
+
+@blp.post("/customers/<int:customer_id>/assessments/<int:assessment_id>/confirmation")
+@roles("agent", "supervisor", "admin")
+@blp.arguments(ConfirmationIn)
+@blp.response(200, AssessmentOut)
+def confirm_assessment(data, customer_id, assessment_id):
+    """Record the customer's confirmation: ``document_id`` (their signed questionnaire on the dossier) or
+    ``call_sid`` (the recorded call they confirmed on). The band becomes their risk tolerance (audited)."""
+    customer = visible_customer(customer_id)
+    assessment = questionnaire.assessment_of(db.session, customer, assessment_id)
+    document_id = data.get("document_id")
+    document = documents.get_document(db.session, document_id) if document_id is not None else None
+    questionnaire.confirm_assessment(
+        db.session, current_staff(), customer, assessment, document=document, call_sid=data.get("call_sid")
+    )
+    db.session.commit()
+    return assessment

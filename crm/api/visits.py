@@ -2,12 +2,14 @@
 
 from flask_smorest import Blueprint
 
-from crm.api.common import page_schema, paginate
+from crm.api.common import PageArgs, page_schema, paginate
 from crm.api.lookups import visible_customer
+from crm.api.schemas.customers import AuditEntryOut
 from crm.api.schemas.visits import VisitIn, VisitOut, VisitPatch, VisitQuery
 from crm.auth import current_staff, roles
 from crm.extensions import db
 from crm.services.customers import visits
+from crm.services.org import audit
 
 URL = "visits"
 blp = Blueprint("visits", __name__, description="Visit logs")
@@ -53,3 +55,12 @@ def change_visit(changes, visit_id):
     visits.update_visit(db.session, current_staff(), visit, changes)
     db.session.commit()
     return visit
+
+
+@blp.get("/<int:visit_id>/audit")
+@roles("agent", "supervisor", "admin")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(AuditEntryOut, "VisitAuditPage"))
+def visit_audit(args, visit_id):
+    """The changes made to the visit after it was logged (``visit.<field>``: who, when, old, new), newest first."""
+    return paginate(audit.visit_history_query(visits.visible_visit(db.session, current_staff(), visit_id)), args)

@@ -1,11 +1,13 @@
 """``kefu load-defaults`` and ``kefu seed-demo``: reference data for a new installation, and demo data."""
 
 import click
+from flask import current_app
 
 from crm.cli import operator_command
 from crm.extensions import db
 from crm.services.calls import default_scripts
 from crm.services.cases import deadline_policies
+from crm.services.customers import documents
 from crm.services.demo import seed
 from crm.services.surveys import default_surveys
 
@@ -35,7 +37,7 @@ def _defaults_report(added):
 @operator_command("seed-demo")
 def seed_demo():
     """Load the demo branches, staff, customers, products and visits, unless data is already there."""
-    result = seed.seed(db.session)
+    result = seed.seed(db.session, documents.store_from(current_app.config))
     db.session.commit()
     if result is None:
         click.echo("Demo data not loaded: the database already has staff or customers.")

@@ -9,6 +9,7 @@ from crm.models.audit import AuditEntry
 from crm.models.cases import CalendarOverride, Case, CaseDeadline, CaseEvent, CaseReply, DeadlinePolicy
 from crm.models.credentials import Credential
 from crm.models.customers import Customer, CustomerPhone, RiskAssessment
+from crm.models.documents import Document
 from crm.models.heartbeats import Heartbeat
 from crm.models.notifications import Notification
 from crm.models.products import Product, Recommendation
@@ -36,6 +37,7 @@ __all__ = [
     "CaseEvent",
     "CaseReply",
     "Credential",
+    "Document",
     "DeadlinePolicy",
     "Notification",
     "Branch",

@@ -3,8 +3,8 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Numeric, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Numeric, String, select
+from sqlalchemy.orm import Mapped, aliased, column_property, mapped_column, relationship
 
 from crm.core.clock import now
 from crm.extensions import db
@@ -89,13 +89,18 @@ class CustomerPhone(db.Model):
 
 
 class RiskAssessment(db.Model):
-    """One completed questionnaire (DOMAIN §3). The latest is the customer's tolerance."""
+    """One completed questionnaire (DOMAIN §3). The latest confirmed one is the customer's tolerance."""
 
     __tablename__ = "risk_assessments"
     __table_args__ = (
         CheckConstraint("score BETWEEN 0 AND 60", name="score_range"),
         CheckConstraint(enum_check("band", BANDS), name="band"),
         Index("ix_risk_assessments_customer_taken", "customer_id", "taken_at"),
+        CheckConstraint(
+            "confirmed_at IS NULL OR confirmation_document_id IS NOT NULL OR confirmation_call_sid IS NOT NULL"
+            " OR confirmed_by_id IS NULL",
+            name="confirmation_has_evidence",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,5 +110,33 @@ class RiskAssessment(db.Model):
     band: Mapped[str] = mapped_column(String(16))
     taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # The customer's confirmation (DOMAIN §3): until then the assessment is pending and its band is not
+    # their tolerance. It rests on the signed form (a document) or the recorded call they confirmed on.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    confirmation_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    confirmation_call_sid: Mapped[str | None] = mapped_column(String(64))
 
-    taken_by = relationship("Staff", lazy="joined")
+    taken_by = relationship("Staff", lazy="joined", foreign_keys=[taken_by_id])
+
+
+def _pending_assessment():
+    """True when the customer has an assessment not yet confirmed and newer than every confirmed one."""
+    pending, confirmed = aliased(RiskAssessment), aliased(RiskAssessment)
+    newer_confirmed = (
+        select(confirmed.id)
+        .where(
+            confirmed.customer_id == pending.customer_id,
+            confirmed.confirmed_at.is_not(None),
+            confirmed.taken_at >= pending.taken_at,
+        )
+        .exists()
+    )
+    return (
+        select(pending.id)
+        .where(pending.customer_id == Customer.id, pending.confirmed_at.is_(None), ~newer_confirmed)
+        .exists()
+    )
+
+
+Customer.risk_assessment_pending = column_property(_pending_assessment())

@@ -22,6 +22,8 @@ class Product(db.Model):
     category: Mapped[str] = mapped_column(String(40))
     risk_level: Mapped[str] = mapped_column(String(8))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # High-risk business (S2 §49): never recommended without a signed risk disclosure on the dossier.
+    needs_disclosure: Mapped[bool] = mapped_column(default=False)
 
 
 class Recommendation(db.Model):

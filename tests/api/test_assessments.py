@@ -1,5 +1,6 @@
 """The questionnaire and a customer's assessments through the API (DOMAIN §3)."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -35,26 +36,83 @@ def test_questionnaire_needs_a_signed_in_user(client):
     assert client.get(QUESTIONNAIRE).status_code == 401
 
 
-def test_submitting_answers_scores_them_and_sets_the_customers_tolerance(client, make, agent, clock):
+def submit(client, staff, customer, answers):
+    response = client.post(assessments_url(customer), json={"answers": answers}, headers=as_(staff))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def confirm(client, staff, customer, assessment_id, **evidence):
+    url = f"{assessments_url(customer)}/{assessment_id}/confirmation"
+    return client.post(url, json=evidence, headers=as_(staff))
+
+
+def signed_form(client, staff, customer, kind="signed_questionnaire"):
+    """The customer's signed questionnaire (or another signed paper), added to their dossier; its id."""
+    data = {"kind": kind, "file": (io.BytesIO(b"%PDF-1.4 signed " + kind.encode()), "form.pdf")}
+    url = f"/api/v1/customers/{customer.id}/documents"
+    response = client.post(url, data=data, headers=as_(staff), content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def test_submitting_answers_scores_them_and_keeps_them_pending(client, make, agent, clock):
     customer = make.customer(manager=agent)
-    response = client.post(assessments_url(customer), json={"answers": HIGHEST}, headers=as_(agent))
-    assert response.status_code == 201
-    body = response.get_json()
-    assert (body["score"], body["band"], body["taken_by"]["id"]) == (60, "high", agent.id)
+    body = submit(client, agent, customer, HIGHEST)
+    assert (body["score"], body["band"], body["taken_by"]["id"], body["confirmed"]) == (60, "high", agent.id, False)
     assert body["answers"]["q1"] == ["E"]
-    assert customer.risk_tolerance == "high"
+    shown = client.get(f"/api/v1/customers/{customer.id}", headers=as_(agent)).get_json()
+    assert (shown["risk_tolerance"], shown["risk_assessment_pending"]) == (None, True)
+
+
+def test_the_signed_form_confirms_the_assessment_and_its_band_becomes_the_tolerance(client, make, agent, clock):
+    customer = make.customer(manager=agent)
+    assessment = submit(client, agent, customer, HIGHEST)
+    form = signed_form(client, agent, customer)
+
+    response = confirm(client, agent, customer, assessment["id"], document_id=form)
+    assert response.status_code == 200, response.get_json()
+    assert (response.get_json()["confirmed"], response.get_json()["confirmation_document_id"]) == (True, form)
+    shown = client.get(f"/api/v1/customers/{customer.id}", headers=as_(agent)).get_json()
+    assert (shown["risk_tolerance"], shown["risk_assessment_pending"]) == ("high", False)
+    assert confirm(client, agent, customer, assessment["id"], document_id=form).status_code == 409
+
+
+def test_a_confirmation_without_evidence_or_with_another_document_is_422(client, make, agent):
+    customer = make.customer(manager=agent)
+    assessment = submit(client, agent, customer, HIGHEST)
+    assert confirm(client, agent, customer, assessment["id"]).status_code == 422
+    disclosure = signed_form(client, agent, customer, kind="risk_disclosure")
+    assert confirm(client, agent, customer, assessment["id"], document_id=disclosure).status_code == 422
+    assert customer.risk_tolerance is None
 
 
 def test_assessments_are_listed_newest_first(client, make, agent, clock):
     customer = make.customer(manager=agent)
-    client.post(assessments_url(customer), json={"answers": HIGHEST}, headers=as_(agent))
+    submit(client, agent, customer, HIGHEST)
     clock.advance(timedelta(days=30))
-    client.post(assessments_url(customer), json={"answers": LOWEST}, headers=as_(agent))
+    newest = submit(client, agent, customer, LOWEST)
+    confirm(client, agent, customer, newest["id"], document_id=signed_form(client, agent, customer))
 
     response = client.get(assessments_url(customer), headers=as_(agent))
     assert response.status_code == 200
-    assert [(a["score"], a["band"]) for a in response.get_json()] == [(14, "very_low"), (60, "high")]
+    assert [(a["score"], a["band"], a["confirmed"]) for a in response.get_json()] == [
+        (14, "very_low", True),
+        (60, "high", False),
+    ]
     assert customer.risk_tolerance == "very_low"
+
+
+def test_an_older_assessment_cannot_be_confirmed_over_a_newer_confirmed_one(client, make, agent, clock):
+    customer = make.customer(manager=agent)
+    older = submit(client, agent, customer, HIGHEST)
+    clock.advance(timedelta(days=1))
+    newer = submit(client, agent, customer, LOWEST)
+    form = signed_form(client, agent, customer)
+    assert confirm(client, agent, customer, newer["id"], document_id=form).status_code == 200
+    assert confirm(client, agent, customer, older["id"], document_id=form).status_code == 409
+    shown = client.get(f"/api/v1/customers/{customer.id}", headers=as_(agent)).get_json()
+    assert (shown["risk_tolerance"], shown["risk_assessment_pending"]) == ("very_low", False)
 
 
 @pytest.mark.parametrize(

@@ -115,3 +115,14 @@ def test_the_customer_table_pages_by_fifty(client, make, agent, count, pages):
     assert f"({count})" in first
     assert ("next →" in first) == (pages > 1)
     assert first.count('<td class="class">') == min(count, 50)
+
+
+def test_the_customer_list_says_when_an_assessment_awaits_confirmation(client, db, make, agent):
+    from crm.services.customers.questionnaire import submit_assessment
+    from tests.unit.test_questionnaire import HIGHEST
+
+    customer = make.customer(manager=agent, risk_tolerance="low")
+    submit_assessment(db.session, agent, customer, HIGHEST)
+    db.session.commit()
+    _sign_in(client, agent)
+    assert "awaiting the customer's confirmation" in client.get("/").get_data(as_text=True)

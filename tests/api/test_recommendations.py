@@ -1,5 +1,7 @@
 """Recommending products, refused above the customer's tolerance unless acknowledged (DOMAIN §3)."""
 
+import io
+
 import pytest
 
 from crm.models import Recommendation
@@ -101,3 +103,43 @@ def test_another_managers_customer_is_forbidden_and_anonymous_is_401(client, mak
     assert client.post(url(other), json={"product_id": product.id}, headers=as_(agent)).status_code == 403
     assert client.get(url(other), headers=as_(agent)).status_code == 403
     assert client.get(url(other), headers=as_()).status_code == 401
+
+
+def add_disclosure(client, staff, customer):
+    data = {"kind": "risk_disclosure", "file": (io.BytesIO(b"%PDF-1.4 disclosure signed"), "disclosure.pdf")}
+    url = f"/api/v1/customers/{customer.id}/documents"
+    response = client.post(url, data=data, headers=as_(staff), content_type="multipart/form-data")
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("category", ["warrant", "margin", "chinext", "star_market"])
+def test_high_risk_business_is_refused_without_a_signed_disclosure_even_for_a_high_tolerance(
+    client, db, make, admin, agent, category
+):
+    created = client.post(
+        "/api/v1/products", json={"code": f"HR-{category}", "name": "高风险", "category": category}, headers=as_(admin)
+    )
+    assert created.get_json()["needs_disclosure"] is True
+    customer = make.customer(manager=agent, risk_tolerance="high")
+    signed_ack = {"signed": True, "document_ref": "风险揭示书-1"}
+    body = {"product_id": created.get_json()["id"], "risk_acknowledgement": signed_ack}
+
+    refused = client.post(url(customer), json=body, headers=as_(agent))
+    assert refused.status_code == 422
+    error = refused.get_json()["error"]
+    assert error["code"] == "disclosure_required" and "signed risk disclosure" in error["message"]
+    assert db.session.query(Recommendation).count() == 0
+
+    add_disclosure(client, agent, customer)
+    assert client.post(url(customer), json=body, headers=as_(agent)).status_code == 201
+
+
+def test_an_admin_marks_any_product_as_needing_a_disclosure(client, make, admin, agent):
+    product = make.product(risk_level="high", category="equity")
+    customer = make.customer(manager=agent, risk_tolerance="high")
+    assert client.post(url(customer), json={"product_id": product.id}, headers=as_(agent)).status_code == 201
+    marked = client.patch(f"/api/v1/products/{product.id}", json={"needs_disclosure": True}, headers=as_(admin))
+    assert marked.status_code == 200 and marked.get_json()["needs_disclosure"] is True
+    assert client.post(url(customer), json={"product_id": product.id}, headers=as_(agent)).status_code == 422
+    unmarked = client.patch(f"/api/v1/products/{product.id}", json={"needs_disclosure": False}, headers=as_(agent))
+    assert unmarked.status_code == 403

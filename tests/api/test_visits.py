@@ -190,3 +190,26 @@ def test_a_bad_correction_is_422_and_changes_nothing(client, make, agent, log, c
     response = client.patch(f"{VISITS}/{visit['id']}", json=changes, headers=as_(agent))
     assert (response.status_code, list(response.get_json()["error"]["fields"])) == (422, [field])
     assert client.get(f"{VISITS}/{visit['id']}", headers=as_(agent)).get_json() == visit
+
+
+def test_a_change_to_a_logged_visit_is_in_its_audit_trail(client, make, agent, supervisor, log):
+    customer = make.customer(manager=agent)
+    visit = log(agent, customer)
+    url = f"{VISITS}/{visit['id']}"
+    changes = {"summary": "生日关怀", "self_score": 4, "started_at": "2026-11-23T09:00:00+08:00"}
+    assert client.patch(url, json=changes, headers=as_(agent)).status_code == 200
+
+    response = client.get(f"{url}/audit", headers=as_(supervisor))
+    assert response.status_code == 200
+    rows = response.get_json()["items"]
+    assert sorted((r["field"], r["old_value"], r["new_value"], r["actor"]["id"]) for r in rows) == [
+        ("visit.self_score", None, "4", agent.id),
+        ("visit.summary", "生日关怀，介绍新产品", "生日关怀", agent.id),
+    ]  # started_at was sent unchanged: no row
+    assert all(r["at"] for r in rows)
+
+
+def test_a_visits_audit_trail_is_refused_to_who_may_not_see_the_visit(client, make, agent, log):
+    visit = log(agent, make.customer(manager=agent))
+    outsider = make.staff(role="agent", branch=make.branch())
+    assert client.get(f"{VISITS}/{visit['id']}/audit", headers=as_(outsider)).status_code == 403

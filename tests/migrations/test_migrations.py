@@ -62,3 +62,31 @@ def test_revision_0005_moves_the_callers_number_out_of_case_text(app, db, make, 
         ("来电留言（坐席忙）", "留言录音：https://rec/RE1", None),
         ("咨询", "客户来电询问开户", None),
     ]
+
+
+def test_revision_0009_confirms_earlier_assessments_and_marks_high_risk_business(app, db, make, agent, clock):
+    customer_id, agent_id = make.customer(manager=agent, risk_tolerance="high").id, agent.id
+    _db.session.commit()
+    downgrade(revision="0007")
+    with _db.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO risk_assessments (customer_id, answers, score, band, taken_by_id, taken_at)"
+                " VALUES (:customer, '{}', 50, 'high', :agent, :at)"
+            ),
+            {"customer": customer_id, "agent": agent_id, "at": clock.at},
+        )
+        for code, category in (("W1", "warrant"), ("M1", "margin"), ("C1", "chinext"), ("E1", "equity")):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO products (code, name, category, risk_level, is_active)"
+                    " VALUES (:code, :code, :category, 'high', true)"
+                ),
+                {"code": code, "category": category},
+            )
+    upgrade()
+    with _db.engine.connect() as conn:
+        confirmed = conn.execute(sa.text("SELECT confirmed_at IS NOT NULL FROM risk_assessments")).scalar_one()
+        marked = conn.execute(sa.text("SELECT code, needs_disclosure FROM products ORDER BY code")).all()
+    assert confirmed
+    assert [tuple(row) for row in marked] == [("C1", True), ("E1", False), ("M1", True), ("W1", True)]

@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from crm.models import AuditEntry, Customer, Product, Recommendation, RiskAssessment, Staff, Visit
 from crm.models.customers import CLASSES
+from crm.services.customers import documents
 from crm.services.customers.records import lookup_by_phone
 from crm.services.demo import seed
 from crm.services.org.staff import check_login
@@ -16,7 +18,7 @@ def count(db, model):
 
 
 def test_demo_is_two_branches_of_customers_over_every_class_with_assessments_and_a_month_of_visits(db, clock):
-    loaded = seed.seed(db.session)
+    loaded = seed.seed(db.session, documents.store_from(current_app.config))
     db.session.commit()
 
     roles = db.session.execute(select(Staff.role, func.count()).group_by(Staff.role)).all()
@@ -35,7 +37,7 @@ def test_demo_is_two_branches_of_customers_over_every_class_with_assessments_and
 
 
 def test_each_assessed_customers_tolerance_is_their_assessed_band(db, clock):
-    seed.seed(db.session)
+    seed.seed(db.session, documents.store_from(current_app.config))
     db.session.commit()
 
     pairs = db.session.execute(select(Customer.risk_tolerance, RiskAssessment.band).join(RiskAssessment)).all()
@@ -43,7 +45,7 @@ def test_each_assessed_customers_tolerance_is_their_assessed_band(db, clock):
 
 
 def test_no_demo_record_is_changed_or_used_before_it_was_created(db, clock):
-    seed.seed(db.session)
+    seed.seed(db.session, documents.store_from(current_app.config))
     db.session.commit()
 
     opened = db.session.scalar(select(func.max(Customer.created_at)))
@@ -66,5 +68,5 @@ def test_no_demo_record_is_changed_or_used_before_it_was_created(db, clock):
 def test_seed_does_nothing_when_the_database_already_has_staff(db, make):
     make.staff(role="admin")
 
-    assert seed.seed(db.session) is None
+    assert seed.seed(db.session, documents.store_from(current_app.config)) is None
     assert count(db, Customer) == 0 and count(db, Staff) == 1

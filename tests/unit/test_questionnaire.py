@@ -7,7 +7,7 @@ import pytest
 
 from crm.errors import InvalidInput
 from crm.models import RiskAssessment
-from crm.services.customers.questionnaire import score_answers, submit_assessment
+from crm.services.customers.questionnaire import confirm_assessment, score_answers, submit_assessment
 
 # Every question answered "A": 1+1+0+2+1+2+1+1+1+2+1+1 = 14, the minimum.
 LOWEST = {f"q{n}": "A" for n in range(1, 13)}
@@ -93,19 +93,43 @@ def test_every_bad_question_is_named_at_once():
     assert set(raised.value.fields) == {"q3", "q9", "q12"}
 
 
-def test_submitting_keeps_the_assessment_and_sets_the_tolerance_with_an_audit_row(db, make, agent, clock):
-    from crm.models import AuditEntry
-
-    customer = make.customer(manager=agent)
+def test_submitting_keeps_the_assessment_pending_and_leaves_the_tolerance(db, make, agent, clock):
+    customer = make.customer(manager=agent, risk_tolerance="low")
     assessment = submit_assessment(db.session, agent, customer, HIGHEST)
     db.session.commit()
 
     stored = db.session.get(RiskAssessment, assessment.id)
     assert (stored.score, stored.band, stored.taken_by_id, stored.taken_at) == (60, "high", agent.id, clock.at)
     assert stored.answers["q9"] == ["E"]
-    assert customer.risk_tolerance == "high"
+    assert stored.confirmed_at is None
+    assert (customer.risk_tolerance, customer.risk_assessment_pending) == ("low", True)
+
+
+def test_confirming_sets_the_tolerance_with_an_audit_row_naming_the_evidence(db, make, agent, clock):
+    from crm.models import AuditEntry, Call
+
+    customer = make.customer(manager=agent)
+    db.session.add(Call(sid="CA-confirm", direction="outbound", customer_id=customer.id, recording_sid="RE1"))
+    assessment = submit_assessment(db.session, agent, customer, HIGHEST)
+    confirm_assessment(db.session, agent, customer, assessment, call_sid="CA-confirm")
+    db.session.commit()
+
+    assert (assessment.confirmed_at, assessment.confirmed_by_id) == (clock.at, agent.id)
+    db.session.expire(customer)
+    assert (customer.risk_tolerance, customer.risk_assessment_pending) == ("high", False)
     audit = db.session.query(AuditEntry).filter_by(customer_id=customer.id, field="risk_tolerance").one()
     assert (audit.old_value, audit.new_value, audit.actor_id) == (None, "high", agent.id)
+    assert "CA-confirm" in audit.evidence
+
+
+def test_a_confirmation_needs_a_recorded_call_of_the_customer_or_their_signed_form(db, make, agent):
+    customer = make.customer(manager=agent)
+    assessment = submit_assessment(db.session, agent, customer, HIGHEST)
+    with pytest.raises(InvalidInput):
+        confirm_assessment(db.session, agent, customer, assessment)
+    with pytest.raises(InvalidInput):
+        confirm_assessment(db.session, agent, customer, assessment, call_sid="CA-nobody-recorded")
+    assert customer.risk_tolerance is None
 
 
 def test_a_rejected_questionnaire_changes_nothing(db, make, agent):

@@ -82,3 +82,16 @@ def test_an_adjusted_working_day_entered_by_an_admin_counts_as_the_arrangement(d
 
     assert ahead["years_without_arrangement"] == []
     assert warnings_logged.text == ""
+
+
+def test_the_disclosure_renewal_job_uses_the_interval_setting(app, db, make, agent, clock, queue, monkeypatch):
+    from datetime import timedelta
+
+    from tests.unit.test_disclosure_reminders import disclosure, reminders
+
+    monkeypatch.setitem(app.config, "DISCLOSURE_RENEWAL_DAYS", 30)
+    disclosure(db, make.customer(manager=agent), clock.at - timedelta(days=31))
+    job = Queue("default", connection=queue).enqueue(jobs.remind_disclosures)
+    _run_queued(app, queue)
+    assert job.return_value() == 1
+    assert [notice.recipient_id for notice in reminders(db)] == [agent.id]

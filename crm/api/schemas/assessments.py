@@ -60,3 +60,17 @@ class AssessmentOut(Schema):
     band = fields.String()
     taken_by = fields.Nested(StaffBrief, allow_none=True)
     taken_at = fields.DateTime()
+    confirmed = fields.Function(
+        lambda assessment: assessment.confirmed_at is not None,
+        metadata={"description": "False: pending, the band is not the customer's tolerance yet."},
+    )
+    confirmed_at = fields.DateTime(allow_none=True)
+    confirmation_document_id = fields.Integer(allow_none=True)
+    confirmation_call_sid = fields.String(allow_none=True)
+
+
+class ConfirmationIn(Schema):
+    """The customer's confirmation: their signed form on the dossier, or the recorded call, one of them."""
+
+    document_id = fields.Integer()
+    call_sid = fields.String(validate=validate.Length(min=1, max=64))

@@ -122,7 +122,10 @@ class CustomerOut(Schema):
     )
     is_vip = fields.Boolean()
     vip_since = fields.Date(allow_none=True)
-    risk_tolerance = fields.String(allow_none=True)
+    risk_tolerance = fields.String(allow_none=True, metadata={"description": "From the newest confirmed assessment."})
+    risk_assessment_pending = fields.Boolean(
+        metadata={"description": "A newer assessment awaits the customer's confirmation."}
+    )
     trading_habit = fields.String(allow_none=True)
     value_segment = fields.String(allow_none=True)
     decision_style = fields.String(allow_none=True)

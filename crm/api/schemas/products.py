@@ -12,6 +12,7 @@ class ProductOut(Schema):
     category = fields.String()
     risk_level = fields.String()
     is_active = fields.Boolean(data_key="active")
+    needs_disclosure = fields.Boolean()
 
 
 class ProductIn(Schema):
@@ -21,12 +22,16 @@ class ProductIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     category = fields.String(required=True, validate=validate.OneOf(tuple(CATEGORY_RISK)))
     is_active = fields.Boolean(data_key="active", load_default=True)
+    needs_disclosure = fields.Boolean(
+        metadata={"description": "High-risk business needing a signed risk disclosure; defaults by category."}
+    )
 
 
 class ProductPatch(Schema):
     name = fields.String(validate=validate.Length(min=1, max=120))
     category = fields.String(validate=validate.OneOf(tuple(CATEGORY_RISK)))
     is_active = fields.Boolean(data_key="active")
+    needs_disclosure = fields.Boolean()
 
 
 class ProductQuery(Schema):

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from crm.core import clock
-from crm.errors import InvalidInput
+from crm.errors import Conflict, InvalidInput, NotFound
 from crm.models import RiskAssessment
+from crm.services.customers import documents
 from crm.services.org import audit
 
 
@@ -222,7 +223,7 @@ def _question_order(key):
 
 
 def submit_assessment(session, actor, customer, answers):
-    """Score and keep one questionnaire; the band becomes the customer's risk tolerance (audited)."""
+    """Score and keep one questionnaire, pending until the customer confirms it (``confirm_assessment``)."""
     chosen = normalise_answers(answers)
     score, band = score_answers(chosen)
     assessment = RiskAssessment(
@@ -235,10 +236,56 @@ def submit_assessment(session, actor, customer, answers):
     )
     session.add(assessment)
     session.flush()
-    if customer.risk_tolerance != band:
-        evidence = f"risk assessment #{assessment.id}: score {score}"
-        audit.record(session, customer, actor, "risk_tolerance", customer.risk_tolerance, band, evidence)
-        customer.risk_tolerance = band
+    return assessment
+
+
+def confirm_assessment(session, actor, customer, assessment, *, document=None, call_sid=None):
+    """Record the customer's confirmation of ``assessment``: their signed form (a ``signed_questionnaire``
+    document of their dossier) or the recorded call they confirmed on. Its band becomes their risk
+    tolerance (audited) unless a newer assessment is already confirmed, which is refused.
+    """
+    if assessment.confirmed_at is not None:
+        raise Conflict("This assessment is confirmed already.")
+    if (document is None) == (call_sid is None):
+        raise InvalidInput(
+            "Confirm with the signed form (document_id) or the recorded call (call_sid), one of them.",
+            {"document_id": ["Give this or call_sid."], "call_sid": ["Give this or document_id."]},
+        )
+    if document is not None and (document.customer_id != customer.id or document.kind != "signed_questionnaire"):
+        raise InvalidInput(
+            "The document must be a signed questionnaire on this customer's dossier.",
+            {"document_id": ["Not a signed questionnaire of this customer."]},
+        )
+    if call_sid is not None:
+        documents.call_of_customer(session, customer, call_sid)
+    if _newer_confirmed(session, assessment):
+        raise Conflict("A newer assessment of this customer is confirmed already; take the questionnaire again.")
+    assessment.confirmed_at = clock.now()
+    assessment.confirmed_by_id = actor.id
+    assessment.confirmation_document_id = document.id if document else None
+    assessment.confirmation_call_sid = call_sid
+    if customer.risk_tolerance != assessment.band:
+        evidence = f"risk assessment #{assessment.id}: score {assessment.score}, " + (
+            f"signed form document #{document.id}" if document else f"confirmed on call {call_sid}"
+        )
+        audit.record(session, customer, actor, "risk_tolerance", customer.risk_tolerance, assessment.band, evidence)
+        customer.risk_tolerance = assessment.band
+    return assessment
+
+
+def _newer_confirmed(session, assessment):
+    stmt = select(RiskAssessment.id).where(
+        RiskAssessment.customer_id == assessment.customer_id,
+        RiskAssessment.confirmed_at.is_not(None),
+        RiskAssessment.taken_at > assessment.taken_at,
+    )
+    return session.scalar(stmt.limit(1)) is not None
+
+
+def assessment_of(session, customer, assessment_id):
+    assessment = session.get(RiskAssessment, assessment_id)
+    if assessment is None or assessment.customer_id != customer.id:
+        raise NotFound(f"No assessment {assessment_id} of this customer.")
     return assessment
 
 

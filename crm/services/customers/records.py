@@ -209,6 +209,7 @@ def customer_view(customer, viewer):
             for phone in customer.phones
         ],
         "masked": not sensitive,
+        "risk_assessment_pending": customer.risk_assessment_pending,
         "manager": customer.manager,
         "branch": customer.branch,
     }

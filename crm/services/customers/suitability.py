@@ -3,6 +3,10 @@
 A product's risk level follows from its category (``CATEGORY_RISK``); a customer may be
 recommended the levels their tolerance allows (``ALLOWED_LEVELS``). Recording an unsuitable
 recommendation needs the customer's signed risk acknowledgement (风险提示书).
+
+High-risk business (S2 §49: warrants, margin trading, ChiNext, STAR market, and any product an admin
+marks ``needs_disclosure``) needs more, whatever the tolerance: a signed risk disclosure document on
+the customer's dossier.
 """
 
 from sqlalchemy import select
@@ -11,6 +15,7 @@ from crm.core import clock
 from crm.core.filters import where_given
 from crm.errors import Conflict, InvalidInput
 from crm.models import Product, Recommendation
+from crm.services.customers import documents
 
 # Category → risk level (DOMAIN §3).
 CATEGORY_RISK = {
@@ -23,6 +28,7 @@ CATEGORY_RISK = {
     "warrant": "high",
     "margin": "high",
     "chinext": "high",
+    "star_market": "high",
     "bond_biased": "medium",
     "bond": "medium",
     "short_term_bond": "low",
@@ -39,7 +45,10 @@ ALLOWED_LEVELS = {
     "high": ("low", "medium", "high"),
 }
 
-UPDATABLE_PRODUCT_FIELDS = ("name", "category", "is_active")
+# Categories whose new products need a signed risk disclosure (S2 §49); admins may mark any other product.
+DISCLOSURE_CATEGORIES = ("warrant", "margin", "chinext", "star_market")
+
+UPDATABLE_PRODUCT_FIELDS = ("name", "category", "is_active", "needs_disclosure")
 
 
 def is_suitable(tolerance, risk_level):
@@ -55,10 +64,20 @@ def risk_level_for(category):
     return CATEGORY_RISK[category]
 
 
-def create_product(session, *, code, name, category, is_active=True):
+def create_product(session, *, code, name, category, is_active=True, needs_disclosure=None):
+    """A new product; ``needs_disclosure`` defaults to whether its category is high-risk business."""
     if session.scalar(select(Product.id).where(Product.code == code)):
         raise Conflict(f"Product code {code} is taken.", {"code": ["Already in use."]})
-    product = Product(code=code, name=name, category=category, risk_level=risk_level_for(category), is_active=is_active)
+    if needs_disclosure is None:
+        needs_disclosure = category in DISCLOSURE_CATEGORIES
+    product = Product(
+        code=code,
+        name=name,
+        category=category,
+        risk_level=risk_level_for(category),
+        is_active=is_active,
+        needs_disclosure=needs_disclosure,
+    )
     session.add(product)
     return product
 
@@ -84,10 +103,12 @@ def recommend(session, actor, customer, product, note=None, acknowledgement=None
     """Record that ``actor`` recommended ``product`` to ``customer``.
 
     ``acknowledgement`` is ``{"signed": bool, "document_ref": str}`` or None. An unsuitable
-    product is refused (``Conflict``) unless it is signed.
+    product is refused (``Conflict``) unless it is signed. A product that needs a disclosure is
+    refused (``InvalidInput``) without a signed risk disclosure on the dossier, whatever the tolerance.
     """
     if not product.is_active:
         raise InvalidInput(f"Product {product.code} is no longer offered.", {"product_id": ["Inactive product."]})
+    require_disclosure(session, customer, product)
     tolerance = customer.risk_tolerance
     suitable = is_suitable(tolerance, product.risk_level)
     signed = bool(acknowledgement and acknowledgement.get("signed"))
@@ -106,6 +127,17 @@ def recommend(session, actor, customer, product, note=None, acknowledgement=None
     )
     session.add(recommendation)
     return recommendation
+
+
+def require_disclosure(session, customer, product):
+    """``InvalidInput`` when ``product`` is high-risk business and the customer signed no risk disclosure."""
+    if product.needs_disclosure and documents.latest_disclosure(session, customer) is None:
+        raise InvalidInput(
+            f"Product {product.code} is high-risk business: add the customer's signed risk disclosure "
+            "(document kind risk_disclosure) to their dossier before recommending it, whatever their tolerance.",
+            {"product_id": ["Needs a signed risk disclosure on the customer's dossier."]},
+            code="disclosure_required",
+        )
 
 
 def _unsuitable_message(customer, product):

@@ -12,7 +12,7 @@ from crm.core import clock
 from crm.core.filters import where_given
 from crm.errors import Forbidden, InvalidInput
 from crm.models import Visit
-from crm.services.org import access
+from crm.services.org import access, audit
 
 EDITABLE_FIELDS = (
     "channel",
@@ -38,13 +38,23 @@ def log_visit(session, actor, customer, fields):
 
 
 def update_visit(session, actor, visit, changes):
+    """Correct a visit; each field that changes is in the audit trail (``visit.<field>``, old and new)."""
     if visit.manager_id != actor.id:
         raise Forbidden("Only the manager who logged a visit may change it.")
     _editable(changes)
     _check_dates(changes.get("started_at", visit.started_at), changes.get("next_step_on", visit.next_step_on))
     for name, value in changes.items():
+        old = getattr(visit, name)
+        if _differs(old, value):
+            audit.record(session, visit.customer, actor, f"visit.{name}", old, value, visit=visit)
         setattr(visit, name, value)
     return visit
+
+
+def _differs(old, new):
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        return clock.as_utc(old) != clock.as_utc(new)
+    return old != new
 
 
 def _editable(fields):

@@ -24,7 +24,7 @@ from crm.core import clock
 from crm.models import AuditEntry, Customer, Staff
 from crm.models.customers import CLASSES, DECISION_STYLES, TRADING_HABITS
 from crm.services.calls.default_scripts import ensure_demo_telephony
-from crm.services.customers import classification, importer, questionnaire, suitability, visits
+from crm.services.customers import classification, documents, importer, questionnaire, suitability, visits
 from crm.services.demo.catalogue import (
     BRANCHES,
     CHANNEL_WEIGHTS,
@@ -83,8 +83,10 @@ class DemoData:
         return [f"{job_no:<7} {role:<11} {branch:<7} {name}" for job_no, role, branch, name in rows]
 
 
-def seed(session):
-    """Load the demo into an empty database and return what was loaded; None (nothing done) if data exists."""
+def seed(session, store):
+    """Load the demo into an empty database and return what was loaded; None (nothing done) if data exists.
+
+    ``store`` is the document folder: the demo's signed questionnaires and disclosures are kept there."""
     if session.scalar(select(func.count()).select_from(Staff)) or session.scalar(
         select(func.count()).select_from(Customer)
     ):
@@ -98,7 +100,7 @@ def seed(session):
         products = [suitability.create_product(session, code=c, name=n, category=cat) for c, n, cat in PRODUCTS]
     _import_customers(session, rnd, opened)
     customers = session.scalars(select(Customer).order_by(Customer.id)).all()
-    assessed = _assess(session, rnd, customers)
+    assessed = _assess(session, store, rnd, customers)
     recommendations = _recommend(session, rnd, assessed, products)
     visit_count = _visits(session, rnd, customers, [member for member in staff if member.role == "agent"])
     session.flush()
@@ -230,16 +232,29 @@ class _CustomerRows:
         return mobile
 
 
-def _assess(session, rnd, customers):
-    """Questionnaires for about three in four open accounts, taken on a past day by their manager."""
+def _assess(session, store, rnd, customers):
+    """Questionnaires for about three in four open accounts, taken and confirmed on the customer's signed form
+    on a past day by their manager; high-tolerance customers have signed the high-risk disclosure too."""
     assessed = []
     for customer in customers:
         if customer.status != "active" or customer.manager is None or rnd.random() > 0.75:
             continue
         with clock.frozen(clock.now() - timedelta(days=rnd.randint(*ASSESSED_DAYS_AGO))):
-            questionnaire.submit_assessment(session, customer.manager, customer, _answers(rnd))
+            assessment = questionnaire.submit_assessment(session, customer.manager, customer, _answers(rnd))
+            form = _demo_paper(session, store, customer, "signed_questionnaire")
+            questionnaire.confirm_assessment(session, customer.manager, customer, assessment, document=form)
+            if assessment.band == "high":
+                _demo_paper(session, store, customer, "risk_disclosure")
         assessed.append(customer)
     return assessed
+
+
+def _demo_paper(session, store, customer, kind):
+    """A stand-in scan of a signed paper (one small PDF, kept once: the folder is content-addressed)."""
+    content = b"%PDF-1.4\n% Kefu demo: a signed paper stands here.\n%%EOF\n"
+    document = documents.add_file(session, store, customer.manager, customer, kind, f"{kind}.pdf", content)
+    session.flush()
+    return document
 
 
 def _answers(rnd):

@@ -1,4 +1,4 @@
-"""The audit trail (留痕) of changes to customer data — DOMAIN §1.
+"""The audit trail (留痕) of changes to customer data and visits, and reads of documents — DOMAIN §1.
 
 Whoever changes an audited field calls ``record`` in the same transaction as the change,
 so a change and its audit row are committed (or rolled back) together.
@@ -10,10 +10,12 @@ from crm.core import clock
 from crm.models import AuditEntry
 
 
-def record(session, customer, actor, field, old, new, evidence=None):
-    """One audit row: ``actor`` (None for the system) changed ``field`` of ``customer`` from ``old`` to ``new``."""
+def record(session, customer, actor, field, old, new, evidence=None, visit=None):
+    """One audit row: ``actor`` (None for the system) changed ``field`` of ``customer`` (of ``visit``, one of
+    the customer's visits) from ``old`` to ``new``."""
     entry = AuditEntry(
         customer_id=customer.id,
+        visit_id=visit.id if visit is not None else None,
         actor_id=actor.id if actor is not None else None,
         at=clock.now(),
         field=field,
@@ -41,6 +43,12 @@ def history_query(customer):
         .where(AuditEntry.customer_id == customer.id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
+
+
+def visit_history_query(visit):
+    """A ``select(AuditEntry)`` of the changes to ``visit``, newest first."""
+    stmt = select(AuditEntry).where(AuditEntry.visit_id == visit.id)
+    return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
 def history(session, customer):
