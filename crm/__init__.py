@@ -19,6 +19,7 @@ API_RESOURCES = (
     "calendar",
     "calls",
     "cases",
+    "complaint_register",
     "customers",
     "deadline_policies",
     "greetings",

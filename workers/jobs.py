@@ -8,7 +8,7 @@ import logging
 
 from crm.core import clock
 from crm.extensions import db
-from crm.services.cases import escalation
+from crm.services.cases import complaint_register, escalation
 from crm.services.cases.calendar import look_ahead
 from crm.services.customers import reclassification
 
@@ -44,3 +44,10 @@ def refresh_calendar():
             ", ".join(map(str, ahead.years_without_arrangement)),
         )
     return ahead.as_dict()
+
+
+def remind_unsigned_complaint_registers(at=None):
+    """Working mornings: the previous working day's unsigned complaint registers in the supervisors' inbox."""
+    written = complaint_register.remind_unsigned(db.session, at or clock.now())
+    db.session.commit()
+    return written
