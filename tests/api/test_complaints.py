@@ -126,3 +126,13 @@ def test_complaints_are_numbered_per_branch_and_month(client, agent, make, clock
         CASES, json={"kind": "inquiry", "channel": "phone", "subject": "咨询"}, headers=as_(agent)
     ).get_json()
     assert (inquiry["complaint_number"], inquiry["complaint"]) == (None, None)
+
+
+def test_the_accused_supervisor_neither_lists_nor_opens_the_complaint_about_them(client, agent, duty, make, branch):
+    accused = make.staff(role="supervisor", branch=branch)
+    case = complain(client, agent, complained_staff_id=accused.id)
+    other = complain(client, agent)
+    listed = client.get(CASES, headers=as_(accused)).get_json()["items"]
+    assert [c["id"] for c in listed] == [other["id"]]
+    assert client.get(f"{CASES}/{case['id']}", headers=as_(accused)).status_code == 403
+    assert client.get(f"{CASES}/{case['id']}", headers=as_(duty)).status_code == 200
