@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from crm.api.common import PageArgs, page_schema, paginate
 from crm.api.schemas.cases import (
+    AccusedIn,
     AssignIn,
     CaseDetail,
     CaseIn,
@@ -183,3 +184,13 @@ def update_complaint_record(data, case_id):
     """Fill in the complaint record (the customer's demand, the finding and what came of it). Never by the
     person complained about; the complaint closes only once every field is filled in."""
     return _act(case_id, complaints.update_record, changes=data)
+
+
+@blp.post("/<int:case_id>/accused")
+@roles("supervisor", "admin")
+@blp.arguments(AccusedIn)
+@blp.response(200, CaseDetail)
+def name_accused(data, case_id):
+    """Name the person complained about (once), e.g. on a complaint the IVR took: they recuse themselves. An
+    accused owner gives the complaint up to the supervisor on duty, who is told; an accused handler is 409."""
+    return _act(case_id, workflow.name_accused, **data)

@@ -136,3 +136,29 @@ def test_the_accused_supervisor_neither_lists_nor_opens_the_complaint_about_them
     assert [c["id"] for c in listed] == [other["id"]]
     assert client.get(f"{CASES}/{case['id']}", headers=as_(accused)).status_code == 403
     assert client.get(f"{CASES}/{case['id']}", headers=as_(duty)).status_code == 200
+
+
+def test_naming_the_accused_after_intake_moves_an_accused_owner_to_another_supervisor(
+    client, agent, duty, make, branch, db
+):
+    colleague = make.staff(role="supervisor", branch=branch)
+    case = complain(client, duty)  # as the IVR's complaint line does: the duty supervisor owns it, nobody named
+    path = f"/{case['id']}/accused"
+    assert post(client, agent, path, {"complained_staff_id": duty.id}).status_code == 403
+    named = post(client, colleague, path, {"complained_staff_id": duty.id})
+    assert named.status_code == 200
+    shown = named.get_json()
+    assert (shown["owner"]["id"], shown["complained_staff_id"]) == (colleague.id, duty.id)
+    assert shown["history"][-1]["action"] == "accused_named"
+    notices = db.session.scalars(select(Notification).where(Notification.case_id == case["id"])).all()
+    assert [(n.recipient_id, n.kind) for n in notices] == [(colleague.id, "complaint_recusal")]
+    assert client.get(f"{CASES}/{case['id']}", headers=as_(duty)).status_code == 403
+    assert post(client, colleague, path, {"complained_staff_id": agent.id}).status_code == 409  # named once
+
+
+def test_an_accused_handler_must_be_replaced_before_being_named(client, agent, duty):
+    case = complain(client, agent)
+    post(client, duty, f"/{case['id']}/assign", {"handler_id": agent.id})
+    response = post(client, duty, f"/{case['id']}/accused", {"complained_staff_id": agent.id})
+    assert response.status_code == 409
+    assert client.get(f"{CASES}/{case['id']}", headers=as_(duty)).get_json()["complained_staff_id"] is None

@@ -47,6 +47,10 @@ class HandOffIn(Schema):
     note = fields.String(allow_none=True, validate=_text)
 
 
+class AccusedIn(Schema):
+    complained_staff_id = fields.Integer(required=True)
+
+
 class MoveIn(Schema):
     branch_id = fields.Integer(required=True)
     new_owner_id = fields.Integer(

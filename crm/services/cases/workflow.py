@@ -40,6 +40,7 @@ TRANSITIONS = {
     "reopen": {"resolved": "reopened", "closed": "reopened"},
     "hand_off": {s: s for s in ("new", "dispatched", "investigating", "replied", "resolved", "reopened")},
     "move": {s: s for s in ("new", "dispatched", "investigating", "replied", "resolved", "reopened")},
+    "name_accused": {s: s for s in ("new", "dispatched", "investigating", "replied", "resolved", "reopened")},
 }
 
 # action → {kind: clocks it stops}; "*" applies to every kind without its own entry.
@@ -109,8 +110,7 @@ def open_case(session, actor, data):
         session, case, actor, "opened", data.get("channel"), owner_id=owner.id, kind=case.kind, recused=recused or None
     )
     if recused:
-        text = f"投诉工单#{case.id}「{case.subject}」由您负责：首问人为被投诉人，依规回避。请派单处理。"
-        notify(session, owner, case, "complaint_recusal", text, f"case:{case.id}:recusal:{owner.id}", urgent=True)
+        _tell_of_recusal(session, case, owner)
     return case
 
 
@@ -160,6 +160,30 @@ def move(session, actor, case, branch_id, new_owner_id=None, handler_id=None, no
     _transition(session, case, "move", values=values, expect=Case.branch_id == previous)
     moved = {"from": previous, "to": branch_id, "owner_id": owner.id, "handler_id": values["handler_id"]}
     _record(session, case, actor, "moved", None, **moved, note=note)
+    return case
+
+
+def name_accused(session, actor, case, complained_staff_id):
+    """Name the person complained about after intake (a complaint from the IVR names nobody): a
+    supervisor's decision. An accused owner gives the complaint up to the supervisor on duty, who is told;
+    an accused handler must be replaced first (409)."""
+    if not complaints.is_complaint(case):
+        raise InvalidInput("Only a complaint names a person complained about.", {"kind": [case.kind]})
+    _guard(case, actor, "assign")
+    if case.complained_staff_id is not None:
+        raise Conflict("The person complained about is already named.", {"complained_staff_id": ["Already named."]})
+    accused = _active_staff(session, complained_staff_id, "complained_staff_id", active_only=False)
+    if accused is None:
+        raise InvalidInput("Name the person complained about.", {"complained_staff_id": ["Required."]})
+    if accused.id == case.handler_id:
+        raise Conflict("Assign another handler first: this one is complained about.", {"handler_id": ["Must recuse."]})
+    recused = accused.id == case.owner_id
+    owner = Roster(session).responsible_for(case.branch_id, excluding=accused.id) if recused else case.owner
+    values = {"complained_staff_id": accused.id, "owner_id": owner.id}
+    _transition(session, case, "name_accused", values=values, expect=Case.complained_staff_id.is_(None))
+    _record(session, case, actor, "accused_named", None, complained_staff_id=accused.id, owner_id=owner.id)
+    if recused:
+        _tell_of_recusal(session, case, owner)
     return case
 
 
@@ -263,6 +287,7 @@ _PAST = {
     "reopen": "reopened",
     "hand_off": "handed off",
     "move": "moved",
+    "name_accused": "given a person complained about",
 }
 
 
@@ -333,6 +358,12 @@ def _branch_staff(session, staff_id, field, branch_id):
 
 def _given(value, default):
     return default if value is None else value
+
+
+def _tell_of_recusal(session, case, owner):
+    """The supervisor who takes over a complaint from the person it is about is told at once."""
+    text = f"投诉工单#{case.id}「{case.subject}」转由您负责：被投诉人依规回避。请派单处理。"
+    notify(session, owner, case, "complaint_recusal", text, f"case:{case.id}:recusal:{owner.id}", urgent=True)
 
 
 def _guard(case, actor, action):
