@@ -20,6 +20,7 @@ API_RESOURCES = (
     "calendar",
     "calls",
     "cases",
+    "complaint_register",
     "customers",
     "deadline_policies",
     "documents",

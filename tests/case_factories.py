@@ -22,6 +22,19 @@ from tests.times import sh
 OPENED = sh(11, 23, 10)
 REMIND, DUE, HEAD = sh(11, 24, 14), sh(11, 25, 10), sh(11, 26, 10)
 
+# Every field of the complaint form (《客户投诉记录表》) a complaint needs before it is closed.
+COMPLETE_RECORD = {
+    "demand": "要求道歉并说明原因",
+    "finding": "partly_founded",
+    "finding_reason": "录音显示坐席语气生硬，但业务解释无误",
+    "responsible": "坐席服务态度",
+    "corrective_action": "坐席复训服务规范用语",
+    "result": "已致歉并说明处理结果",
+    "result_channel": "phone",
+    "customer_reaction": "客户表示接受",
+    "evaluation": "处理及时，客户满意",
+}
+
 
 def policy_clocks(kind):
     """{clock: (amount, unit)} of DOMAIN §5's default table for ``kind``."""

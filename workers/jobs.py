@@ -11,7 +11,7 @@ from flask import current_app
 from crm.core import clock
 from crm.extensions import db
 from crm.services.calls import idempotency
-from crm.services.cases import disclosure_reminders, escalation
+from crm.services.cases import complaint_register, disclosure_reminders, escalation
 from crm.services.cases.calendar import look_ahead
 from crm.services.customers import reclassification
 
@@ -60,3 +60,10 @@ def prune_idempotency_records(at=None, batch_size=idempotency.BATCH_SIZE):
     """Nightly: delete the webhook receipts (and other idempotency records) older than the retention
     period, batch by batch; a run cut short is finished by the next one."""
     return idempotency.prune(db.session, at or clock.now(), batch_size=batch_size)
+
+
+def remind_unsigned_complaint_registers(at=None):
+    """Working mornings: the previous working day's unsigned complaint registers in the supervisors' inbox."""
+    written = complaint_register.remind_unsigned(db.session, at or clock.now())
+    db.session.commit()
+    return written

@@ -43,6 +43,8 @@ SCHEDULE = (
     Periodic("complaint-dispatch-calls", calls.call_about_undispatched_complaints, "telephony", cron="* * * * *"),
     # Staff SMS (reminders, escalations, pages) as one digest per person; held to business hours by the service.
     Periodic("staff-sms", sms.send_staff_sms, "telephony", cron="* * * * *"),
+    # Unsigned complaint registers of the previous working day, in the supervisors' inbox once business opens.
+    Periodic("complaint-register-reminders", jobs.remind_unsigned_complaint_registers, cron="*/15 * * * *"),
     # Callback surveys due now (held to business hours by the service, DOMAIN §7).
     Periodic("survey-dialer", surveys.dial_surveys, "telephony", cron="* * * * *"),
 )

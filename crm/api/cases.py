@@ -8,11 +8,13 @@ from flask_smorest import Blueprint
 
 from crm.api.common import PageArgs, page_schema, paginate
 from crm.api.schemas.cases import (
+    AccusedIn,
     AssignIn,
     CaseDetail,
     CaseIn,
     CaseOut,
     CaseQuery,
+    ComplaintRecordIn,
     HandOffIn,
     MoveIn,
     NoteIn,
@@ -21,7 +23,7 @@ from crm.api.schemas.cases import (
 )
 from crm.auth import current_staff, roles
 from crm.extensions import db
-from crm.services.cases import workflow
+from crm.services.cases import complaints, workflow
 from crm.services.org import access
 
 URL = "cases"
@@ -36,7 +38,7 @@ class CaseListArgs(CaseQuery, PageArgs):
 
 class _Seen:
     """A case as the signed-in staff member sees it: the caller's number masked unless they may see it
-    in full; with ``detail``, its replies and full history (``CaseDetail``)."""
+    in full; with ``detail``, its replies, full history and complaint record (``CaseDetail``)."""
 
     def __init__(self, case, detail=True):
         self._case = case
@@ -44,6 +46,8 @@ class _Seen:
         if detail:
             self.replies = list(workflow.replies(db.session, case))
             self.history = list(workflow.history(db.session, case))
+            record = case.complaint_record
+            self.complaint = _Record(record, complaints.decisions(db.session, case)) if record else None
 
     def __getattr__(self, name):
         return getattr(self._case, name)
@@ -79,6 +83,18 @@ def get_case(case_id):
     return _Seen(workflow.get_case(db.session, current_staff(), case_id))
 
 
+class _Record:
+    """A complaint record with what is still missing and who decided what (``ComplaintRecordOut``)."""
+
+    def __init__(self, record, decisions):
+        self._record = record
+        self.missing = complaints.missing_fields(record)
+        self.decisions = decisions
+
+    def __getattr__(self, name):
+        return getattr(self._record, name)
+
+
 def _act(case_id, action, **kwargs):
     """Load the case in the caller's scope, apply one service action, commit, show the case."""
     staff = current_staff()
@@ -93,7 +109,8 @@ def _act(case_id, action, **kwargs):
 @blp.arguments(AssignIn)
 @blp.response(200, CaseDetail)
 def assign(data, case_id):
-    """Name the handler (the handling decision); stops the dispatch clock. Never the person complained about."""
+    """Name the handler (the handling decision); stops the dispatch clock. Never the person complained about;
+    on a complaint, a supervisor's decision (an admin's anywhere)."""
     return _act(case_id, workflow.assign, **data)
 
 
@@ -137,7 +154,7 @@ def reply(data, case_id):
 @blp.arguments(NoteIn)
 @blp.response(200, CaseDetail)
 def resolve(data, case_id):
-    """The customer has their answer: every running clock stops."""
+    """The customer has their answer: every running clock stops. On a complaint, a supervisor's decision."""
     return _act(case_id, workflow.resolve, **data)
 
 
@@ -155,5 +172,25 @@ def reopen(data, case_id):
 @blp.arguments(NoteIn)
 @blp.response(200, CaseDetail)
 def close(data, case_id):
-    """Close a resolved case."""
+    """Close a resolved case; a complaint by a supervisor, with its whole record (422 names what is missing)."""
     return _act(case_id, workflow.close, **data)
+
+
+@blp.patch("/<int:case_id>/complaint")
+@roles(*ANYONE)
+@blp.arguments(ComplaintRecordIn)
+@blp.response(200, CaseDetail)
+def update_complaint_record(data, case_id):
+    """Fill in the complaint record (the customer's demand, the finding and what came of it). Never by the
+    person complained about; the complaint closes only once every field is filled in."""
+    return _act(case_id, complaints.update_record, changes=data)
+
+
+@blp.post("/<int:case_id>/accused")
+@roles("supervisor", "admin")
+@blp.arguments(AccusedIn)
+@blp.response(200, CaseDetail)
+def name_accused(data, case_id):
+    """Name the person complained about (once), e.g. on a complaint the IVR took: they recuse themselves. An
+    accused owner gives the complaint up to the supervisor on duty, who is told; an accused handler is 409."""
+    return _act(case_id, workflow.name_accused, **data)

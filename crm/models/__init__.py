@@ -7,6 +7,7 @@ are database constraints here, not just checks in the services.
 
 from crm.models.audit import AuditEntry
 from crm.models.cases import CalendarOverride, Case, CaseDeadline, CaseEvent, CaseReply, DeadlinePolicy
+from crm.models.complaints import ComplaintRecord, ComplaintRegisterSignoff, ComplaintSerial
 from crm.models.credentials import Credential
 from crm.models.customers import Customer, CustomerPhone, RiskAssessment
 from crm.models.documents import Document
@@ -23,6 +24,9 @@ __all__ = [
     "Call",
     "CallEvent",
     "ComplaintCallout",
+    "ComplaintRecord",
+    "ComplaintRegisterSignoff",
+    "ComplaintSerial",
     "Heartbeat",
     "PhoneLine",
     "Script",

@@ -18,6 +18,10 @@ QUALITY_TYPES = ("service", "product")
 # The clocks a case runs; which ones a kind has comes from its DeadlinePolicy.
 CLOCKS = ("dispatch", "first_response", "resolution")
 DEADLINE_UNITS = ("minutes", "working_days")
+RECUSAL = (
+    "complained_staff_id IS NULL OR (owner_id <> complained_staff_id"
+    " AND (handler_id IS NULL OR handler_id <> complained_staff_id))"
+)
 
 
 class Case(db.Model):
@@ -29,11 +33,8 @@ class Case(db.Model):
         CheckConstraint(enum_check("priority", PRIORITIES), name="priority"),
         CheckConstraint(f"category IS NULL OR {enum_check('category', COMPLAINT_CATEGORIES)}", name="category"),
         CheckConstraint(f"quality_type IS NULL OR {enum_check('quality_type', QUALITY_TYPES)}", name="quality_type"),
-        # 被投诉人应当回避: the person complained about never handles the complaint.
-        CheckConstraint(
-            "complained_staff_id IS NULL OR handler_id IS NULL OR handler_id <> complained_staff_id",
-            name="recusal",
-        ),
+        # 被投诉人应当回避: the person complained about neither owns nor handles the complaint.
+        CheckConstraint(RECUSAL, name="recusal_owner_handler"),
         Index("ix_cases_branch_status", "branch_id", "status"),
         Index("ix_cases_owner_status", "owner_id", "status"),
         # The survey dialer's sweep looks for recent resolutions still owed their callback survey. Partial:
@@ -78,6 +79,7 @@ class Case(db.Model):
     handler = relationship("Staff", foreign_keys=[handler_id], lazy="joined")
     complained_staff = relationship("Staff", foreign_keys=[complained_staff_id])
     customer = relationship("Customer", lazy="joined")
+    complaint_record = relationship("ComplaintRecord", uselist=False, lazy="joined")
     deadlines: Mapped[list["CaseDeadline"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseDeadline.due_at", lazy="selectin"
     )

@@ -1,7 +1,7 @@
 """the customer's dossier: documents; assessment confirmation; visit audit; products needing a disclosure
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-01 10:40:00.000000
 
 Assessments taken before this revision were in force already: they count as confirmed when taken
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -6,6 +6,7 @@ import pytest
 
 from crm.models import Case
 from tests.api.identity import as_
+from tests.case_factories import COMPLETE_RECORD
 
 CASES = "/api/v1/cases"
 
@@ -13,7 +14,7 @@ CASES = "/api/v1/cases"
 @pytest.fixture
 def open_case(client):
     def open_(staff, **fields):
-        body = {"kind": "inquiry", "channel": "phone", "subject": "如何开通创业板", **fields}
+        body = {"kind": "inquiry", "channel": "phone", "subject": "如何开通创业板", "demand": "要求答复", **fields}
         response = client.post(CASES, json=body, headers=as_(staff))
         assert response.status_code == 201, response.get_json()
         return response.get_json()
@@ -176,9 +177,19 @@ def test_the_whole_life_of_a_complaint(client, open_case, agent, supervisor, clo
     assert (
         post(client, agent, f"{path}/reply", {"channel": "phone", "text": "已处理"}).get_json()["status"] == "replied"
     )
-    resolved = post(client, agent, f"{path}/resolve", {"note": "客户满意"}).get_json()
+    record = client.patch(f"{CASES}{path}/complaint", json=COMPLETE_RECORD, headers=as_(agent))
+    assert record.status_code == 200 and record.get_json()["complaint"]["missing"] == []
+    resolved = post(client, supervisor, f"{path}/resolve", {"note": "客户满意"}).get_json()
     assert resolved["status"] == "resolved" and all(c["met"] for c in resolved["clocks"])
-    assert post(client, agent, f"{path}/close").get_json()["status"] == "closed"
+    closed = post(client, supervisor, f"{path}/close").get_json()
+    assert closed["status"] == "closed"
+    decisions = [(d["action"], d["by"]["id"]) for d in closed["complaint"]["decisions"]]
+    assert decisions == [
+        ("opened", agent.id),
+        ("assigned", supervisor.id),
+        ("resolved", supervisor.id),
+        ("closed", supervisor.id),
+    ]
     clock.advance(timedelta(hours=1))
     reopened = post(client, supervisor, f"{path}/reopen", {"reason": "回访不满意"}).get_json()
     assert (reopened["status"], reopened["reopened_count"]) == ("reopened", 1)

@@ -85,7 +85,9 @@ def test_duty_supervisor_is_paged_by_sms_at_once(caller, duty, db, clock):
 def test_complaint_page_is_urgent_even_at_night(duty, branch, db, clock):
     clock.set(datetime(2026, 11, 23, 14, 30, tzinfo=UTC))  # 22:30: an ordinary SMS would wait for 09:00
     case = case_service.open_case(
-        db.session, duty, {"kind": "complaint", "channel": "phone", "subject": "夜间投诉", "branch_id": branch.id}
+        db.session,
+        duty,
+        {"kind": "complaint", "channel": "phone", "subject": "夜间投诉", "branch_id": branch.id, "demand": "要求道歉"},
     )
     complaint_line.page_duty_supervisors(db.session, case)
     page = db.session.scalars(select(Notification)).one()

@@ -8,14 +8,17 @@ from sqlalchemy import select
 from crm.errors import Conflict, Forbidden, InvalidInput
 from crm.models import Case, CaseEvent, CaseReply
 from crm.models.cases import STATUSES
-from crm.services.cases import workflow
+from crm.services.cases import complaints, workflow
+from tests.case_factories import COMPLETE_RECORD
 from tests.times import sh
 
 
 @pytest.fixture
 def open_(db, agent):
     def open_case(actor=agent, **data):
-        case = workflow.open_case(db.session, actor, {"channel": "phone", "subject": "问题", "kind": "inquiry", **data})
+        case = workflow.open_case(
+            db.session, actor, {"channel": "phone", "subject": "问题", "kind": "inquiry", "demand": "要求答复", **data}
+        )
         db.session.commit()
         return case
 
@@ -298,7 +301,7 @@ def test_a_reply_keeps_its_text_author_and_channel(db, open_, agent):
 def test_reopening_restarts_the_response_and_resolution_clocks_from_now(db, complaint, supervisor, agent, clock):
     case, _ = complaint
     workflow.assign(db.session, supervisor, case, agent.id)
-    workflow.resolve(db.session, agent, case)
+    workflow.resolve(db.session, supervisor, case)
     db.session.commit()
     dispatched_at = clock_of(case, "dispatch").met_at
     clock.set(sh(11, 27, 11))  # Friday 11:00
@@ -319,7 +322,8 @@ def test_every_action_is_in_the_history_in_order(db, complaint, supervisor, agen
     workflow.start_investigation(db.session, agent, case)
     workflow.reply(db.session, agent, case, "phone", "答复")
     workflow.hand_off(db.session, agent, case, colleague.id)
-    workflow.resolve(db.session, colleague, case)
+    complaints.update_record(db.session, colleague, case, COMPLETE_RECORD)
+    workflow.resolve(db.session, supervisor, case)
     workflow.close(db.session, supervisor, case)
     db.session.commit()
     assert actions(db, case) == [

@@ -5,6 +5,7 @@ from marshmallow import Schema, validate
 from crm.api.schemas import fields
 from crm.api.schemas.staff import StaffBrief
 from crm.models.cases import CASE_CHANNELS, COMPLAINT_CATEGORIES, KINDS, PRIORITIES, QUALITY_TYPES, STATUSES
+from crm.models.complaints import FINDINGS, RESULT_CHANNELS
 from crm.services.cases.deadlines import clock_status
 
 _text = validate.Length(min=1, max=4000)
@@ -23,6 +24,9 @@ class CaseIn(Schema):
     owner_id = fields.Integer(allow_none=True)
     complained_staff_id = fields.Integer(allow_none=True)
     source_ref = fields.String(allow_none=True, validate=validate.Length(max=120))
+    demand = fields.String(
+        allow_none=True, validate=_text, metadata={"description": "The customer's demand (诉求); a complaint needs it."}
+    )
 
 
 class CaseQuery(Schema):
@@ -41,6 +45,10 @@ class AssignIn(Schema):
 class HandOffIn(Schema):
     new_owner_id = fields.Integer(required=True)
     note = fields.String(allow_none=True, validate=_text)
+
+
+class AccusedIn(Schema):
+    complained_staff_id = fields.Integer(required=True)
 
 
 class MoveIn(Schema):
@@ -98,12 +106,16 @@ class CaseOut(Schema):
     owner = fields.Nested(StaffBrief)
     handler = fields.Nested(StaffBrief, allow_none=True)
     complained_staff_id = fields.Integer(allow_none=True)
+    complaint_number = fields.Method("_complaint_number", metadata={"description": "e.g. SH01-202612-0007"})
     opened_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
     reopened_count = fields.Integer()
     clocks = fields.Method("_clocks")
     overdue = fields.Method("_overdue")
+
+    def _complaint_number(self, case):
+        return case.complaint_record.number if case.complaint_record else None
 
     def _clocks(self, case):
         return ClockOut(many=True).dump([clock_status(deadline) for deadline in case.deadlines])
@@ -129,8 +141,37 @@ class EventOut(Schema):
     detail = fields.Dict(allow_none=True)
 
 
+class ComplaintRecordIn(Schema):
+    """The complaint form's fields (《客户投诉记录表》); each one given replaces what was there."""
+
+    demand = fields.String(validate=_text)
+    finding = fields.String(validate=validate.OneOf(FINDINGS))
+    finding_reason = fields.String(validate=_text)
+    responsible = fields.String(validate=_text, metadata={"description": "Who or what was responsible."})
+    corrective_action = fields.String(validate=_text)
+    result = fields.String(validate=_text, metadata={"description": "The final result told to the customer."})
+    result_channel = fields.String(validate=validate.OneOf(RESULT_CHANNELS))
+    customer_reaction = fields.String(validate=_text)
+    evaluation = fields.String(validate=_text, metadata={"description": "The closing evaluation."})
+
+
+class DecisionOut(Schema):
+    at = fields.DateTime()
+    action = fields.String()
+    by = fields.Nested(StaffBrief, attribute="actor", allow_none=True)
+
+
+class ComplaintRecordOut(ComplaintRecordIn):
+    number = fields.String()
+    updated_at = fields.DateTime(allow_none=True)
+    updated_by_id = fields.Integer(allow_none=True)
+    missing = fields.List(fields.String(), metadata={"description": "Fields still to fill in before closing."})
+    decisions = fields.List(fields.Nested(DecisionOut), metadata={"description": "Who decided what, and when."})
+
+
 class CaseDetail(CaseOut):
     body = fields.String(allow_none=True)
     source_ref = fields.String(allow_none=True)
     replies = fields.List(fields.Nested(ReplyOut))
     history = fields.List(fields.Nested(EventOut))
+    complaint = fields.Nested(ComplaintRecordOut, allow_none=True)

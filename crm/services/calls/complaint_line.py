@@ -46,6 +46,7 @@ def take_complaint(session, route, category, recording_url, recording_sid=None):
         priority="high",
         subject=f"电话投诉：{label}",
         body=f"投诉录音：{recording_url}",
+        demand=f"电话投诉（{label}），诉求见投诉录音。",
     )
     if call_log.record_event(session, route.call, "complaint_recorded", case_id=case.id, category=category):
         page_duty_supervisors(session, case)

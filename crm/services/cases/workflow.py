@@ -2,7 +2,8 @@
 
 Whoever first takes a customer's question owns the case until the customer has an answer; a
 hand-off moves ownership in one update, so a case has a named owner at every moment. The person
-complained about never handles the complaint (被投诉人应当回避). Cases follow the branch: staff open
+complained about takes no part in the complaint (被投诉人应当回避, ``complaints``): when they take it
+first, it goes at intake to the supervisor on duty, who is told. Cases follow the branch: staff open
 cases only in their own branch (admins anywhere), and owner and handler are always staff of the
 case's branch (or admins), whoever names them; only an admin moves a case to another branch, with
 an owner (and handler) of that branch. Status changes follow the
@@ -18,8 +19,10 @@ from crm.core.filters import where_given
 from crm.errors import Conflict, Forbidden, InvalidInput
 from crm.models import Branch, Case, CaseDeadline, CaseEvent, CaseReply, Customer, Staff
 from crm.models.cases import CLOCKS
-from crm.services.cases import deadlines
+from crm.services.cases import complaints, deadlines
+from crm.services.cases.notifications import notify
 from crm.services.org import access
+from crm.services.org.duty import Roster
 from crm.services.org.organisation import branch_by_id
 
 # action → {status it may start from: status it leads to}
@@ -37,6 +40,7 @@ TRANSITIONS = {
     "reopen": {"resolved": "reopened", "closed": "reopened"},
     "hand_off": {s: s for s in ("new", "dispatched", "investigating", "replied", "resolved", "reopened")},
     "move": {s: s for s in ("new", "dispatched", "investigating", "replied", "resolved", "reopened")},
+    "name_accused": {s: s for s in ("new", "dispatched", "investigating", "replied", "resolved", "reopened")},
 }
 
 # action → {kind: clocks it stops}; "*" applies to every kind without its own entry.
@@ -80,8 +84,11 @@ def open_case(session, actor, data):
         raise InvalidInput("Say which branch the case belongs to.", {"branch_id": ["Required without a customer."]})
     branch_by_id(session, branch_id)  # an unknown branch is a 422 naming branch_id, not a foreign-key error
     _require_own_branch(actor, branch_id, customer)
-    owner = _owner_for_intake(session, actor, data.get("owner_id"), branch_id)
     complained = _active_staff(session, data.get("complained_staff_id"), "complained_staff_id", active_only=False)
+    owner, recused = _owner_for_intake(session, actor, data.get("owner_id"), branch_id, complained)
+    demand = data.get("demand")
+    if data.get("kind") == "complaint" and not demand:
+        raise InvalidInput("Take down what the customer asks for (诉求).", {"demand": ["Required for a complaint."]})
     _require_unique_source(session, data.get("source_ref"))
     case = Case(
         **{name: data[name] for name in CASE_FIELDS if data.get(name) is not None},
@@ -97,14 +104,21 @@ def open_case(session, actor, data):
     session.add(case)
     deadlines.start_clocks(session, case, case.opened_at)
     session.flush()
-    _record(session, case, actor, "opened", data.get("channel"), owner_id=owner.id, kind=case.kind)
+    if complaints.is_complaint(case):
+        complaints.open_record(session, case, demand)
+    _record(
+        session, case, actor, "opened", data.get("channel"), owner_id=owner.id, kind=case.kind, recused=recused or None
+    )
+    if recused:
+        _tell_of_recusal(session, case, owner)
     return case
 
 
 def assign(session, actor, case, handler_id):
     """The handling decision: a handler is named and the dispatch clock stops."""
+    _guard(case, actor, "assign")
     handler = _branch_staff(session, handler_id, "handler_id", case.branch_id)
-    _require_not_complained_about(case, handler, "handler_id")
+    _require_not_complained_about(case.complained_staff_id, handler, "handler_id")
     previous = case.handler_id
     stopped = _transition(session, case, "assign", values={"handler_id": handler.id})
     _record(session, case, actor, "assigned", None, **{"from": previous, "to": handler.id, "clocks_met": stopped})
@@ -113,10 +127,11 @@ def assign(session, actor, case, handler_id):
 
 def hand_off(session, actor, case, new_owner_id, note=None):
     """Move ownership to ``new_owner_id`` in one update; the case is never without an owner."""
+    _guard(case, actor, "hand_off")
     if new_owner_id is None:
         raise InvalidInput("A case always has an owner; name the new one.", {"new_owner_id": ["Required."]})
     new_owner = _branch_staff(session, new_owner_id, "new_owner_id", case.branch_id)
-    _require_not_complained_about(case, new_owner, "new_owner_id")
+    _require_not_complained_about(case.complained_staff_id, new_owner, "new_owner_id")
     previous = case.owner_id
     if new_owner.id == previous:
         raise Conflict("That person already owns the case.", {"new_owner_id": ["Already the owner."]})
@@ -130,6 +145,7 @@ def move(session, actor, case, branch_id, new_owner_id=None, handler_id=None, no
     staff of that branch: the ones named, else the current ones if they are."""
     if actor.role != "admin":
         raise Forbidden("Only an admin moves a case to another branch.")
+    _guard(case, actor, "move")
     if session.get(Branch, branch_id) is None:
         raise InvalidInput(f"No branch {branch_id}.", {"branch_id": ["Unknown branch."]})
     previous = case.branch_id
@@ -139,7 +155,7 @@ def move(session, actor, case, branch_id, new_owner_id=None, handler_id=None, no
     handler = _branch_staff(session, _given(handler_id, case.handler_id), "handler_id", branch_id)
     for staff, field in ((owner, "new_owner_id"), (handler, "handler_id")):
         if staff is not None:
-            _require_not_complained_about(case, staff, field)
+            _require_not_complained_about(case.complained_staff_id, staff, field)
     values = {"branch_id": branch_id, "owner_id": owner.id, "handler_id": handler.id if handler else None}
     _transition(session, case, "move", values=values, expect=Case.branch_id == previous)
     moved = {"from": previous, "to": branch_id, "owner_id": owner.id, "handler_id": values["handler_id"]}
@@ -147,8 +163,33 @@ def move(session, actor, case, branch_id, new_owner_id=None, handler_id=None, no
     return case
 
 
+def name_accused(session, actor, case, complained_staff_id):
+    """Name the person complained about after intake (a complaint from the IVR names nobody): a
+    supervisor's decision. An accused owner gives the complaint up to the supervisor on duty, who is told;
+    an accused handler must be replaced first (409)."""
+    if not complaints.is_complaint(case):
+        raise InvalidInput("Only a complaint names a person complained about.", {"kind": [case.kind]})
+    _guard(case, actor, "assign")
+    if case.complained_staff_id is not None:
+        raise Conflict("The person complained about is already named.", {"complained_staff_id": ["Already named."]})
+    accused = _active_staff(session, complained_staff_id, "complained_staff_id", active_only=False)
+    if accused is None:
+        raise InvalidInput("Name the person complained about.", {"complained_staff_id": ["Required."]})
+    if accused.id == case.handler_id:
+        raise Conflict("Assign another handler first: this one is complained about.", {"handler_id": ["Must recuse."]})
+    recused = accused.id == case.owner_id
+    owner = Roster(session).responsible_for(case.branch_id, excluding=accused.id) if recused else case.owner
+    values = {"complained_staff_id": accused.id, "owner_id": owner.id}
+    _transition(session, case, "name_accused", values=values, expect=Case.complained_staff_id.is_(None))
+    _record(session, case, actor, "accused_named", None, complained_staff_id=accused.id, owner_id=owner.id)
+    if recused:
+        _tell_of_recusal(session, case, owner)
+    return case
+
+
 def start_investigation(session, actor, case):
     """Investigation started: for a complaint, its first response (after the handling decision)."""
+    _guard(case, actor, "investigate")
     _require_handling_decision(case)
     stopped = _transition(session, case, "investigate")
     _record(session, case, actor, "investigation_started", None, clocks_met=stopped)
@@ -157,6 +198,7 @@ def start_investigation(session, actor, case):
 
 def reply(session, actor, case, channel, text):
     """An answer to the customer; stops the clocks it answers (CLOCKS_MET)."""
+    _guard(case, actor, "reply")
     _require_handling_decision(case)
     at = now()
     stopped = _transition(session, case, "reply", at=at)
@@ -170,12 +212,16 @@ def reply(session, actor, case, channel, text):
 def resolve(session, actor, case, note=None):
     """The customer has an answer. ``resolved_at`` is what owes them the callback survey (DOMAIN §7): the
     survey dialer's next sweep opens it (``crm.services.surveys.runs.owe_callback_surveys``)."""
+    _guard(case, actor, "resolve")
     stopped = _transition(session, case, "resolve", values={"resolved_at": now()})
     _record(session, case, actor, "resolved", None, note=note, clocks_met=stopped)
     return case
 
 
 def close(session, actor, case, note=None):
+    """Close a resolved case; a complaint only with its whole record (``complaints.CLOSING_FIELDS``)."""
+    _guard(case, actor, "close")
+    complaints.require_complete(session, case)
     _transition(session, case, "close", values={"closed_at": now()})
     _record(session, case, actor, "closed", None, note=note)
     return case
@@ -183,6 +229,7 @@ def close(session, actor, case, note=None):
 
 def reopen(session, actor, case, reason):
     """Back to work (e.g. a dissatisfied callback): the response and resolution clocks restart now."""
+    _guard(case, actor, "reopen")
     _transition(
         session,
         case,
@@ -240,6 +287,7 @@ _PAST = {
     "reopen": "reopened",
     "hand_off": "handed off",
     "move": "moved",
+    "name_accused": "given a person complained about",
 }
 
 
@@ -275,12 +323,18 @@ def _active_staff(session, staff_id, field, active_only=True):
     return staff
 
 
-def _owner_for_intake(session, actor, owner_id, branch_id):
+def _owner_for_intake(session, actor, owner_id, branch_id, complained):
+    """``(owner, recused)``: the first responder, or the owner a supervisor names; when the first responder
+    is the person complained about, the branch's supervisor on duty instead (``recused``)."""
     if owner_id is None or owner_id == actor.id:
-        return actor
+        if complained is None or complained.id != actor.id:
+            return actor, False
+        return Roster(session).responsible_for(branch_id, excluding=complained.id), True
     if actor.role not in ("supervisor", "admin"):
         raise Forbidden("Only a supervisor names another owner; the first responder owns the case.")
-    return _branch_staff(session, owner_id, "owner_id", branch_id)
+    owner = _branch_staff(session, owner_id, "owner_id", branch_id)
+    _require_not_complained_about(complained.id if complained else None, owner, "owner_id")
+    return owner, False
 
 
 def _require_own_branch(actor, branch_id, customer):
@@ -306,8 +360,20 @@ def _given(value, default):
     return default if value is None else value
 
 
-def _require_not_complained_about(case, staff, field):
-    if case.complained_staff_id is not None and staff.id == case.complained_staff_id:
+def _tell_of_recusal(session, case, owner):
+    """The supervisor who takes over a complaint from the person it is about is told at once."""
+    text = f"投诉工单#{case.id}「{case.subject}」转由您负责：被投诉人依规回避。请派单处理。"
+    notify(session, owner, case, "complaint_recusal", text, f"case:{case.id}:recusal:{owner.id}", urgent=True)
+
+
+def _guard(case, actor, action):
+    """Recusal and the decision level of complaints (``complaints``), before any action."""
+    complaints.require_not_accused(case, actor)
+    complaints.require_decision_level(case, actor, action)
+
+
+def _require_not_complained_about(complained_staff_id, staff, field):
+    if complained_staff_id is not None and staff.id == complained_staff_id:
         raise Conflict("The person complained about may not handle this complaint.", {field: ["Must recuse."]})
 
 

@@ -1,6 +1,7 @@
 """Who may see which rows (DOMAIN §1): one table, one rule.
 
-Admins see everything, supervisors their branch, agents the rows they own; anyone else nothing.
+Admins see everything, supervisors their branch, agents the rows they own; anyone else nothing. Nobody
+sees a complaint about themselves (被投诉人应当回避; the seeds: the complaint is told to no unrelated person).
 ``REACH`` says, per model, where a row's branch is and who owns it; ``visible`` narrows a
 ``select`` by that rule and ``may_see`` / ``require_visible`` / ``visible_row`` ask it of one row.
 ``can_see_sensitive`` says who sees a customer's personal data unmasked (``crm.core.masks`` otherwise),
@@ -25,18 +26,26 @@ class Reach:
 
     ``branch`` is the attribute holding the row's branch id, or ``"<relationship>.branch_id"``
     when the branch is reached through one relationship (a visit's customer's branch).
-    ``owners`` are the columns naming the staff who own the row.
+    ``owners`` are the columns naming the staff who own the row; ``recused`` the one naming who may
+    never see it, whatever their role (the person a complaint is about).
     """
 
     noun: str
     branch: str
     owners: tuple[str, ...]
     forbidden: str
+    recused: str | None = None
 
 
 REACH = {
     Customer: Reach("customer", "branch_id", ("manager_id",), "This customer belongs to another manager or branch."),
-    Case: Reach("case", "branch_id", ("owner_id", "handler_id"), "This case belongs to another agent or branch."),
+    Case: Reach(
+        "case",
+        "branch_id",
+        ("owner_id", "handler_id"),
+        "This case belongs to another agent or branch, or is a complaint about you.",
+        recused="complained_staff_id",
+    ),
     Call: Reach("call", "branch_id", ("agent_id",), "This call belongs to another agent or branch."),
     Visit: Reach("visit", "customer.branch_id", ("manager_id",), "This visit belongs to another manager or branch."),
     Staff: Reach("staff member", "branch_id", ("id",), "That staff member is outside your branch."),
@@ -47,6 +56,9 @@ def visible(stmt, viewer):
     """Narrow ``stmt``, a ``select(Model)`` of a model in ``REACH``, to the rows ``viewer`` may list."""
     model = stmt.column_descriptions[0]["entity"]
     reach = REACH[model]
+    if reach.recused:
+        recused = getattr(model, reach.recused)
+        stmt = stmt.where(or_(recused.is_(None), recused != viewer.id))
     if viewer.role == "admin":
         return stmt
     if viewer.role == "supervisor":
@@ -59,6 +71,8 @@ def visible(stmt, viewer):
 def may_see(viewer, row):
     """May ``viewer`` open ``row``? The rule of ``visible``, for one row."""
     reach = REACH[type(row)]
+    if reach.recused and getattr(row, reach.recused) == viewer.id:
+        return False
     if viewer.role == "admin":
         return True
     if viewer.role == "supervisor":

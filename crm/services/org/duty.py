@@ -51,20 +51,21 @@ class Roster:
         head = self._active(self._head_id(branch_id))
         return [head] if head else self.supervisors_of(staff, branch_id)
 
-    def responsible_for(self, branch_id):
+    def responsible_for(self, branch_id, excluding=None):
         """Who owns work arriving at ``branch_id`` until someone takes it over; NotFound when nobody can.
 
         The supervisor on duty (they are paged for complaints and dispatch the work), else the
-        branch's head, else any active supervisor of the branch, else any active admin.
+        branch's head, else any active supervisor of the branch, else any active admin — never the
+        staff member ``excluding`` (the person a complaint is about).
         """
         on_duty, everyone = self._branch_supervisors(branch_id)
+        head = self._active(self._head_id(branch_id))
+        admins = select(Staff).where(Staff.role == "admin", Staff.is_active, Staff.id != (excluding or 0))
         person = (
-            next(iter(on_duty), None)
-            or self._active(self._head_id(branch_id))
-            or next(iter(everyone), None)
-            or self.session.scalars(
-                select(Staff).where(Staff.role == "admin", Staff.is_active).order_by(Staff.id)
-            ).first()
+            next((s for s in on_duty if s.id != excluding), None)
+            or (head if head is not None and head.id != excluding else None)
+            or next((s for s in everyone if s.id != excluding), None)
+            or self.session.scalars(admins.order_by(Staff.id)).first()
         )
         if person is None:
             raise NotFound(f"Nobody can own a case for branch {branch_id}.")
