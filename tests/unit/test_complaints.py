@@ -1,13 +1,15 @@
 """Complaint governance at the service and in the database (issue 10 items 1–3)."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from crm.errors import Forbidden
 from crm.extensions import db as _db
-from crm.models import Case, ComplaintRecord
-from crm.services.cases import workflow
+from crm.models import Case, ComplaintRecord, Notification
+from crm.services.cases import escalation, workflow
 from tests.concurrency import at_once
 
 
@@ -56,6 +58,17 @@ def test_an_accused_duty_supervisor_hands_intake_to_another_supervisor(db, duty,
     other = make.staff(role="supervisor", branch=branch)
     case = complaint(db, duty, complained_staff_id=duty.id)
     assert case.owner_id == other.id
+
+
+def test_the_accused_supervisor_is_not_told_of_the_complaint_going_overdue(db, agent, duty, make, branch, clock):
+    accused = make.staff(role="supervisor", branch=branch)
+    agent.supervisor_id = accused.id  # the owner's own supervisor is told at the deadline, unless recused
+    case = complaint(db, agent, complained_staff_id=accused.id)
+    escalation.sweep(db.session, clock.at + timedelta(days=10))
+    db.session.commit()
+    told = set(db.session.scalars(select(Notification.recipient_id).where(Notification.case_id == case.id)))
+    assert accused.id not in told
+    assert duty.id in told
 
 
 def test_an_agent_cannot_resolve_or_assign_a_complaint_at_the_service(db, agent, duty):

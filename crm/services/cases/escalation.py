@@ -286,9 +286,18 @@ class Written:
                 session.execute(insert(model), rows)
 
 
+def _recused(people, case, roster):
+    """Nobody is told of a complaint about themselves: the branch's responsible person stands in for them."""
+    accused = case.complained_staff_id
+    kept = [person for person in people if person.id != accused]
+    if kept or len(kept) == len(people):
+        return kept
+    return [roster.responsible_for(case.branch_id, excluding=accused)]
+
+
 def _record(written, step, row, case, at, calendar, roster):
     """The step's history event and notices, in the transaction of its conditional update."""
-    people = roster.told(step.recipients, case.owner, case.branch_id)
+    people = _recused(roster.told(step.recipients, case.owner, case.branch_id), case, roster)
     text = step.text.format(
         case_id=case.id,
         subject=case.subject,
