@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rq import Retry
 from rq.cron import CronJob
 
-from workers import calls, jobs, sms, surveys
+from workers import calls, jobs, messages, sms, surveys
 from workers.retry import BACKOFF
 from workers.scheduler import KefuScheduler
 
@@ -39,6 +39,8 @@ SCHEDULE = (
     Periodic("complaint-dispatch-calls", calls.call_about_undispatched_complaints, "telephony", cron="* * * * *"),
     # Staff SMS (reminders, escalations, pages) as one digest per person; held to business hours by the service.
     Periodic("staff-sms", sms.send_staff_sms, "telephony", cron="* * * * *"),
+    # Customer SMS and welcome messages (held to business hours unless urgent; never to who opted out).
+    Periodic("customer-sms", messages.send_customer_messages, "telephony", cron="* * * * *"),
     # Callback surveys due now (held to business hours by the service, DOMAIN §7).
     Periodic("survey-dialer", surveys.dial_surveys, "telephony", cron="* * * * *"),
 )

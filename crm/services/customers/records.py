@@ -209,6 +209,8 @@ def customer_view(customer, viewer):
             for phone in customer.phones
         ],
         "masked": not sensitive,
+        "sms_opted_out": customer.sms_opted_out_at is not None,
+        "sms_opted_out_at": customer.sms_opted_out_at,
         "manager": customer.manager,
         "branch": customer.branch,
     }

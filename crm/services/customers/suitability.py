@@ -11,6 +11,7 @@ from crm.core import clock
 from crm.core.filters import where_given
 from crm.errors import Conflict, InvalidInput
 from crm.models import Product, Recommendation
+from crm.services.org.wording import refuse_marketing_words
 
 # Category → risk level (DOMAIN §3).
 CATEGORY_RISK = {
@@ -84,8 +85,9 @@ def recommend(session, actor, customer, product, note=None, acknowledgement=None
     """Record that ``actor`` recommended ``product`` to ``customer``.
 
     ``acknowledgement`` is ``{"signed": bool, "document_ref": str}`` or None. An unsuitable
-    product is refused (``Conflict``) unless it is signed.
+    product is refused (``Conflict``) unless it is signed; a note with a forbidden marketing word (422).
     """
+    refuse_marketing_words(session, note=note)
     if not product.is_active:
         raise InvalidInput(f"Product {product.code} is no longer offered.", {"product_id": ["Inactive product."]})
     tolerance = customer.risk_tolerance
