@@ -1,4 +1,4 @@
-"""customer_messages (SMS outbox and log), sms_templates, marketing_words; customers.sms_opted_out_at, branches.welcome_sms_since
+"""customer_messages, sms_templates, marketing_words; customers.sms_opted_out_at, branches.welcome_sms_since
 
 Revision ID: 0010
 Revises: 0007
