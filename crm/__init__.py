@@ -25,18 +25,21 @@ API_RESOURCES = (
     "deadline_policies",
     "documents",
     "greetings",
+    "marketing_words",
+    "messages",
     "notifications",
     "phone_lines",
     "products",
     "recommendations",
     "scripts",
+    "sms_templates",
     "softphone",
     "staff",
     "surveys",
     "tokens",
     "visits",
 )
-CALL_FLOWS = ("calls", "complaints", "greetings_record", "ivr", "outbound", "surveys")
+CALL_FLOWS = ("calls", "complaints", "greetings_record", "ivr", "messages", "outbound", "surveys")
 
 
 def create_app(config=None):

@@ -59,6 +59,8 @@ class Config:
         # than HEARTBEAT_MAX_AGE, or an escalation step overdue (next_action_at passed, not taken) longer
         # than OVERDUE_MAX_AGE.
         self.CALLOUT_LEASE = _env_int("KEFU_CALLOUT_LEASE", 120)
+        # Seconds a sender holds a customer SMS it claimed before a later run may send it instead (issue 10 §9).
+        self.SMS_LEASE = _env_int("KEFU_SMS_LEASE", 120)
         self.HEARTBEAT_MAX_AGE = _env_int("KEFU_HEARTBEAT_MAX_AGE", 180)
         self.OVERDUE_MAX_AGE = _env_int("KEFU_OVERDUE_MAX_AGE", 300)
         # Days a webhook receipt (and any other idempotency record) is kept: a repeated delivery in that

@@ -53,9 +53,12 @@ class TelephonyClient:
         options = {key: value for key, value in (("twiml", twiml), ("url", url), ("status", status)) if value}
         return self.rest.calls(sid).update(**options).status
 
-    def send_sms(self, to, body, from_=None):
-        """Send a text message; returns its MessageSid."""
-        return self.rest.messages.create(to=to, body=body, from_=from_ or self.caller_id).sid
+    def send_sms(self, to, body, from_=None, status_callback=None):
+        """Send a text message (Twilio posts its delivery status to ``status_callback``); returns its MessageSid."""
+        options = {"to": to, "body": body, "from_": from_ or self.caller_id}
+        if status_callback:
+            options["status_callback"] = status_callback
+        return self.rest.messages.create(**options).sid
 
     def fetch_recording(self, sid):
         """A recording's facts: ``{sid, call_sid, duration, status, media_url}``."""

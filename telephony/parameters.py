@@ -1,7 +1,7 @@
 """What Twilio sends, checked once for every webhook (issue 9 §14), before the view runs.
 
 A correctly signed request is still refused when a parameter is not what Twilio sends: no
-``CallSid`` (every call flow here is a voice call), a status outside Twilio's values, a duration
+``CallSid`` (``MessageSid`` on the SMS webhooks), a status outside Twilio's values, a duration
 that is negative, not a whole number or longer than any call. ``problem(form)`` names the first
 such parameter and why — never its value, which may be a phone number — and the guard answers the
 apology TwiML, writes nothing and logs the reason.
@@ -25,10 +25,16 @@ ANSWERED_BY = (
     "fax",
     "unknown",
 )
+# Twilio's MessageStatus values (an SMS's status callback; "received" on an inbound message).
+MESSAGE_STATUSES = (
+    *("accepted", "scheduled", "queued", "sending", "sent", "delivered", "read"),
+    *("undelivered", "failed", "canceled", "receiving", "received"),
+)
 DIRECTIONS = ("inbound", "outbound-api", "outbound-dial", "trunking-originating", "trunking-terminating")
 _SID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Keys pressed (``#`` or ``*`` included when they do not end the input); ``hangup`` from a ``<Record>``.
 _DIGITS = re.compile(r"[0-9*#]{0,64}|hangup")
+_ERROR_CODE = re.compile(r"[0-9]{0,8}")
 _URL = re.compile(r"(https?://\S{1,480})?")
 
 
@@ -66,14 +72,20 @@ RULES = {
     "CallDuration": _seconds,
     "DialCallDuration": _seconds,
     "RecordingDuration": _seconds,
+    "MessageSid": _matching(_SID, "a Twilio SID"),
+    "SmsSid": _matching(_SID, "a Twilio SID"),
+    "MessageStatus": _one_of(MESSAGE_STATUSES),
+    "SmsStatus": _one_of(MESSAGE_STATUSES),
+    "ErrorCode": _matching(_ERROR_CODE, "a Twilio error code"),
     "Digits": _matching(_DIGITS, "keys of a phone"),
     "RecordingUrl": _matching(_URL, "a URL"),
 }
 
 
-def problem(form):
-    """``"<parameter> <why>"`` for the first parameter of ``form`` Twilio would not send, else None."""
-    for name in REQUIRED:
+def problem(form, required=REQUIRED):
+    """``"<parameter> <why>"`` for the first parameter of ``form`` Twilio would not send, else None.
+    ``required``: what every request of the flow carries (``CallSid`` for calls, ``MessageSid`` for SMS)."""
+    for name in required:
         if not form.get(name):
             return f"{name} is missing"
     for name, check in RULES.items():

@@ -36,24 +36,27 @@ def signature_is_valid():
     return RequestValidator(token).validate(signed_request_url(), params, signature)
 
 
-def delivery_key(step):
+def delivery_key(step, sid):
     params = request.form.to_dict(flat=True)
     # The URL is part of it: two steps of one call (menu → question 1 → question 2) may post the same parameters.
     digest = hashlib.sha256(json.dumps([request.full_path, params], sort_keys=True).encode()).hexdigest()[:32]
-    return f"{step}:{params['CallSid']}:{digest}"
+    return f"{step}:{params[sid]}:{digest}"
 
 
-def twilio_webhook(step):
+def twilio_webhook(step, sid="CallSid", fallback=apology):
+    """The guard for a call flow's webhook; an SMS webhook passes ``sid="MessageSid"`` and a ``fallback``
+    answering empty TwiML (there is no caller to apologise to)."""
+
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if not signature_is_valid():
                 return Response("Invalid Twilio signature.", status=403, mimetype="text/plain")
-            refused = problem(request.form)
+            refused = problem(request.form, required=(sid,))
             if refused:
                 current_app.logger.warning("webhook %s refused: %s", step, refused)
-                return twiml_response(apology())
-            key = delivery_key(step)
+                return twiml_response(fallback())
+            key = delivery_key(step, sid)
             stored = db.session.scalar(select(WebhookReceipt.response).where(WebhookReceipt.key == key))
             if stored is not None:
                 return Response(stored, mimetype="text/xml")
@@ -65,11 +68,11 @@ def twilio_webhook(step):
                 # A concurrent delivery of the same request won the race: answer what it answered.
                 db.session.rollback()
                 stored = db.session.scalar(select(WebhookReceipt.response).where(WebhookReceipt.key == key))
-                return Response(stored or str(apology()), mimetype="text/xml")
+                return Response(stored or str(fallback()), mimetype="text/xml")
             except Exception:
                 db.session.rollback()
                 current_app.logger.exception("webhook %s failed", step)
-                return twiml_response(apology())
+                return twiml_response(fallback())
             return Response(body, mimetype="text/xml")
 
         return wrapper

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rq import Retry
 from rq.cron import CronJob
 
-from workers import calls, jobs, sms, surveys
+from workers import calls, jobs, messages, sms, surveys
 from workers.retry import BACKOFF
 from workers.scheduler import KefuScheduler
 
@@ -45,6 +45,8 @@ SCHEDULE = (
     Periodic("staff-sms", sms.send_staff_sms, "telephony", cron="* * * * *"),
     # Unsigned complaint registers of the previous working day, in the supervisors' inbox once business opens.
     Periodic("complaint-register-reminders", jobs.remind_unsigned_complaint_registers, cron="*/15 * * * *"),
+    # Customer SMS and welcome messages (held to business hours unless urgent; never to who opted out).
+    Periodic("customer-sms", messages.send_customer_messages, "telephony", cron="* * * * *"),
     # Callback surveys due now (held to business hours by the service, DOMAIN §7).
     Periodic("survey-dialer", surveys.dial_surveys, "telephony", cron="* * * * *"),
 )

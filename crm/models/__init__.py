@@ -12,6 +12,7 @@ from crm.models.credentials import Credential
 from crm.models.customers import Customer, CustomerPhone, RiskAssessment
 from crm.models.documents import Document
 from crm.models.heartbeats import Heartbeat
+from crm.models.messages import CustomerMessage, MarketingWord, SmsTemplate
 from crm.models.notifications import Notification
 from crm.models.products import Product, Recommendation
 from crm.models.staff import Branch, Staff
@@ -46,6 +47,9 @@ __all__ = [
     "Notification",
     "Branch",
     "Customer",
+    "CustomerMessage",
+    "MarketingWord",
+    "SmsTemplate",
     "CustomerPhone",
     "Product",
     "Recommendation",

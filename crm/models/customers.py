@@ -61,6 +61,8 @@ class Customer(db.Model):
     trading_habit: Mapped[str | None] = mapped_column(String(16))
     value_segment: Mapped[str | None] = mapped_column(String(16))
     decision_style: Mapped[str | None] = mapped_column(String(16))
+    # Set when the customer replied "TD"/"退订" (or staff recorded their wish): no SMS goes to them.
+    sms_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 

@@ -21,7 +21,13 @@ class Branch(db.Model):
     hotline: Mapped[str | None] = mapped_column(String(32))
     # Escalation target one working day past a deadline (DOMAIN §5).
     head_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", use_alter=True))
+    # When the branch turned on the welcome SMS to new customers and prospects; None: off.
+    welcome_sms_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    @property
+    def welcome_sms(self):
+        return self.welcome_sms_since is not None
 
 
 class Staff(db.Model):

@@ -9,6 +9,7 @@ customers   records, classification, import, risk questionnaire, suitability, vi
 cases       first-responder cases, working-day deadlines, escalation, notices; ``calendar/``
 calls       the IVR's decisions, call log, complaint line, greetings and scripts, presence
 surveys     callback and visit-check surveys, and the dialer that rings them
+messages    SMS to customers: templates, the outbox and its sender, delivery status, opt-out (退订)
 demo        demo data (uses every area)
 =========== ==================================================================================
 

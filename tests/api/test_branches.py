@@ -21,6 +21,8 @@ def test_an_admin_renames_a_branch_sets_its_hotline_and_head_and_the_head_is_tol
         "name": "上海陆家嘴营业部",
         "hotline": "+862168888888",
         "head_id": supervisor.id,
+        "welcome_sms": False,
+        "welcome_sms_since": None,
     }
     assert client.get(BRANCHES, headers=as_(agent)).get_json()[0]["head_id"] == supervisor.id
     assert Roster(db.session).head_of(branch.id, agent) == [supervisor]

@@ -11,6 +11,7 @@ from crm.services.org.credentials import hash_secret, staff_for
 
 
 def test_an_existing_token_keeps_working_after_0006_and_expires_in_30_days(app, db, branch):
+    branch_id = branch.id  # read before going down: a later revision's branch column is gone meanwhile
     downgrade(revision="0006-1")
     with _db.engine.begin() as conn:
         for job_no, active in (("7001", True), ("7002", False)):
@@ -20,7 +21,7 @@ def test_an_existing_token_keeps_working_after_0006_and_expires_in_30_days(app, 
                     " created_at) VALUES (:job_no, 'x', 'agent', :branch, :hash, :active, false, 'offline',"
                     " CURRENT_TIMESTAMP)"
                 ),
-                {"job_no": job_no, "branch": branch.id, "hash": hash_secret(f"token-{job_no}"), "active": active},
+                {"job_no": job_no, "branch": branch_id, "hash": hash_secret(f"token-{job_no}"), "active": active},
             )
     upgrade()
 

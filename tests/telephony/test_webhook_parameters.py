@@ -32,6 +32,8 @@ WEBHOOKS = [
     "/twilio/surveys/1/questions/1/transcription",
     "/twilio/surveys/1/status",
 ]
+# The customer SMS webhooks: keyed by MessageSid, answering empty TwiML (nobody to apologise to).
+SMS_WEBHOOKS = ["/twilio/sms/status", "/twilio/sms/inbound"]
 
 
 def rows(db, model):
@@ -55,7 +57,7 @@ def test_the_list_above_is_every_webhook_of_the_app(app):
         if rule.endpoint.startswith("twilio.") and "POST" in rule.methods
     }
 
-    assert webhooks == set(WEBHOOKS)
+    assert webhooks == {*WEBHOOKS, *SMS_WEBHOOKS}
 
 
 @pytest.mark.parametrize("path", WEBHOOKS)
@@ -65,6 +67,20 @@ def test_a_signed_request_without_call_sid_changes_nothing_and_gets_the_apology(
     response = signed_post(path, form)
 
     assert apologised(response)
+    assert nothing_written(db)
+
+
+@pytest.mark.parametrize("path", SMS_WEBHOOKS)
+@pytest.mark.parametrize(
+    "params", [{"MessageStatus": "delivered"}, {"MessageSid": "SM" + "4" * 32, "MessageStatus": "exploded"}]
+)
+def test_a_signed_sms_webhook_twilio_would_not_send_changes_nothing(signed_post, db, path, params):
+    form = {"From": CALLER, "To": "+862150508888", "Body": "TD", **params}
+
+    response = signed_post(path, form)
+
+    assert response.status_code == 200 and response.mimetype == "text/xml"
+    assert "<Say" not in response.get_data(as_text=True)
     assert nothing_written(db)
 
 

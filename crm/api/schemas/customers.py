@@ -129,6 +129,8 @@ class CustomerOut(Schema):
     trading_habit = fields.String(allow_none=True)
     value_segment = fields.String(allow_none=True)
     decision_style = fields.String(allow_none=True)
+    sms_opted_out = fields.Boolean(metadata={"description": "The customer opted out of SMS (退订): none is sent."})
+    sms_opted_out_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 

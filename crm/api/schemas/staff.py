@@ -10,6 +10,8 @@ class BranchOut(Schema):
     name = fields.String()
     hotline = fields.String(allow_none=True)
     head_id = fields.Integer(allow_none=True)
+    welcome_sms = fields.Boolean(metadata={"description": "New customers and prospects get the welcome SMS."})
+    welcome_sms_since = fields.DateTime(allow_none=True)
 
 
 class BranchFields(Schema):
@@ -26,6 +28,7 @@ class BranchIn(BranchFields):
 
 class BranchPatch(BranchFields):
     head_id = fields.Integer(allow_none=True)
+    welcome_sms = fields.Boolean()
 
 
 class StaffBrief(Schema):

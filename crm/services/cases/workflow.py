@@ -24,6 +24,7 @@ from crm.services.cases.notifications import notify
 from crm.services.org import access
 from crm.services.org.duty import Roster
 from crm.services.org.organisation import branch_by_id
+from crm.services.org.wording import refuse_marketing_words
 
 # action → {status it may start from: status it leads to}
 TRANSITIONS = {
@@ -197,8 +198,9 @@ def start_investigation(session, actor, case):
 
 
 def reply(session, actor, case, channel, text):
-    """An answer to the customer; stops the clocks it answers (CLOCKS_MET)."""
+    """An answer to the customer; stops the clocks it answers (CLOCKS_MET). No forbidden marketing words."""
     _guard(case, actor, "reply")
+    refuse_marketing_words(session, text=text)
     _require_handling_decision(case)
     at = now()
     stopped = _transition(session, case, "reply", at=at)

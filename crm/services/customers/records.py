@@ -210,6 +210,8 @@ def customer_view(customer, viewer):
         ],
         "masked": not sensitive,
         "risk_assessment_pending": customer.risk_assessment_pending,
+        "sms_opted_out": customer.sms_opted_out_at is not None,
+        "sms_opted_out_at": customer.sms_opted_out_at,
         "manager": customer.manager,
         "branch": customer.branch,
     }

@@ -16,6 +16,7 @@ from crm.core.filters import where_given
 from crm.errors import Conflict, InvalidInput
 from crm.models import Product, Recommendation
 from crm.services.customers import documents
+from crm.services.org.wording import refuse_marketing_words
 
 # Category → risk level (DOMAIN §3).
 CATEGORY_RISK = {
@@ -104,8 +105,10 @@ def recommend(session, actor, customer, product, note=None, acknowledgement=None
 
     ``acknowledgement`` is ``{"signed": bool, "document_ref": str}`` or None. An unsuitable
     product is refused (``Conflict``) unless it is signed. A product that needs a disclosure is
-    refused (``InvalidInput``) without a signed risk disclosure on the dossier, whatever the tolerance.
+    refused (``InvalidInput``) without a signed risk disclosure on the dossier, whatever the tolerance;
+    a note with a forbidden marketing word is refused (422).
     """
+    refuse_marketing_words(session, note=note)
     if not product.is_active:
         raise InvalidInput(f"Product {product.code} is no longer offered.", {"product_id": ["Inactive product."]})
     require_disclosure(session, customer, product)

@@ -6,6 +6,7 @@ adds what the staff and branches API changes.
 
 from sqlalchemy import func, or_, select
 
+from crm.core import clock
 from crm.core.filters import where_given
 from crm.core.phones import optional_phone
 from crm.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -16,7 +17,7 @@ from crm.services.org import access, credentials
 STAFF_CHANGEABLE = ("name", "role", "branch_id", "phone", "is_active", "on_duty", "supervisor_id")
 # What a supervisor may change for the staff of their own branch (themselves included); admins change anything.
 SUPERVISOR_CHANGEABLE = frozenset({"on_duty"})
-BRANCH_CHANGEABLE = ("name", "hotline", "head_id")
+BRANCH_CHANGEABLE = ("name", "hotline", "head_id", "welcome_sms")
 # A case in these states needs nobody any more: its owner may move to another branch.
 CLOSED_STATUSES = ("resolved", "closed")
 
@@ -41,8 +42,12 @@ def branch_by_id(session, branch_id):
 
 
 def update_branch(session, branch, changes):
-    """Apply ``changes`` (name, hotline in E.164, head_id: an active supervisor of this branch, or None)."""
+    """Apply ``changes`` (name, hotline in E.164, head_id: an active supervisor of this branch, or None;
+    welcome_sms: welcome new customers and prospects by SMS from now on, or stop)."""
     _require_known(changes, BRANCH_CHANGEABLE)
+    changes = dict(changes)
+    if "welcome_sms" in changes:
+        _set_welcome_sms(branch, changes.pop("welcome_sms"))
     if "hotline" in changes:
         changes = {**changes, "hotline": optional_phone(changes["hotline"], "hotline")}
     if "head_id" in changes:
@@ -50,6 +55,14 @@ def update_branch(session, branch, changes):
     for name, value in changes.items():
         setattr(branch, name, value)
     return branch
+
+
+def _set_welcome_sms(branch, on):
+    """On: customers created from now on are welcomed (not those already there); off: nobody more is."""
+    if on and branch.welcome_sms_since is None:
+        branch.welcome_sms_since = clock.now()
+    elif not on:
+        branch.welcome_sms_since = None
 
 
 def staff_query(viewer, role=None, branch_id=None, active=None):
