@@ -12,6 +12,7 @@ from crm.services.org.credentials import hash_secret, staff_for
 
 def test_an_existing_token_keeps_working_after_0006_and_expires_in_30_days(app, db, branch):
     branch_id = branch.id  # read before going down: a later revision's branch column is gone meanwhile
+    _db.session.commit()  # no transaction left open: its locks would stall the ALTER TABLEs going down
     downgrade(revision="0006-1")
     with _db.engine.begin() as conn:
         for job_no, active in (("7001", True), ("7002", False)):
