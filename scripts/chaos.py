@@ -58,7 +58,7 @@ def main():
     try:
         run_flask(env, "db", "upgrade")
         run_flask(env, "kefu", "load-defaults")
-        app = build_app(database_url, own_redis.url, env["SECRET_KEY"])
+        app = build_app(env)
         own_redis.start()
         t0 = datetime.now(UTC) + timedelta(seconds=20)  # the first steps fall due once the processes run
         expected = seed(app, args.cases, t0, timedelta(seconds=args.window))
@@ -101,7 +101,9 @@ def process_env(database_url, redis_url, standin_url, lease):
     env.update(
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
+        # Throwaway secrets: Kefu refuses to start on PostgreSQL with its built-in ones.
         SECRET_KEY=secrets.token_hex(32),
+        TWILIO_AUTH_TOKEN=secrets.token_hex(32),
         KEFU_TWILIO_BASE_URL=standin_url,
         KEFU_CALLOUT_LEASE=str(lease),
         PYTHONUNBUFFERED="1",
@@ -113,11 +115,13 @@ def run_flask(env, *args):
     subprocess.run(flask_command(*args), cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
 
 
-def build_app(database_url, redis_url, secret):
+def build_app(env):
+    """The trial's own app on the processes' database, Redis and secrets."""
     from crm import create_app
     from crm.config import Config
 
-    return create_app(Config(SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL=redis_url, SECRET_KEY=secret))
+    settings = {"SECRET_KEY": env["SECRET_KEY"], "TWILIO_AUTH_TOKEN": env["TWILIO_AUTH_TOKEN"]}
+    return create_app(Config(SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"], REDIS_URL=env["REDIS_URL"], **settings))
 
 
 # --- the trial -------------------------------------------------------------------------------------

@@ -44,12 +44,14 @@ def worker(queue_names, burst):
     app = current_app._get_current_object()
     waits = redis_waits()
     while True:
-        rq_worker, started = AppWorker(list(queue_names), connection=queues.connection, app=app), time.monotonic()
+        rq_worker, started = None, time.monotonic()
         try:
+            # RQ talks to Redis as it builds the worker: a worker started during an outage waits too.
+            rq_worker = AppWorker(list(queue_names), connection=queues.connection, app=app)
             rq_worker.work(burst=burst, with_scheduler=True)
         except REDIS_DOWN as exc:
             log.warning("Worker: Redis unreachable (%s)", type(exc).__name__)
-        if burst or rq_worker.stop_requested:
+        if burst or (rq_worker is not None and rq_worker.stop_requested):
             return
         if time.monotonic() - started > REDIS_WAIT_MAX:
             waits = redis_waits()  # it worked a while: this is a new outage
