@@ -28,7 +28,7 @@ FORBIDDEN = {
 }
 
 # The business areas in the order of crm/services/__init__.py: each may import only those before it.
-AREAS = ("org", "customers", "cases", "calls", "surveys", "messages", "demo")
+AREAS = ("org", "customers", "cases", "calls", "surveys", "messages", "activity", "quality", "demo")
 
 
 def module_name(path):

@@ -10,6 +10,8 @@ cases       first-responder cases, working-day deadlines, escalation, notices; `
 calls       the IVR's decisions, call log, complaint line, greetings and scripts, presence
 surveys     callback and visit-check surveys, and the dialer that rings them
 messages    SMS to customers: templates, the outbox and its sender, delivery status, opt-out (退订)
+activity    quotas and attainment, work logs, spot checks, care reminders and the contact cadence
+quality     QA checks of calls against the scripts, the call-quality report
 demo        demo data (uses every area)
 =========== ==================================================================================
 
