@@ -15,10 +15,11 @@ A call the provider refuses is tried again when its lease runs out, at most ``MA
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, or_, select
 
 from crm.core.bulk import insert_or_skip
 from crm.core.clock import now
+from crm.core.leases import claim_batch
 from crm.models import Case, CaseDeadline, ComplaintCallout, Notification, Staff
 from crm.services.calls.complaint_line import UNDISPATCHED
 from crm.services.org.duty import Roster
@@ -89,23 +90,8 @@ def _claimable(at):
 def claim_calls(session, at, lease, limit=BATCH_SIZE):
     """(callout id, attempt) of the owed calls this worker now holds until ``at + lease``, oldest first."""
     still_undispatched = exists().where(Case.id == ComplaintCallout.case_id, Case.status.in_(UNDISPATCHED))
-    ids = session.scalars(
-        select(ComplaintCallout.id)
-        .where(_claimable(at), still_undispatched)
-        .order_by(ComplaintCallout.owed_at, ComplaintCallout.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    if not ids:
-        return []
-    stmt = (
-        update(ComplaintCallout)
-        .where(ComplaintCallout.id.in_(ids), _claimable(at))
-        .values(attempts=ComplaintCallout.attempts + 1, claimed_until=at + lease)
-        .returning(ComplaintCallout.id, ComplaintCallout.attempts)
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(tuple(row) for row in session.execute(stmt))
+    order = (ComplaintCallout.owed_at, ComplaintCallout.id)
+    return claim_batch(session, ComplaintCallout, _claimable(at), at, lease, limit, order, still_undispatched)
 
 
 def _still_mine(session, callout_id, attempt):

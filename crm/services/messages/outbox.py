@@ -18,6 +18,7 @@ from sqlalchemy import exists, or_, select, update
 
 from crm.core.bulk import insert_or_skip
 from crm.core.clock import now
+from crm.core.leases import claim_batch
 from crm.errors import Conflict, InvalidInput
 from crm.models import Branch, Customer, CustomerMessage, CustomerPhone
 from crm.services.cases.calendar.installation import installation_calendar
@@ -179,26 +180,9 @@ def _claimable(at):
 def claim(session, at, lease, limit=BATCH_SIZE):
     """(message id, attempt) of the due messages this worker now holds until ``at + lease``, oldest first.
     Outside business hours only urgent ones: a retry after a lease does not slip into the night."""
-    due = _claimable(at)
-    if not installation_calendar(session).is_open(at):
-        due &= CustomerMessage.urgent.is_(True)
-    ids = session.scalars(
-        select(CustomerMessage.id)
-        .where(due)
-        .order_by(CustomerMessage.not_before, CustomerMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    if not ids:
-        return []
-    stmt = (
-        update(CustomerMessage)
-        .where(CustomerMessage.id.in_(ids), _claimable(at))
-        .values(attempts=CustomerMessage.attempts + 1, claimed_until=at + lease)
-        .returning(CustomerMessage.id, CustomerMessage.attempts)
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(tuple(row) for row in session.execute(stmt))
+    urgent_only = None if installation_calendar(session).is_open(at) else CustomerMessage.urgent.is_(True)
+    order = (CustomerMessage.not_before, CustomerMessage.id)
+    return claim_batch(session, CustomerMessage, _claimable(at), at, lease, limit, order, urgent_only)
 
 
 def _send_one(session, message_id, attempt, send, outcome):
