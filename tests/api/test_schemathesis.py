@@ -22,6 +22,9 @@ from crm.services.calls.default_scripts import ensure_default_scripts
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.api.identity import as_
 
+# The fuzzing exercises the API's contract, not the database: scripts/test runs it once.
+pytestmark = pytest.mark.once
+
 CHECKS = [
     schemathesis.checks.not_a_server_error,
     status_code_conformance,
