@@ -58,10 +58,11 @@ def download(run_id):
     """The finished run's file (409 ``report_not_ready`` before); every download serves the same kept file."""
     run = report_runs.get_run(db.session, current_staff(), run_id)
     content = report_runs.read_file(store_from(current_app.config), run)
+    # The kept file's name: ASCII only (report_files), safe in a header.
     return current_app.response_class(
         content,
         mimetype=run.content_type,
-        headers={"Content-Disposition": f'attachment; filename="{run.filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{run.file_path.rsplit("/", 1)[-1]}"'},
     )
 
 
