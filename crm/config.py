@@ -114,6 +114,12 @@ class Config:
         self.DOCUMENT_DIR = _env("KEFU_DOCUMENT_DIR", str(instance / "documents"))
         self.DOCUMENT_MAX_BYTES = _env_int("KEFU_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
         self.DOCUMENT_TYPES = _env_list("KEFU_DOCUMENT_TYPES", "application/pdf,image/jpeg,image/png")
+        # Report runs (issue 11): the folder their files are kept in (a volume every web process and worker
+        # shares in production); the lease: a queued or running run silent this many seconds lost its job
+        # and is enqueued again by the sweep; the seconds a worker gives one report before killing it.
+        self.REPORT_DIR = _env("KEFU_REPORT_DIR", str(instance / "reports"))
+        self.REPORT_LEASE = _env_int("KEFU_REPORT_LEASE", 600)
+        self.REPORT_JOB_TIMEOUT = _env_int("KEFU_REPORT_JOB_TIMEOUT", 1800)
         # Days after a signed risk disclosure when the customer's manager is reminded to disclose again.
         self.DISCLOSURE_RENEWAL_DAYS = _env_int("KEFU_DISCLOSURE_RENEWAL_DAYS", 365)
         self.SESSION_COOKIE_HTTPONLY = True

@@ -46,6 +46,7 @@ def app(tmp_path_factory):
         TWILIO_AUTH_TOKEN=TWILIO_TEST_TOKEN,
         TESTING=True,
         DOCUMENT_DIR=str(tmp_path_factory.mktemp("documents")),
+        REPORT_DIR=str(tmp_path_factory.mktemp("reports")),
     )
     app = create_app(config)
     with app.app_context():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rq import Retry
 from rq.cron import CronJob
 
-from workers import calls, jobs, messages, sms, surveys
+from workers import calls, jobs, messages, reports, sms, surveys
 from workers.retry import BACKOFF
 from workers.scheduler import KefuScheduler
 
@@ -49,6 +49,10 @@ SCHEDULE = (
     Periodic("customer-sms", messages.send_customer_messages, "telephony", cron="* * * * *"),
     # Callback surveys due now (held to business hours by the service, DOMAIN §7).
     Periodic("survey-dialer", surveys.dial_surveys, "telephony", cron="* * * * *"),
+    # Report runs whose job was lost (queue flushed, worker killed) go back on the reports queue (issue 11 §6).
+    Periodic("report-runs-sweep", reports.sweep_report_runs, cron="* * * * *"),
+    # Working mornings, once business opens: the day's risk-classification tables (S2 §8.4, issue 11 §7).
+    Periodic("risk-classification-tables", reports.produce_risk_tables, cron="*/15 * * * *"),
 )
 
 

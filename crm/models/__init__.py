@@ -15,6 +15,7 @@ from crm.models.heartbeats import Heartbeat
 from crm.models.messages import CustomerMessage, MarketingWord, SmsTemplate
 from crm.models.notifications import Notification
 from crm.models.products import Product, Recommendation
+from crm.models.reports import ReportRun
 from crm.models.staff import Branch, Staff
 from crm.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyRun
 from crm.models.telephony import Call, CallEvent, ComplaintCallout, PhoneLine, Script, WebhookReceipt
@@ -53,6 +54,7 @@ __all__ = [
     "CustomerPhone",
     "Product",
     "Recommendation",
+    "ReportRun",
     "RiskAssessment",
     "Staff",
     "Visit",

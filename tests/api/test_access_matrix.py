@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from crm.models import Call, Notification
+from crm.models import Call, Notification, ReportRun
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.api.identity import as_
 from tests.case_factories import CaseFactory
@@ -42,6 +42,8 @@ MATRIX = {
     ("staff", "read"):            {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (200, 200, 200)},
     ("staff", "write"):           {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (200, 200, 200)},
     ("notification", "write"):    {"agent": (200, 404, 404), "supervisor": (200, 404, 404), "admin": (200, 404, 404)},
+    ("report_run", "read"):       {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("report_run", "write"):      {"agent": (403, 403, 403), "supervisor": (202, 202, 403), "admin": (None, 202, 202)},
 }
 # Reads answered 200 whose personal fields come masked; every other 200 read shows them in full.
 MASKED = {
@@ -87,9 +89,22 @@ def world(db, make, clock):
         )
         visit = make.visit(person, customer)
         notice = Notification(recipient_id=person.id, kind="reminder", text="提醒", dedupe_key=f"matrix:{n}")
-        db.session.add(notice)
+        run = ReportRun(
+            kind="risk_classification",
+            params={"branch_id": person.branch_id, "day": "2026-11-23"},
+            format="csv",
+            requested_by_id=person.id,
+            branch_id=person.branch_id,
+        )
+        db.session.add_all([notice, run])
         db.session.commit()
-        rows[person.id] = {"customer": customer, "visit": visit, "notification": notice, "staff": person}
+        rows[person.id] = {
+            "customer": customer,
+            "visit": visit,
+            "notification": notice,
+            "staff": person,
+            "report_run": run,
+        }
     for key in rows:
         person = db.session.get(type(staff["admin"]), key)
         colleague = next(s for s in staff.values() if s.branch_id == person.branch_id and s.id != person.id)
@@ -168,6 +183,12 @@ def request(client, resource, action, viewer, rows, world):
         ),
         ("notification", "write"): lambda: client.post(
             f"{API}/notifications/{rows['notification'].id}/read", headers=headers
+        ),
+        ("report_run", "read"): lambda: client.get(f"{API}/reports/runs/{rows['report_run'].id}", headers=headers),
+        ("report_run", "write"): lambda: client.post(
+            f"{API}/reports/runs",
+            json={"kind": "risk_classification", "params": {"branch_id": rows["staff"].branch_id}},
+            headers=headers,
         ),
     }
     return calls[resource, action]()

@@ -17,7 +17,7 @@ from sqlalchemy import false, or_, select
 
 from crm.core.masks import mask_phone
 from crm.errors import Forbidden, NotFound
-from crm.models import Call, Case, Customer, Staff, Visit
+from crm.models import Call, Case, Customer, ReportRun, Staff, Visit
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ REACH = {
     Call: Reach("call", "branch_id", ("agent_id",), "This call belongs to another agent or branch."),
     Visit: Reach("visit", "customer.branch_id", ("manager_id",), "This visit belongs to another manager or branch."),
     Staff: Reach("staff member", "branch_id", ("id",), "That staff member is outside your branch."),
+    # A report run covers one branch, or all of them (branch None: admins only); agents ask for none.
+    ReportRun: Reach("report run", "branch_id", ("requested_by_id",), "This report covers another branch."),
 }
 
 
