@@ -13,7 +13,9 @@ from datetime import date
 
 import pytest
 
+from crm.extensions import db
 from crm.models import Call, Notification
+from crm.services.activity import spot_checks
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.api.identity import as_
 from tests.case_factories import CaseFactory
@@ -42,6 +44,11 @@ MATRIX = {
     ("staff", "read"):            {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (200, 200, 200)},
     ("staff", "write"):           {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (200, 200, 200)},
     ("notification", "write"):    {"agent": (200, 404, 404), "supervisor": (200, 404, 404), "admin": (200, 404, 404)},
+    ("customer_dates", "read"):   {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("customer_dates", "write"):  {"agent": (201, 403, 403), "supervisor": (201, 201, 403), "admin": (None, 201, 201)},
+    ("call_list", "read"):        {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("spot_check", "read"):       {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("spot_check", "write"):      {"agent": (403, 403, 403), "supervisor": (201, 201, 403), "admin": (None, 201, 201)},
 }
 # Reads answered 200 whose personal fields come masked; every other 200 read shows them in full.
 MASKED = {
@@ -169,8 +176,31 @@ def request(client, resource, action, viewer, rows, world):
         ("notification", "write"): lambda: client.post(
             f"{API}/notifications/{rows['notification'].id}/read", headers=headers
         ),
+        ("customer_dates", "read"): lambda: client.get(f"{API}/customers/{customer.id}/dates", headers=headers),
+        ("customer_dates", "write"): lambda: client.post(
+            f"{API}/customers/{customer.id}/dates", json={"kind": "other", "day": "2020-06-01"}, headers=headers
+        ),
+        ("call_list", "read"): lambda: client.get(
+            f"{API}/call-list", query_string={"manager_id": rows["staff"].id}, headers=headers
+        ),
+        ("spot_check", "read"): lambda: client.get(f"{API}/spot-checks/{_spot_check(world, visit)}", headers=headers),
+        ("spot_check", "write"): lambda: client.post(
+            f"{API}/spot-checks", json={"manager_id": rows["staff"].id, **_TODAY, "k": 1}, headers=headers
+        ),
     }
     return calls[resource, action]()
+
+
+_TODAY = {"start": "2026-11-23", "end": "2026-11-23"}  # the clock fixture's day, when the world's visits are
+
+
+def _spot_check(world, visit):
+    """The id of a spot check of ``visit`` (the admin draws it)."""
+    check = spot_checks.draw_spot_check(
+        db.session, world["staff"]["admin"], visit.manager_id, date(2026, 11, 23), date(2026, 11, 23), k=1
+    )
+    db.session.commit()
+    return check.id
 
 
 def masked_fields(body):
