@@ -136,6 +136,7 @@ def test_a_denial_tells_the_admin_who_drew_it_once_and_names_no_customer(db, mak
     notices = db.session.scalars(select(Notification).order_by(Notification.recipient_id)).all()
     assert sorted(n.recipient_id for n in notices) == sorted([supervisor.id, admin.id])
     assert all(n.kind == "visit_check_flagged" and "王小明" not in n.text for n in notices)
+    assert {n.customer_id for n in notices} == {drawn.visit.customer_id}
 
 
 def test_a_drawing_supervisor_who_is_the_managers_supervisor_is_told_once(db, make, manager, supervisor, clock):

@@ -313,10 +313,11 @@ def _flag_visit(session, run, question, value):
     text = VISIT_NOTICE.format(
         manager=manager.name, date=day.isoformat(), question=question.code, answer=value, customer_id=run.customer_id
     )
+    customer = session.get(Customer, run.customer_id)
     for person in _told_of_flagged_visit(session, run, manager):
         key = f"survey:{run.id}:{person.id}"
         if session.scalar(select(Notification.id).where(Notification.dedupe_key == key)) is None:
-            notify(session, person, None, "visit_check_flagged", text, key)
+            notify(session, person, None, "visit_check_flagged", text, key, customer=customer)
     session.flush()
 
 
