@@ -10,6 +10,7 @@ from flask import current_app
 
 from crm.core import clock
 from crm.extensions import db
+from crm.services.activity import care_reminders
 from crm.services.calls import idempotency
 from crm.services.cases import complaint_register, disclosure_reminders, escalation
 from crm.services.cases.calendar import look_ahead
@@ -65,5 +66,13 @@ def prune_idempotency_records(at=None, batch_size=idempotency.BATCH_SIZE):
 def remind_unsigned_complaint_registers(at=None):
     """Working mornings: the previous working day's unsigned complaint registers in the supervisors' inbox."""
     written = complaint_register.remind_unsigned(db.session, at or clock.now())
+    db.session.commit()
+    return written
+
+
+def send_care_reminders(at=None):
+    """Every 15 minutes: once business has opened on a working day, the care reminders of the dates up to
+    the next working day in the managers' inboxes (each once)."""
+    written = care_reminders.remind_due(db.session, at or clock.now())
     db.session.commit()
     return written

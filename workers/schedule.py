@@ -45,6 +45,8 @@ SCHEDULE = (
     Periodic("staff-sms", sms.send_staff_sms, "telephony", cron="* * * * *"),
     # Unsigned complaint registers of the previous working day, in the supervisors' inbox once business opens.
     Periodic("complaint-register-reminders", jobs.remind_unsigned_complaint_registers, cron="*/15 * * * *"),
+    # Birthdays, kept dates and visits' next steps up to the next working day, once business opens (issue 11).
+    Periodic("care-reminders", jobs.send_care_reminders, cron="*/15 * * * *"),
     # Customer SMS and welcome messages (held to business hours unless urgent; never to who opted out).
     Periodic("customer-sms", messages.send_customer_messages, "telephony", cron="* * * * *"),
     # Callback surveys due now (held to business hours by the service, DOMAIN §7).

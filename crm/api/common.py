@@ -27,10 +27,12 @@ def page_schema(item_schema, name):
     )
 
 
-def paginate(stmt, args):
-    """Run ``stmt`` one page at a time; ``total`` counts the whole filtered result."""
+def paginate(stmt, args, rows=False):
+    """Run ``stmt`` one page at a time; ``total`` counts the whole filtered result. The items are the first
+    column's objects, or with ``rows`` the whole rows (a model with computed columns)."""
     per_page = min(args["per_page"], current_app.config["API_PAGE_SIZE_MAX"])
     page = args["page"]
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    items = result.all() if rows else result.scalars().unique().all()
     return {"items": items, "total": total, "page": page, "per_page": per_page}

@@ -43,6 +43,6 @@ def case_survey_runs(case_id):
 def schedule_verification(data, visit_id):
     """Spot-check a visit: the customer is called and asked whether the manager visited or called."""
     visit = visits.visible_visit(db.session, current_staff(), visit_id)
-    run = runs.schedule_visit_survey(db.session, visit, **data)
+    run = runs.schedule_visit_survey(db.session, visit, requested_by=current_staff(), **data)
     db.session.commit()
     return run

@@ -5,7 +5,12 @@ the API, telephony or workers (``tests/test_layers.py`` checks it). Invariants a
 are database constraints here, not just checks in the services.
 """
 
+# Staff first: importing ``customers`` (its column property) configures the mappers known so far, and
+# several of them point at Staff.
+from crm.models.staff import Branch, Staff  # isort: split
+
 from crm.models.audit import AuditEntry
+from crm.models.care import ContactCadence, CustomerDate
 from crm.models.cases import CalendarOverride, Case, CaseDeadline, CaseEvent, CaseReply, DeadlinePolicy
 from crm.models.complaints import ComplaintRecord, ComplaintRegisterSignoff, ComplaintSerial
 from crm.models.credentials import Credential
@@ -16,7 +21,7 @@ from crm.models.messages import CustomerMessage, MarketingWord, SmsTemplate
 from crm.models.notifications import Notification
 from crm.models.products import Product, Recommendation
 from crm.models.reports import ReportRun
-from crm.models.staff import Branch, Staff
+from crm.models.spot_checks import SpotCheck, SpotCheckVisit
 from crm.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyRun
 from crm.models.telephony import Call, CallEvent, ComplaintCallout, PhoneLine, Script, WebhookReceipt
 from crm.models.visits import Visit
@@ -58,4 +63,8 @@ __all__ = [
     "RiskAssessment",
     "Staff",
     "Visit",
+    "ContactCadence",
+    "CustomerDate",
+    "SpotCheck",
+    "SpotCheckVisit",
 ]

@@ -23,6 +23,8 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # The customer a notice is about (care reminders): notice texts name no customer, they link one.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     # One notice per (case, clock, step, recipient): a second sweep cannot write it again.

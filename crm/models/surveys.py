@@ -75,6 +75,8 @@ class SurveyRun(db.Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The customer agreed to be called outside working hours (DOMAIN §7: no night calls otherwise).
     any_time_consent: Mapped[bool] = mapped_column(default=False)
+    # Who asked for a visit check (the supervisor who drew it): told of a flagged answer with the branch's.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     call_sid: Mapped[str | None] = mapped_column(String(64))
     last_result: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -13,7 +13,9 @@ from datetime import date
 
 import pytest
 
+from crm.extensions import db
 from crm.models import Call, Notification, ReportRun
+from crm.services.activity import spot_checks
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.api.identity import as_
 from tests.case_factories import CaseFactory
@@ -44,6 +46,11 @@ MATRIX = {
     ("notification", "write"):    {"agent": (200, 404, 404), "supervisor": (200, 404, 404), "admin": (200, 404, 404)},
     ("report_run", "read"):       {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
     ("report_run", "write"):      {"agent": (403, 403, 403), "supervisor": (202, 202, 403), "admin": (None, 202, 202)},
+    ("customer_dates", "read"):   {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("customer_dates", "write"):  {"agent": (201, 403, 403), "supervisor": (201, 201, 403), "admin": (None, 201, 201)},
+    ("call_list", "read"):        {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("spot_check", "read"):       {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("spot_check", "write"):      {"agent": (403, 403, 403), "supervisor": (201, 201, 403), "admin": (None, 201, 201)},
 }
 # Reads answered 200 whose personal fields come masked; every other 200 read shows them in full.
 MASKED = {
@@ -190,8 +197,31 @@ def request(client, resource, action, viewer, rows, world):
             json={"kind": "risk_classification", "params": {"branch_id": rows["staff"].branch_id}},
             headers=headers,
         ),
+        ("customer_dates", "read"): lambda: client.get(f"{API}/customers/{customer.id}/dates", headers=headers),
+        ("customer_dates", "write"): lambda: client.post(
+            f"{API}/customers/{customer.id}/dates", json={"kind": "other", "day": "2020-06-01"}, headers=headers
+        ),
+        ("call_list", "read"): lambda: client.get(
+            f"{API}/call-list", query_string={"manager_id": rows["staff"].id}, headers=headers
+        ),
+        ("spot_check", "read"): lambda: client.get(f"{API}/spot-checks/{_spot_check(world, visit)}", headers=headers),
+        ("spot_check", "write"): lambda: client.post(
+            f"{API}/spot-checks", json={"manager_id": rows["staff"].id, **_TODAY, "k": 1}, headers=headers
+        ),
     }
     return calls[resource, action]()
+
+
+_TODAY = {"start": "2026-11-23", "end": "2026-11-23"}  # the clock fixture's day, when the world's visits are
+
+
+def _spot_check(world, visit):
+    """The id of a spot check of ``visit`` (the admin draws it)."""
+    check = spot_checks.draw_spot_check(
+        db.session, world["staff"]["admin"], visit.manager_id, date(2026, 11, 23), date(2026, 11, 23), k=1
+    )
+    db.session.commit()
+    return check.id
 
 
 def masked_fields(body):

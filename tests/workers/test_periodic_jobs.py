@@ -95,3 +95,11 @@ def test_the_disclosure_renewal_job_uses_the_interval_setting(app, db, make, age
     _run_queued(app, queue)
     assert job.return_value() == 1
     assert [notice.recipient_id for notice in reminders(db)] == [agent.id]
+
+
+def test_the_care_reminder_job_writes_tomorrows_birthday_once(app, db, make, agent, clock, queue):
+    make.customer(manager=agent, birthday=date(1990, 11, 24))  # Tuesday; the clock stands on Monday 10:00
+    default = Queue("default", connection=queue)
+    first, second = default.enqueue(jobs.send_care_reminders), default.enqueue(jobs.send_care_reminders)
+    _run_queued(app, queue)
+    assert (first.return_value(), second.return_value()) == (1, 0)

@@ -9,6 +9,7 @@ class NotificationOut(Schema):
     kind = fields.String()
     text = fields.String()
     case_id = fields.Integer(allow_none=True)
+    customer_id = fields.Integer(allow_none=True, metadata={"description": "the customer a care reminder is about"})
     created_at = fields.DateTime()
     read_at = fields.DateTime(allow_none=True)
     read = fields.Function(lambda notice: notice.read_at is not None)

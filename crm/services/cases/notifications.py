@@ -23,22 +23,25 @@ DIGEST_PHRASES = {
     "case_branch_head": "个工单超期逾一个工作日",
     "case_overdue": "个工单已超期",
     "case_reminder": "个工单即将到期",
+    "care_reminder": "条亲情服务提醒",
 }
 OTHER_PHRASE = "条新通知"
 # A digest names at most this many cases per kind; the inbox has the rest.
 DIGEST_CASES_SHOWN = 10
 
 
-def notify(session, recipient, case, kind, text, dedupe_key, urgent=False, *, at=None, calendar=None):
+def notify(session, recipient, case, kind, text, dedupe_key, urgent=False, *, at=None, calendar=None, customer=None):
     """Write ``recipient``'s inbox notice and, if they have a phone, queue its SMS.
 
-    ``dedupe_key`` is unique in the table: the same notice can never be written twice.
+    ``dedupe_key`` is unique in the table: the same notice can never be written twice. ``customer`` links
+    the customer a notice is about (its text names none).
     The SMS may go out at ``at`` when ``urgent`` or inside business hours, else at the
     next opening of ``calendar`` (the installation's calendar by default).
     """
     at = at or clock.now()
     opening = None if urgent or not recipient.phone else (calendar or installation_calendar(session)).next_opening(at)
-    notice = Notification(**notice_row(recipient, case, kind, text, dedupe_key, at, urgent=urgent, opening=opening))
+    row = notice_row(recipient, case, kind, text, dedupe_key, at, urgent=urgent, opening=opening)
+    notice = Notification(**row, customer_id=customer.id if customer is not None else None)
     session.add(notice)
     return notice
 

@@ -10,7 +10,7 @@ A flagged answer ("not solved", "dissatisfied", a score at or below the question
 reopens the case and tells the owner's supervisor, once per run: the case is reopened only
 while it is still in the resolution this run is about (``case_resolution`` = the case's
 ``reopened_count`` when the run was owed), and the reopen itself is the cases service's
-conditional update. A flagged visit check tells the manager's supervisor.
+conditional update. A flagged visit check tells the manager's supervisors and whoever asked for it.
 """
 
 from datetime import timedelta
@@ -21,7 +21,19 @@ from sqlalchemy.orm import joinedload, lazyload
 from crm.core.bulk import insert_or_skip
 from crm.core.clock import as_utc, now
 from crm.errors import Conflict, InvalidInput, NotFound
-from crm.models import Branch, Case, CaseEvent, Customer, CustomerPhone, Staff, Survey, SurveyAnswer, SurveyRun, Visit
+from crm.models import (
+    Branch,
+    Case,
+    CaseEvent,
+    Customer,
+    CustomerPhone,
+    Notification,
+    Staff,
+    Survey,
+    SurveyAnswer,
+    SurveyRun,
+    Visit,
+)
 from crm.services.calls import greetings
 from crm.services.cases import workflow
 from crm.services.cases.calendar.installation import installation_calendar
@@ -92,10 +104,11 @@ def owe_callback_surveys(session, at):
     return len(session.execute(stmt, rows).all())
 
 
-def schedule_visit_survey(session, visit, at=None, any_time_consent=False):
+def schedule_visit_survey(session, visit, at=None, any_time_consent=False, requested_by=None):
     """A spot check of ``visit``: its customer is asked whether the manager really visited or called.
 
-    409 while another check of the visit is still open; 422 when the customer has no phone.
+    ``requested_by`` (the supervisor or admin who asked) is told of a flagged answer with the branch's
+    supervisors. 409 while another check of the visit is still open; 422 when the customer has no phone.
     """
     number = session.scalar(number_to_ring(visit.customer_id))
     if number is None:
@@ -111,6 +124,7 @@ def schedule_visit_survey(session, visit, at=None, any_time_consent=False):
         visit_id=visit.id,
         to_number=number,
         any_time_consent=any_time_consent,
+        requested_by_id=requested_by.id if requested_by is not None else None,
         next_attempt_at=first_attempt_at(session, at or now(), any_time_consent),
     )
     session.add(run)
@@ -299,9 +313,21 @@ def _flag_visit(session, run, question, value):
     text = VISIT_NOTICE.format(
         manager=manager.name, date=day.isoformat(), question=question.code, answer=value, customer_id=run.customer_id
     )
-    for person in Roster(session).supervisors_of(manager, manager.branch_id):
-        notify(session, person, None, "visit_check_flagged", text, f"survey:{run.id}:{person.id}")
+    customer = session.get(Customer, run.customer_id)
+    for person in _told_of_flagged_visit(session, run, manager):
+        key = f"survey:{run.id}:{person.id}"
+        if session.scalar(select(Notification.id).where(Notification.dedupe_key == key)) is None:
+            notify(session, person, None, "visit_check_flagged", text, key, customer=customer)
     session.flush()
+
+
+def _told_of_flagged_visit(session, run, manager):
+    """The manager's supervisors and whoever asked for the check, each once. A second flagged answer of the
+    same run (not visited, then dissatisfied) finds them told already: one notice per person and run."""
+    people = {person.id: person for person in Roster(session).supervisors_of(manager, manager.branch_id)}
+    if run.requested_by_id is not None and run.requested_by_id not in people:
+        people[run.requested_by_id] = session.get(Staff, run.requested_by_id)
+    return list(people.values())
 
 
 def begin(session, run, call_sid):
