@@ -30,6 +30,7 @@ API_RESOURCES = (
     "notifications",
     "phone_lines",
     "products",
+    "qa",
     "recommendations",
     "scripts",
     "sms_templates",

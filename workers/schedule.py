@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rq import Retry
 from rq.cron import CronJob
 
-from workers import calls, jobs, messages, sms, surveys
+from workers import calls, jobs, messages, quality, sms, surveys
 from workers.retry import BACKOFF
 from workers.scheduler import KefuScheduler
 
@@ -49,6 +49,8 @@ SCHEDULE = (
     Periodic("customer-sms", messages.send_customer_messages, "telephony", cron="* * * * *"),
     # Callback surveys due now (held to business hours by the service, DOMAIN §7).
     Periodic("survey-dialer", surveys.dial_surveys, "telephony", cron="* * * * *"),
+    # Ended agent calls checked against the QA phrases (greeting with job number, closing, read-back, 忌语).
+    Periodic("qa-checks", quality.check_calls, cron="*/5 * * * *"),
 )
 
 

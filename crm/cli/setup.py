@@ -11,6 +11,7 @@ from crm.services.customers import documents
 from crm.services.demo import seed
 from crm.services.messages import templates
 from crm.services.org import wording
+from crm.services.quality import qa_phrases
 from crm.services.surveys import default_surveys
 
 
@@ -18,13 +19,15 @@ from crm.services.surveys import default_surveys
 def load_defaults():
     """Add the reference data a new installation needs and lacks: DOMAIN §5 deadline policies,
     DOMAIN §6 scripts (greetings, IVR prompts, holiday variants), DOMAIN §7 surveys, the customer SMS
-    templates and the forbidden marketing words (issue 10). Edits stay."""
+    templates and the forbidden marketing words (issue 10), the QA phrases (DOMAIN §6: greetings, closing,
+    read-back cues, the 18 forbidden phrases). Edits stay."""
     added = {
         "deadline policies": deadline_policies.ensure_defaults(db.session),
         "scripts": default_scripts.ensure_default_scripts(db.session),
         "surveys": default_surveys.ensure_default_surveys(db.session),
         "SMS templates": templates.ensure_default_templates(db.session),
         "marketing words": wording.ensure_default_words(db.session),
+        "QA phrases": qa_phrases.ensure_default_phrases(db.session),
     }
     db.session.commit()
     click.echo(_defaults_report(added))

@@ -15,6 +15,7 @@ from crm.models.heartbeats import Heartbeat
 from crm.models.messages import CustomerMessage, MarketingWord, SmsTemplate
 from crm.models.notifications import Notification
 from crm.models.products import Product, Recommendation
+from crm.models.quality import CallUtterance, QaFlag, QaPhrase, QaResult
 from crm.models.staff import Branch, Staff
 from crm.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyRun
 from crm.models.telephony import Call, CallEvent, ComplaintCallout, PhoneLine, Script, WebhookReceipt
@@ -24,6 +25,7 @@ __all__ = [
     "AuditEntry",
     "Call",
     "CallEvent",
+    "CallUtterance",
     "ComplaintCallout",
     "ComplaintRecord",
     "ComplaintRegisterSignoff",
@@ -52,6 +54,9 @@ __all__ = [
     "SmsTemplate",
     "CustomerPhone",
     "Product",
+    "QaFlag",
+    "QaPhrase",
+    "QaResult",
     "Recommendation",
     "RiskAssessment",
     "Staff",
