@@ -277,7 +277,7 @@ class CallWalk:
         self.transcript.dials.append((answered or " ".join(targets), status))
         self.transcript.note(f"dialled {' '.join(targets)}: " + (f"{answered} answered" if answered else status))
         if answered and self.transcription is not None:
-            self.transcription.speak(self.callee.utterances, answered, self.transcript.duration)
+            self.transcription.speak(self.callee.utterances, self.params["From"], answered, self.transcript.duration)
         self.transcript.duration += talk + (0 if answered else int(verb.get("timeout", 30)))
         if not verb.get("action"):
             return None

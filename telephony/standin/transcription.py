@@ -25,16 +25,16 @@ class TranscriptionReplay:
         self.sequence = 0
         self.event("transcription-started", 0)
 
-    def speak(self, utterances, answered, at_second):
-        """``utterances`` (``(speaker, text)``) of the call connected to ``answered`` (a dial target), from
-        ``at_second`` of the call. A dialled client is the agent (an inbound call); a dialled number is the
-        customer, so the caller is the agent (a softphone's call). ``{job_no}`` is the dialled agent's."""
+    def speak(self, utterances, caller, answered, at_second):
+        """``utterances`` (``(speaker, text)``) of ``caller``'s call connected to ``answered`` (a dial target),
+        from ``at_second`` of the call. A dialled client is the agent (an inbound call); a dialled number is
+        the customer, so the caller is the agent (a softphone's call). ``{job_no}`` is the agent's."""
         agent_dialled = answered.startswith(AGENT_PREFIX)
         tracks = {
             "agent": "outbound_track" if agent_dialled else "inbound_track",
             "customer": "inbound_track" if agent_dialled else "outbound_track",
         }
-        job_no = answered.removeprefix(AGENT_PREFIX) if agent_dialled else ""
+        job_no = (answered if agent_dialled else caller).removeprefix(AGENT_PREFIX)
         for n, (speaker, text) in enumerate(utterances):
             data = {"transcript": text.replace("{job_no}", job_no), "confidence": 0.95}
             self.event(

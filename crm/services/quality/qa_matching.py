@@ -13,6 +13,7 @@ Two match modes (``QaPhrase.match_mode``):
   (「这个我不知道的话会帮您查清楚再回复您」) are not. When speech-to-text leaves the punctuation
   out, the utterance's own edges are the boundaries.
 ``default_mode``: ``clause`` for phrases of at most ``SHORT_PHRASE`` characters, else ``contains``.
+A rule with no active phrase (all deactivated) is not checked, rather than failing every call.
 """
 
 import re
@@ -101,6 +102,8 @@ def numbers_said(text):
 
 def greeting_findings(phrases, lines, job_no):
     """The opening: a greeting phrase and the agent's own job number within the first agent utterances."""
+    if not phrases:
+        return []
     opening = lines[:GREETING_WINDOW]
     hit = first_match(phrases, opening)
     if hit is None:
@@ -116,6 +119,8 @@ def greeting_findings(phrases, lines, job_no):
 
 def closing_findings(phrases, lines):
     """The closing phrase within the last agent utterances."""
+    if not phrases:
+        return []
     closing = lines[-CLOSING_WINDOW:]
     if first_match(phrases, closing) is None:
         return [Finding("closing_missing", line=closing[-1] if closing else None)]
@@ -124,7 +129,7 @@ def closing_findings(phrases, lines):
 
 def readback_findings(phrases, lines):
     """The read-back (跟读确认) anywhere in the agent's speech: owed when the call opened a case."""
-    return [] if first_match(phrases, lines) else [Finding("readback_missing")]
+    return [] if not phrases or first_match(phrases, lines) else [Finding("readback_missing")]
 
 
 def forbidden_findings(phrases, lines):
