@@ -20,7 +20,6 @@ from crm.api.schemas.qa import (
 )
 from crm.auth import current_staff, roles
 from crm.extensions import db
-from crm.services.calls.transcripts import utterances
 from crm.services.quality import qa_checks, qa_phrases
 
 URL = "qa"
@@ -80,8 +79,7 @@ def list_results(args):
 @blp.response(200, ResultDetail)
 def get_result(result_id):
     """One result with its flags and the call's transcript."""
-    result = qa_checks.get_result(db.session, current_staff(), result_id)
-    return {**ResultOut().dump(result), "transcript": utterances(db.session, result.call_id)}
+    return qa_checks.get_result(db.session, current_staff(), result_id)
 
 
 @blp.post("/flags/<int:flag_id>/review")

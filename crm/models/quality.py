@@ -94,6 +94,13 @@ class QaResult(db.Model):
     call = relationship("Call", lazy="joined")
     agent = relationship("Staff", lazy="joined")
     flags = relationship("QaFlag", order_by="QaFlag.id", cascade="all, delete-orphan", back_populates="result")
+    # The call's transcript, read with the result (the reviewer's view).
+    transcript = relationship(
+        "CallUtterance",
+        primaryjoin="QaResult.call_id == foreign(CallUtterance.call_id)",
+        order_by="CallUtterance.sequence",
+        viewonly=True,
+    )
 
 
 class QaFlag(db.Model):

@@ -4,8 +4,8 @@
 Two branches, A and B, each with an agent and a supervisor, and an admin. Every one of the four branch
 staff has the same set of rows: a customer they manage, a visit they logged with that customer, a case
 they own and a call they took — both about their branch colleague's customer (a hotline agent takes any
-caller of the branch) —, and an inbox notice. For a viewer, "own" rows are their own, "same" their branch
-colleague's, "other" those of their counterpart in branch B. The admin's "same" and "other" are branch A's
+caller of the branch) — with its QA result and one flag, and an inbox notice. For a viewer, "own" rows are
+their own, "same" their branch colleague's, "other" those of their counterpart in branch B. The admin's "same" and "other" are branch A's
 and B's agent's rows; the admin's "own" is their own staff record and notice.
 """
 
@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from crm.models import Call, Notification
+from crm.models import Call, Notification, QaFlag, QaResult
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.api.identity import as_
 from tests.case_factories import CaseFactory
@@ -42,6 +42,9 @@ MATRIX = {
     ("staff", "read"):            {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (200, 200, 200)},
     ("staff", "write"):           {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (200, 200, 200)},
     ("notification", "write"):    {"agent": (200, 404, 404), "supervisor": (200, 404, 404), "admin": (200, 404, 404)},
+    ("transcript", "read"):       {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("qa_result", "read"):        {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("qa_flag", "write"):         {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
 }
 # Reads answered 200 whose personal fields come masked; every other 200 read shows them in full.
 MASKED = {
@@ -107,8 +110,14 @@ def world(db, make, clock):
             started_at=clock.at,
         )
         db.session.add(call)
+        db.session.flush()
+        result = QaResult(
+            call_id=call.id, agent_id=person.id, branch_id=person.branch_id, basis="transcript", state="open"
+        )
+        result.passed, result.flags = False, [QaFlag(rule="closing_missing")]
+        db.session.add(result)
         db.session.commit()
-        rows[person.id].update(case=case, call=call)
+        rows[person.id].update(case=case, call=call, qa_result=result)
     admin_notice = Notification(recipient_id=staff["admin"].id, kind="reminder", text="提醒", dedupe_key="matrix:a")
     db.session.add(admin_notice)
     db.session.commit()
@@ -168,6 +177,13 @@ def request(client, resource, action, viewer, rows, world):
         ),
         ("notification", "write"): lambda: client.post(
             f"{API}/notifications/{rows['notification'].id}/read", headers=headers
+        ),
+        ("transcript", "read"): lambda: client.get(f"{API}/calls/{call.id}/transcript", headers=headers),
+        ("qa_result", "read"): lambda: client.get(f"{API}/qa/results/{rows['qa_result'].id}", headers=headers),
+        ("qa_flag", "write"): lambda: client.post(
+            f"{API}/qa/flags/{rows['qa_result'].flags[0].id}/review",
+            json={"decision": "confirmed", "comment": "属实"},
+            headers=headers,
         ),
     }
     return calls[resource, action]()

@@ -46,9 +46,7 @@ def test_a_short_forbidden_phrase_is_found_however_it_is_written(said):
     assert find("不知道。", "clause", said) is not None
 
 
-@pytest.mark.parametrize(
-    "said", ["这个我不知道的话会帮您查清楚再回复您", "这个我不知道的话，会帮您查清楚再回复您。"]
-)
+@pytest.mark.parametrize("said", ["这个我不知道的话会帮您查清楚再回复您", "这个我不知道的话，会帮您查清楚再回复您。"])
 def test_no_hit_on_a_short_phrase_inside_a_longer_polite_sentence(said):
     assert find("不知道。", "clause", said) is None
 
