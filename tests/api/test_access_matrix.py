@@ -5,8 +5,8 @@ Two branches, A and B, each with an agent and a supervisor, and an admin. Every 
 staff has the same set of rows: a customer they manage, a visit they logged with that customer, a case
 they own and a call they took — both about their branch colleague's customer (a hotline agent takes any
 caller of the branch) — with its QA result and one flag, and an inbox notice. For a viewer, "own" rows are
-their own, "same" their branch colleague's, "other" those of their counterpart in branch B. The admin's "same" and "other" are branch A's
-and B's agent's rows; the admin's "own" is their own staff record and notice.
+their own, "same" their branch colleague's, "other" those of their counterpart in branch B. The admin's "same"
+and "other" are branch A's and B's agent's rows; the admin's "own" is their own staff record and notice.
 """
 
 from datetime import date
