@@ -12,6 +12,7 @@ has no flag, or every flag was dismissed.
 """
 
 from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from crm.core.bulk import insert_or_skip
 from crm.core.clock import now
@@ -143,6 +144,7 @@ def _settle(result):
 def results_query(viewer, agent_id=None, passed=None, state=None, start=None, end=None):
     """The results ``viewer`` may see, newest call first; ``start``/``end`` bound the call's start."""
     stmt = access.visible(select(QaResult), viewer).join(Call, Call.id == QaResult.call_id)
+    stmt = stmt.options(selectinload(QaResult.flags))
     if agent_id is not None:
         stmt = stmt.where(QaResult.agent_id == agent_id)
     if passed is not None:
