@@ -31,6 +31,7 @@ API_RESOURCES = (
     "notifications",
     "phone_lines",
     "products",
+    "qa",
     "recommendations",
     "report_runs",
     "scripts",

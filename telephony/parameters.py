@@ -30,11 +30,15 @@ MESSAGE_STATUSES = (
     *("accepted", "scheduled", "queued", "sending", "sent", "delivered", "read"),
     *("undelivered", "failed", "canceled", "receiving", "received"),
 )
+# Real-time transcription (``<Start><Transcription>``): the events of its status callback and the tracks.
+TRANSCRIPTION_EVENTS = tuple(f"transcription-{event}" for event in ("started", "content", "stopped", "error"))
+TRACKS = ("inbound_track", "outbound_track")
 DIRECTIONS = ("inbound", "outbound-api", "outbound-dial", "trunking-originating", "trunking-terminating")
 _SID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Keys pressed (``#`` or ``*`` included when they do not end the input); ``hangup`` from a ``<Record>``.
 _DIGITS = re.compile(r"[0-9*#]{0,64}|hangup")
 _ERROR_CODE = re.compile(r"[0-9]{0,8}")
+_SEQUENCE = re.compile(r"[0-9]{1,9}")
 _URL = re.compile(r"(https?://\S{1,480})?")
 
 
@@ -79,6 +83,10 @@ RULES = {
     "ErrorCode": _matching(_ERROR_CODE, "a Twilio error code"),
     "Digits": _matching(_DIGITS, "keys of a phone"),
     "RecordingUrl": _matching(_URL, "a URL"),
+    "TranscriptionEvent": _one_of(TRANSCRIPTION_EVENTS),
+    "Track": _one_of(TRACKS),
+    "SequenceId": _matching(_SEQUENCE, "a sequence number"),
+    "Final": _one_of(("true", "false")),
 }
 
 

@@ -10,6 +10,8 @@ APOLOGY = "对不起，系统暂时无法处理您的来电，请稍后再拨。
 # Seconds of silence after which Twilio stops waiting: for keys in a <Gather>, for more speech in a <Record>.
 SILENCE_SECONDS = 6
 ONE_KEY = {"num_digits": 1}
+# The name of the real-time transcription every agent call runs (one per call).
+TRANSCRIPTION_NAME = "agent-call"
 
 
 def say(node, text):
@@ -34,6 +36,18 @@ def key_menu(response, target, prompt, keys=ONE_KEY):
     prompt(gather)
     response.redirect(target, method="POST")
     return response
+
+
+def transcribe(response, callback_url):
+    """``<Start><Transcription>`` of both sides of the call in zh-CN, final results posted to
+    ``callback_url`` (absolute: Twilio does not resolve it against the document's URL)."""
+    response.start().transcription(
+        name=TRANSCRIPTION_NAME,
+        status_callback_url=callback_url,
+        track="both_tracks",
+        language_code=LANGUAGE,
+        partial_results=False,
+    )
 
 
 def twiml_response(voice_response):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rq import Retry
 from rq.cron import CronJob
 
-from workers import calls, jobs, messages, reports, sms, surveys
+from workers import calls, jobs, messages, quality, reports, sms, surveys
 from workers.retry import BACKOFF
 from workers.scheduler import KefuScheduler
 
@@ -55,6 +55,8 @@ SCHEDULE = (
     Periodic("report-runs-sweep", reports.sweep_report_runs, cron="* * * * *"),
     # Working mornings, once business opens: the day's risk-classification tables (S2 §8.4, issue 11 §7).
     Periodic("risk-classification-tables", reports.produce_risk_tables, cron="*/15 * * * *"),
+    # Ended agent calls checked against the QA phrases (greeting with job number, closing, read-back, 忌语).
+    Periodic("qa-checks", quality.check_calls, cron="*/5 * * * *"),
 )
 
 

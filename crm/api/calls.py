@@ -4,9 +4,10 @@ from flask_smorest import Blueprint
 
 from crm.api.common import PageArgs, page_schema, paginate
 from crm.api.schemas.calls import CallDetail, CallOut, CallQuery, LinkIn
+from crm.api.schemas.qa import UtteranceOut
 from crm.auth import current_staff, roles
 from crm.extensions import db
-from crm.services.calls import call_log
+from crm.services.calls import call_log, transcripts
 
 URL = "calls"
 blp = Blueprint("calls", __name__, description="Call log: every call with its outcome and events")
@@ -38,6 +39,15 @@ def get_call(call_id):
     viewer = current_staff()
     call = call_log.get_call(db.session, viewer, call_id)
     return {**call_log.call_view(call, viewer), "events": list(call_log.events(db.session, call))}
+
+
+@blp.get("/<int:call_id>/transcript")
+@roles(*ANYONE)
+@blp.response(200, UtteranceOut(many=True))
+def get_transcript(call_id):
+    """What was said on the call, utterance by utterance (real-time transcription), in order."""
+    call = call_log.get_call(db.session, current_staff(), call_id)
+    return transcripts.utterances(db.session, call.id)
 
 
 @blp.post("/<int:call_id>/link")

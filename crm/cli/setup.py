@@ -12,6 +12,7 @@ from crm.services.customers import documents
 from crm.services.demo import seed
 from crm.services.messages import templates
 from crm.services.org import wording
+from crm.services.quality import qa_phrases
 from crm.services.surveys import default_surveys
 
 
@@ -19,7 +20,8 @@ from crm.services.surveys import default_surveys
 def load_defaults():
     """Add the reference data a new installation needs and lacks: DOMAIN §5 deadline policies,
     DOMAIN §6 scripts (greetings, IVR prompts, holiday variants), DOMAIN §7 surveys, the customer SMS
-    templates and the forbidden marketing words (issue 10), the contact cadence by class (issue 11). Edits stay."""
+    templates and the forbidden marketing words (issue 10), the contact cadence by class and the QA phrases
+    (issue 11; DOMAIN §6: greetings, closing, read-back cues, the 18 forbidden phrases). Edits stay."""
     added = {
         "deadline policies": deadline_policies.ensure_defaults(db.session),
         "scripts": default_scripts.ensure_default_scripts(db.session),
@@ -27,6 +29,7 @@ def load_defaults():
         "SMS templates": templates.ensure_default_templates(db.session),
         "marketing words": wording.ensure_default_words(db.session),
         "contact cadences": cadence.ensure_default_cadences(db.session),
+        "QA phrases": qa_phrases.ensure_default_phrases(db.session),
     }
     db.session.commit()
     click.echo(_defaults_report(added))

@@ -20,6 +20,7 @@ from crm.models.heartbeats import Heartbeat
 from crm.models.messages import CustomerMessage, MarketingWord, SmsTemplate
 from crm.models.notifications import Notification
 from crm.models.products import Product, Recommendation
+from crm.models.quality import CallUtterance, QaFlag, QaPhrase, QaResult
 from crm.models.reports import ReportRun
 from crm.models.spot_checks import SpotCheck, SpotCheckVisit
 from crm.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyRun
@@ -30,6 +31,7 @@ __all__ = [
     "AuditEntry",
     "Call",
     "CallEvent",
+    "CallUtterance",
     "ComplaintCallout",
     "ComplaintRecord",
     "ComplaintRegisterSignoff",
@@ -58,6 +60,9 @@ __all__ = [
     "SmsTemplate",
     "CustomerPhone",
     "Product",
+    "QaFlag",
+    "QaPhrase",
+    "QaResult",
     "Recommendation",
     "ReportRun",
     "RiskAssessment",

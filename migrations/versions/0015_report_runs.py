@@ -1,7 +1,7 @@
 """report runs: reports worked out on the reports queue with progress, their files kept (issue 11 items 6, 7)
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-01 12:10:00.000000
 
 One table, ``report_runs``: what was asked (kind, params, format, branch scope, who), its state and
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,10 @@
 (``RequestValidator.compute_signature``), reads the TwiML answer and follows it verb by verb:
 ``<Say>``/``<Play>`` are heard, ``<Gather>`` gets the callee's next keys (or times out),
 ``<Record>`` gets a recording (and its transcription when asked), ``<Dial>`` connects when the
-callee's script says the agent answers, ``<Redirect>`` is followed, ``<Hangup>`` ends. Then the
+callee's script says the agent answers (its recording, when asked, is reported to the
+``recordingStatusCallback``), ``<Redirect>`` is followed, ``<Hangup>`` ends. After a
+``<Start><Transcription>``, a connected ``<Dial>`` replays the callee's scripted ``utterances`` to the
+transcription's ``statusCallbackUrl`` as Twilio's real-time transcription events, in order. Then the
 status callback gets the final CallStatus and CallDuration. The result is a ``Transcript``.
 
 Requests go through the app's WSGI stack in this process (Flask's test client), so a walk
@@ -18,8 +21,10 @@ from urllib.parse import urljoin, urlsplit
 
 from twilio.request_validator import RequestValidator
 
+from crm.core import clock
 from telephony.client import account_sid
 from telephony.standin.state import get_state, new_sid
+from telephony.standin.transcription import TranscriptionReplay
 
 # A flow that keeps redirecting is cut off, as a caller would give up.
 MAX_DOCUMENTS = 40
@@ -40,6 +45,9 @@ class Callee:
     up once that many prompts were heard. ``agent_answers``: whether a dialled client/number
     picks up — True, False, or the dialled identities that do (e.g. ``{"agent-9001"}``).
     ``record_text``: what is said into a ``<Record>`` (None: silence, nothing recorded).
+    ``utterances``: what is said once a ``<Dial>`` connects, as ``(speaker, text)`` pairs in order,
+    speaker ``agent`` or ``customer``; ``{job_no}`` in a text is the dialled agent's job number (their
+    softphone identity ``agent-<job no>``).
     """
 
     answer: str = "human"
@@ -48,6 +56,7 @@ class Callee:
     agent_answers: bool | frozenset = True
     record_text: str | None = None
     talk_seconds: int = 30
+    utterances: tuple = ()
 
     def answers_dial(self, target):
         if isinstance(self.agent_answers, bool):
@@ -103,6 +112,8 @@ class CallWalk:
         }
         self.transcript = Transcript(call_sid=sid)
         self.ended = False
+        self.started_at = clock.now()
+        self.transcription = None  # a TranscriptionReplay after <Start><Transcription>
 
     # Twilio → the app --------------------------------------------------------------------
 
@@ -265,16 +276,35 @@ class CallWalk:
         talk = self.callee.talk_seconds if answered else 0
         self.transcript.dials.append((answered or " ".join(targets), status))
         self.transcript.note(f"dialled {' '.join(targets)}: " + (f"{answered} answered" if answered else status))
+        if answered and self.transcription is not None:
+            self.transcription.speak(self.callee.utterances, self.params["From"], answered, self.transcript.duration)
         self.transcript.duration += talk + (0 if answered else int(verb.get("timeout", 30)))
         if not verb.get("action"):
             return None
         extra = {"DialCallStatus": status, "DialCallSid": new_sid("CA"), "DialCallDuration": str(talk)}
         if answered and verb.get("record", "do-not-record") != "do-not-record":
-            recording = self.state.add_recording(self.params["CallSid"], talk)
-            extra.update(
-                RecordingSid=recording.sid, RecordingUrl=self.recording_url(recording.sid), RecordingDuration=str(talk)
-            )
+            extra.update(self._recorded(verb, document_url, talk))
         return self.follow(verb, document_url, extra)
+
+    def _recorded(self, verb, document_url, talk):
+        """A connected, recorded ``<Dial>``: its recording's parameters, also posted to its status callback."""
+        recording = self.state.add_recording(self.params["CallSid"], talk)
+        extra = {
+            "RecordingSid": recording.sid,
+            "RecordingUrl": self.recording_url(recording.sid),
+            "RecordingDuration": str(talk),
+        }
+        callback = verb.get("recordingStatusCallback")
+        if callback:
+            self.send(urljoin(document_url or self.base_url + "/", callback), {**extra, "RecordingStatus": "completed"})
+        return extra
+
+    def start(self, verb, document_url):
+        """``<Start><Transcription>``: the connected calls' utterances go to its ``statusCallbackUrl``."""
+        transcription = verb.find("Transcription")
+        if transcription is not None and transcription.get("statusCallbackUrl"):
+            url = urljoin(document_url or self.base_url + "/", transcription.get("statusCallbackUrl"))
+            self.transcription = TranscriptionReplay(self.send, url, self.params["CallSid"], self.started_at)
 
     def redirect(self, verb, document_url):
         url = urljoin(document_url or self.base_url + "/", (verb.text or "").strip())
@@ -298,6 +328,7 @@ VERBS = {
     "Gather": CallWalk.gather,
     "Record": CallWalk.record,
     "Dial": CallWalk.dial,
+    "Start": CallWalk.start,
     "Redirect": CallWalk.redirect,
     "Hangup": CallWalk.hangup,
     "Reject": CallWalk.reject,

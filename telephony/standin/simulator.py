@@ -14,11 +14,27 @@ from telephony.standin.callee import Callee, walk_call
 INCOMING_PATH = "/twilio/voice/incoming"
 # Where Twilio posts our numbers' call status (configured on the number); used when the app has it.
 STATUS_PATH = "/twilio/calls/status"
+# What the simulated agent and caller say once connected (transcribed, then QA-checked like a real call).
+DEFAULT_UTTERANCES = (
+    ("agent", "您好，这里是客服中心，工号{job_no}为您服务，请问您有什么问题？"),
+    ("customer", "我想查一下我的账户"),
+    ("agent", "好的，请稍等，我帮您查一下。"),
+    ("agent", "感谢您的来电，再见！"),
+)
 
 
-def simulate_inbound_call(app, from_, to=None, keys=(), agent_answers=True, record_text=None, hangup_after=None):
-    """Dial ``to`` (default: the first hotline) from ``from_``, pressing ``keys`` at each menu; a ``Transcript``."""
-    callee = Callee(keys=tuple(keys), agent_answers=agent_answers, record_text=record_text, hangup_after=hangup_after)
+def simulate_inbound_call(
+    app, from_, to=None, keys=(), agent_answers=True, record_text=None, hangup_after=None, utterances=DEFAULT_UTTERANCES
+):
+    """Dial ``to`` (default: the first hotline) from ``from_``, pressing ``keys`` at each menu; a ``Transcript``.
+    ``utterances``: what is said once an agent answers (``Callee.utterances``)."""
+    callee = Callee(
+        keys=tuple(keys),
+        agent_answers=agent_answers,
+        record_text=record_text,
+        hangup_after=hangup_after,
+        utterances=tuple(utterances),
+    )
     return walk_call(
         app,
         from_=try_normalise_phone(from_) or from_,

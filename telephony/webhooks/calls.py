@@ -1,4 +1,5 @@
-"""Call-log callbacks — issue 5 §4: status, recording and transcription.
+"""Call-log callbacks — issue 5 §4: status, recording and transcription; issue 11: the real-time
+transcript of agent calls (``crm.services.calls.transcripts``).
 
 Each applies one keyed change through ``crm.services.calls.call_log``; a duplicated or retried
 callback changes nothing. They answer an empty ``<Response/>`` (Twilio ignores the body).
@@ -8,7 +9,7 @@ from flask import request
 from twilio.twiml.voice_response import VoiceResponse
 
 from crm.extensions import db
-from crm.services.calls import call_log
+from crm.services.calls import call_log, transcripts
 from telephony.blueprint import twilio_blueprint
 from telephony.security import twilio_webhook
 
@@ -49,5 +50,23 @@ def transcription():
     form = request.form
     call_log.record_transcription(
         db.session, form.get("CallSid", ""), form.get("RecordingSid", ""), form.get("TranscriptionText", "")
+    )
+    return VoiceResponse()
+
+
+@twilio_blueprint.post("/calls/transcription-events")
+@twilio_webhook("transcription-event")
+def transcription_events():
+    """``<Start><Transcription>``'s status callback: each final utterance is stored once."""
+    form = request.form
+    transcripts.record_event(
+        db.session,
+        form.get("CallSid", ""),
+        form.get("TranscriptionEvent"),
+        form.get("SequenceId", type=int),
+        form.get("Track"),
+        form.get("TranscriptionData"),
+        final=form.get("Final") == "true",
+        timestamp=form.get("Timestamp"),
     )
     return VoiceResponse()

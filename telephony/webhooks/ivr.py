@@ -14,7 +14,8 @@ from crm.services.calls import ivr
 from telephony.blueprint import twilio_blueprint
 from telephony.prompts import greet, speak
 from telephony.security import twilio_webhook
-from telephony.twiml import key_menu
+from telephony.twiml import key_menu, transcribe
+from telephony.urls import public_url
 from telephony.webhooks.complaints import category_menu
 
 VOICEMAIL_MAX_SECONDS = 120
@@ -83,14 +84,26 @@ MENU_ACTIONS = {"agent": _to_agents, "complaint": _complaint, "callback": _callb
 
 
 def ring_next(response, route, tried, first=False):
-    """``<Dial><Client>`` to the next ready agent, or voicemail when none is left."""
+    """``<Dial><Client>`` to the next ready agent, or voicemail when none is left.
+
+    The agent's call is recorded from answer on both channels (the evidence a change agreed on the
+    phone rests on, DOMAIN §1) and transcribed as it goes for the QA checks: the transcription starts
+    before the first ring and runs to the end of the call, whichever agent takes it."""
     agent = ivr.next_agent(db.session, route, tried)
     if agent is None:
         return voicemail(response, route, "no_agent")
     ivr.ring(db.session, route, agent)
     speak(response, "waiting" if first else "long_wait", "waiting" if first else "long_wait", route)
     target = url_for("twilio.dial_result", agent_id=agent.id, tried=",".join(str(i) for i in (*tried, agent.id)))
-    dial = response.dial(action=target, method="POST", timeout=ivr.RING_TIMEOUT_SECONDS)
+    if first:
+        transcribe(response, public_url("twilio.transcription_events"))
+    dial = response.dial(
+        action=target,
+        method="POST",
+        timeout=ivr.RING_TIMEOUT_SECONDS,
+        record="record-from-answer-dual",
+        recording_status_callback=url_for("twilio.recording"),
+    )
     dial.client(agent.softphone_identity)
     return response
 

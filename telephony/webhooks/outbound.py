@@ -1,7 +1,8 @@
 """Browser-placed calls: the TwiML app's voice URL (issue 5 §6, click-to-call).
 
 Twilio posts ``From=client:agent-<job no>`` and ``To=<the number typed or clicked>``. We dial the
-number with the centre's caller ID, record both channels from answer, and log the call. A number the
+number with the centre's caller ID, record both channels from answer, transcribe the call as it goes
+(``<Start><Transcription>``, for the QA checks) and log the call. A number the
 agent may not dial (``outbound_calls.dial_refusal``: premium rate, international, not a customer's) is
 refused aloud and logged.
 """
@@ -14,7 +15,8 @@ from crm.extensions import db
 from crm.services.calls import outbound_calls
 from telephony.blueprint import twilio_blueprint
 from telephony.security import twilio_webhook
-from telephony.twiml import say
+from telephony.twiml import say, transcribe
+from telephony.urls import public_url
 
 NOT_AN_AGENT = "对不起，无法识别您的坐席身份，请重新登录后再拨。"
 NOT_A_NUMBER = "对不起，您拨打的号码有误，请核对后再拨。"
@@ -41,6 +43,7 @@ def outbound():
     if refused:
         current_app.logger.warning("browser call by agent %s refused: %s", agent.job_no, refused)
         return _ended(response, NOT_ALLOWED)
+    transcribe(response, public_url("twilio.transcription_events"))
     dial = response.dial(
         caller_id=caller_id,
         record="record-from-answer-dual",

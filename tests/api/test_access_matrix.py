@@ -4,9 +4,9 @@
 Two branches, A and B, each with an agent and a supervisor, and an admin. Every one of the four branch
 staff has the same set of rows: a customer they manage, a visit they logged with that customer, a case
 they own and a call they took — both about their branch colleague's customer (a hotline agent takes any
-caller of the branch) —, and an inbox notice. For a viewer, "own" rows are their own, "same" their branch
-colleague's, "other" those of their counterpart in branch B. The admin's "same" and "other" are branch A's
-and B's agent's rows; the admin's "own" is their own staff record and notice.
+caller of the branch) — with its QA result and one flag, and an inbox notice. For a viewer, "own" rows are
+their own, "same" their branch colleague's, "other" those of their counterpart in branch B. The admin's "same"
+and "other" are branch A's and B's agent's rows; the admin's "own" is their own staff record and notice.
 """
 
 from datetime import date
@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from crm.extensions import db
-from crm.models import Call, Notification, ReportRun
+from crm.models import Call, Notification, QaFlag, QaResult, ReportRun
 from crm.services.activity import spot_checks
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.api.identity import as_
@@ -51,6 +51,9 @@ MATRIX = {
     ("call_list", "read"):        {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
     ("spot_check", "read"):       {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
     ("spot_check", "write"):      {"agent": (403, 403, 403), "supervisor": (201, 201, 403), "admin": (None, 201, 201)},
+    ("transcript", "read"):       {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("qa_result", "read"):        {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("qa_flag", "write"):         {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
 }
 # Reads answered 200 whose personal fields come masked; every other 200 read shows them in full.
 MASKED = {
@@ -129,8 +132,14 @@ def world(db, make, clock):
             started_at=clock.at,
         )
         db.session.add(call)
+        db.session.flush()
+        result = QaResult(
+            call_id=call.id, agent_id=person.id, branch_id=person.branch_id, basis="transcript", state="open"
+        )
+        result.passed, result.flags = False, [QaFlag(rule="closing_missing")]
+        db.session.add(result)
         db.session.commit()
-        rows[person.id].update(case=case, call=call)
+        rows[person.id].update(case=case, call=call, qa_result=result)
     admin_notice = Notification(recipient_id=staff["admin"].id, kind="reminder", text="提醒", dedupe_key="matrix:a")
     db.session.add(admin_notice)
     db.session.commit()
@@ -207,6 +216,13 @@ def request(client, resource, action, viewer, rows, world):
         ("spot_check", "read"): lambda: client.get(f"{API}/spot-checks/{_spot_check(world, visit)}", headers=headers),
         ("spot_check", "write"): lambda: client.post(
             f"{API}/spot-checks", json={"manager_id": rows["staff"].id, **_TODAY, "k": 1}, headers=headers
+        ),
+        ("transcript", "read"): lambda: client.get(f"{API}/calls/{call.id}/transcript", headers=headers),
+        ("qa_result", "read"): lambda: client.get(f"{API}/qa/results/{rows['qa_result'].id}", headers=headers),
+        ("qa_flag", "write"): lambda: client.post(
+            f"{API}/qa/flags/{rows['qa_result'].flags[0].id}/review",
+            json={"decision": "confirmed", "comment": "属实"},
+            headers=headers,
         ),
     }
     return calls[resource, action]()

@@ -14,6 +14,7 @@ WEBHOOKS = [
     "/twilio/calls/status",
     "/twilio/calls/recording",
     "/twilio/calls/transcription",
+    "/twilio/calls/transcription-events",
     "/twilio/voice/complaint/category",
     "/twilio/voice/complaint/recorded",
     "/twilio/voice/complaint/page",

@@ -17,7 +17,7 @@ from sqlalchemy import false, or_, select
 
 from crm.core.masks import mask_phone
 from crm.errors import Forbidden, NotFound
-from crm.models import Call, Case, Customer, ReportRun, Staff, Visit
+from crm.models import Call, Case, Customer, QaResult, ReportRun, Staff, Visit
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ REACH = {
     ),
     Call: Reach("call", "branch_id", ("agent_id",), "This call belongs to another agent or branch."),
     Visit: Reach("visit", "customer.branch_id", ("manager_id",), "This visit belongs to another manager or branch."),
+    QaResult: Reach("QA result", "branch_id", ("agent_id",), "This QA result belongs to another agent or branch."),
     Staff: Reach("staff member", "branch_id", ("id",), "That staff member is outside your branch."),
     # A report run covers one branch, or all of them (branch None: admins only); agents ask for none.
     ReportRun: Reach("report run", "branch_id", ("requested_by_id",), "This report covers another branch."),
