@@ -15,10 +15,12 @@ from crm.models.heartbeats import Heartbeat
 from crm.models.messages import CustomerMessage, MarketingWord, SmsTemplate
 from crm.models.notifications import Notification
 from crm.models.products import Product, Recommendation
+from crm.models.quotas import QuotaTarget
 from crm.models.staff import Branch, Staff
 from crm.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyRun
 from crm.models.telephony import Call, CallEvent, ComplaintCallout, PhoneLine, Script, WebhookReceipt
 from crm.models.visits import Visit
+from crm.models.work_logs import WorkLog
 
 __all__ = [
     "AuditEntry",
@@ -52,8 +54,10 @@ __all__ = [
     "SmsTemplate",
     "CustomerPhone",
     "Product",
+    "QuotaTarget",
     "Recommendation",
     "RiskAssessment",
     "Staff",
     "Visit",
+    "WorkLog",
 ]
