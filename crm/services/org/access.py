@@ -17,7 +17,7 @@ from sqlalchemy import false, or_, select
 
 from crm.core.masks import mask_phone
 from crm.errors import Forbidden, NotFound
-from crm.models import Call, Case, Customer, Staff, Visit
+from crm.models import Call, Case, Customer, QuotaTarget, Staff, Visit, WorkLog
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,9 @@ REACH = {
     Call: Reach("call", "branch_id", ("agent_id",), "This call belongs to another agent or branch."),
     Visit: Reach("visit", "customer.branch_id", ("manager_id",), "This visit belongs to another manager or branch."),
     Staff: Reach("staff member", "branch_id", ("id",), "That staff member is outside your branch."),
+    # An installation default (no branch) is the admins' alone.
+    QuotaTarget: Reach("quota target", "branch_id", ("staff_id",), "This target is another manager's or branch's."),
+    WorkLog: Reach("work log", "branch_id", ("staff_id",), "This work log is another manager's or branch's."),
 }
 
 
