@@ -16,6 +16,7 @@ from crm.services.org import credentials
 API_RESOURCES = (
     "admin_jobs",
     "assessments",
+    "attainment",
     "branches",
     "calendar",
     "calls",
@@ -30,6 +31,7 @@ API_RESOURCES = (
     "notifications",
     "phone_lines",
     "products",
+    "quotas",
     "recommendations",
     "scripts",
     "sms_templates",
@@ -38,6 +40,7 @@ API_RESOURCES = (
     "surveys",
     "tokens",
     "visits",
+    "work_logs",
 )
 CALL_FLOWS = ("calls", "complaints", "greetings_record", "ivr", "messages", "outbound", "surveys")
 

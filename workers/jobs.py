@@ -10,6 +10,7 @@ from flask import current_app
 
 from crm.core import clock
 from crm.extensions import db
+from crm.services.activity import work_logs
 from crm.services.calls import idempotency
 from crm.services.cases import complaint_register, disclosure_reminders, escalation
 from crm.services.cases.calendar import look_ahead
@@ -65,5 +66,13 @@ def prune_idempotency_records(at=None, batch_size=idempotency.BATCH_SIZE):
 def remind_unsigned_complaint_registers(at=None):
     """Working mornings: the previous working day's unsigned complaint registers in the supervisors' inbox."""
     written = complaint_register.remind_unsigned(db.session, at or clock.now())
+    db.session.commit()
+    return written
+
+
+def generate_work_logs(on=None):
+    """Working evenings: each manager's work log of the day, and on the week's last working day the weekly
+    summary (``on``: a local date, for tests and replays). Logs already reviewed stay as they were."""
+    written = work_logs.generate(db.session, on or clock.local(clock.now()).date())
     db.session.commit()
     return written

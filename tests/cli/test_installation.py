@@ -267,10 +267,12 @@ def test_load_defaults_adds_scripts_and_surveys_once(app, db):
     again = runner.invoke(args=["kefu", "load-defaults"])
     assert (
         first.output.startswith("Defaults added: ")
-        and "scripts, 2 surveys, 4 SMS templates, 10 marketing words. Already there: deadline policies." in first.output
+        and "scripts, 2 surveys, 4 SMS templates, 10 marketing words, 2 quota targets. Already there: deadline "
+        "policies."
+        in first.output
     )
     assert again.output.strip() == (
         "Nothing added: the defaults were already there "
-        "(deadline policies, scripts, surveys, SMS templates, marketing words)."
+        "(deadline policies, scripts, surveys, SMS templates, marketing words, quota targets)."
     )
     assert db.session.scalar(select(func.count()).select_from(Script)) == scripts
