@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from crm.models import Call, Notification
+from crm.models import Call, Notification, QuotaTarget, WorkLog
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.api.identity import as_
 from tests.case_factories import CaseFactory
@@ -42,6 +42,12 @@ MATRIX = {
     ("staff", "read"):            {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (200, 200, 200)},
     ("staff", "write"):           {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (200, 200, 200)},
     ("notification", "write"):    {"agent": (200, 404, 404), "supervisor": (200, 404, 404), "admin": (200, 404, 404)},
+    ("quota", "read"):            {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("quota", "write"):           {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("attainment", "read"):       {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("work_log", "read"):         {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("work_log", "write"):        {"agent": (200, 403, 403), "supervisor": (200, 403, 403), "admin": (None, 403, 403)},
+    ("work_log_review", "write"): {"agent": (403, 403, 403), "supervisor": (403, 200, 403), "admin": (None, 200, 200)},
 }
 # Reads answered 200 whose personal fields come masked; every other 200 read shows them in full.
 MASKED = {
@@ -75,6 +81,7 @@ def world(db, make, clock):
     staff["admin"] = make.staff(role="admin", password=None)
     product = make.product(risk_level="low")
     rows = {}
+    day = clock.at.date()
     for n, key in enumerate([("A", "agent"), ("A", "supervisor"), ("B", "agent"), ("B", "supervisor")]):
         person = staff[key]
         customer = make.customer(
@@ -87,9 +94,26 @@ def world(db, make, clock):
         )
         visit = make.visit(person, customer)
         notice = Notification(recipient_id=person.id, kind="reminder", text="提醒", dedupe_key=f"matrix:{n}")
-        db.session.add(notice)
+        quota = QuotaTarget(
+            staff_id=person.id,
+            branch_id=person.branch_id,
+            kind="contact_calls",
+            period="day",
+            target=10,
+            valid_from=day,
+        )
+        log = WorkLog(staff_id=person.id, branch_id=person.branch_id, kind="daily", period_start=day, period_end=day)
+        log.figures, log.items = [], {}
+        db.session.add_all([notice, quota, log])
         db.session.commit()
-        rows[person.id] = {"customer": customer, "visit": visit, "notification": notice, "staff": person}
+        rows[person.id] = {
+            "customer": customer,
+            "visit": visit,
+            "notification": notice,
+            "staff": person,
+            "quota": quota,
+            "work_log": log,
+        }
     for key in rows:
         person = db.session.get(type(staff["admin"]), key)
         colleague = next(s for s in staff.values() if s.branch_id == person.branch_id and s.id != person.id)
@@ -168,6 +192,20 @@ def request(client, resource, action, viewer, rows, world):
         ),
         ("notification", "write"): lambda: client.post(
             f"{API}/notifications/{rows['notification'].id}/read", headers=headers
+        ),
+        ("quota", "read"): lambda: client.get(f"{API}/quotas/{rows['quota'].id}", headers=headers),
+        ("quota", "write"): lambda: client.patch(
+            f"{API}/quotas/{rows['quota'].id}", json={"target": 12}, headers=headers
+        ),
+        ("attainment", "read"): lambda: client.get(
+            f"{API}/attainment", query_string={"staff_id": rows["staff"].id}, headers=headers
+        ),
+        ("work_log", "read"): lambda: client.get(f"{API}/work-logs/{rows['work_log'].id}", headers=headers),
+        ("work_log", "write"): lambda: client.patch(
+            f"{API}/work-logs/{rows['work_log'].id}", json={"remarks": "备注"}, headers=headers
+        ),
+        ("work_log_review", "write"): lambda: client.post(
+            f"{API}/work-logs/{rows['work_log'].id}/review", json={"comment": "已阅"}, headers=headers
         ),
     }
     return calls[resource, action]()
