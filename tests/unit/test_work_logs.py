@@ -46,6 +46,8 @@ def test_the_weekly_summary_comes_on_friday_for_monday_to_friday(db, make, agent
         date(2026, 11, 27),
         2,
     )
+    by_day = [(day["day"], day["contact_calls"]) for day in weekly.items["days"]]
+    assert by_day == [("2026-11-23", 1), ("2026-11-24", 0), ("2026-11-25", 0), ("2026-11-26", 0), ("2026-11-27", 1)]
 
 
 def test_when_friday_is_a_holiday_the_summary_comes_on_thursday(db, agent):

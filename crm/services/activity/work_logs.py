@@ -4,21 +4,22 @@ Each working day every active manager (agent) gets a daily log of that day; on t
 a week (usually Friday; Thursday when Friday is a holiday) also the weekly summary of Monday … that day.
 Both hold the counts per activity kind against the targets owed (``attainment``) and the lists behind
 them: calls, visits, cases resolved, surveys completed — ids and short facts, never a customer's name or
-number. Generation is idempotent: a log not yet reviewed is refreshed (its remarks kept), a reviewed one
-is left as the supervisor saw it. The manager writes remarks on their own logs only; the supervisor of
-the branch (or an admin) reviews a log once, with a comment.
+number —, and in a weekly summary the counts day by day. Generation is idempotent: a log not yet reviewed
+is refreshed (its remarks kept), a reviewed one is left as the supervisor saw it. The manager writes
+remarks on their own logs only; the supervisor of the branch (or an admin) reviews a log once, with a
+comment.
 """
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Boolean, false, func, select, type_coerce
 
 from crm.core.clock import local, now
 from crm.core.filters import where_given
 from crm.errors import Conflict, Forbidden
 from crm.models import Call, Case, SurveyRun, Visit, WorkLog
 from crm.services.activity.attainment import attainment_rows
-from crm.services.activity.counts import local_midnight, managers
+from crm.services.activity.counts import daily_activity_counts, local_midnight, managers
 from crm.services.calls.call_log import contact_call_condition
 from crm.services.cases.calendar.installation import installation_calendar
 from crm.services.org import access
@@ -46,6 +47,8 @@ def _generate(session, kind, start, end):
     for row in attainment_rows(session, start, end):
         figures.setdefault(row["staff_id"], []).append({name: row[name] for name in FIGURE_FIELDS})
     items = _items(session, [person.id for person in people], start, end)
+    if kind == "weekly":
+        items["days"] = _days(session, [person.id for person in people], start, end)
     existing = {
         log.staff_id: log
         for log in session.scalars(select(WorkLog).where(WorkLog.kind == kind, WorkLog.period_start == start))
@@ -81,7 +84,7 @@ def _items(session, staff_ids, start, end):
                 Call.outcome,
                 Call.duration_seconds,
                 Call.case_id,
-                contact_call_condition().label("contact"),
+                type_coerce(func.coalesce(contact_call_condition(), false()), Boolean).label("contact"),
                 Call.started_at.label("at"),
             ).where(Call.agent_id.in_(staff_ids), Call.started_at >= begin, Call.started_at < finish)
         ),
@@ -101,6 +104,14 @@ def _items(session, staff_ids, start, end):
         ),
     }
     return {name: _by_person(session, stmt) for name, stmt in lists.items()}
+
+
+def _days(session, staff_ids, start, end):
+    """``{staff_id: [{"day", <kind>: n, …}, …]}``: the week's counts day by day, for the summary."""
+    found = {}
+    for (staff_id, day), counts in sorted(daily_activity_counts(session, staff_ids, start, end).items()):
+        found.setdefault(staff_id, []).append({"day": day.isoformat(), **counts})
+    return found
 
 
 def _by_person(session, stmt):
