@@ -121,23 +121,31 @@ def _team_rows(session, rows):
 
 
 class _Owed:
-    """What each manager owed over the range, from the target rows of their scopes and the calendar."""
+    """What each manager owed over the range, from the target rows of their scopes and the calendar.
+
+    Managers sharing the same candidate rows (the same team and default targets, no own) share one sum.
+    """
 
     def __init__(self, session, people, start, end):
         calendar = installation_calendar(session)
-        self.working_days = calendar.working_days(start, end)
-        self.periods = {period: _whole_periods(calendar, period, start, end) for period in PERIODS[1:]}
-        self.rows = _target_rows(session, people)
+        self.units = {"day": [(day, day) for day in calendar.working_days(start, end)]}
+        self.units.update({period: _whole_periods(calendar, period, start, end) for period in PERIODS[1:]})
+        self.rows = {}
+        for row in _target_rows(session, people):
+            self.rows.setdefault((row.kind, row.period, row.scope, row.staff_id or row.branch_id), []).append(row)
+        self.sums = {}
 
     def target(self, person, kind, period):
         """The sum owed by ``person`` for ``kind`` in ``period`` targets over the range; None if none applied."""
-        candidates = [row for row in self.rows if row.kind == kind and row.period == period and _applies(row, person)]
+        keys = (("personal", person.id), ("team", person.branch_id), ("default", None))
+        candidates = tuple(row for scope, key in keys for row in self.rows.get((kind, period, scope, key), ()))
         if not candidates:
             return None
-        units = [(day, day) for day in self.working_days] if period == "day" else self.periods[period]
-        owed = [_winning(candidates, first, last) for first, last in units]
-        owed = [target for target in owed if target is not None]
-        return sum(owed) if owed else None
+        if candidates not in self.sums:
+            owed = [_winning(candidates, first, last) for first, last in self.units[period]]
+            owed = [target for target in owed if target is not None]
+            self.sums[candidates] = sum(owed) if owed else None
+        return self.sums[candidates]
 
 
 def _target_rows(session, people):
@@ -148,13 +156,6 @@ def _target_rows(session, people):
         QuotaTarget.branch_id.is_(None), QuotaTarget.branch_id.in_(branch_ids)
     )
     return list(session.scalars(select(QuotaTarget).where(personal | team_or_default)))
-
-
-def _applies(row, person):
-    """May ``row`` be ``person``'s target at all (their own, their branch's, or the default)?"""
-    if row.staff_id is not None:
-        return row.staff_id == person.id
-    return row.branch_id is None or row.branch_id == person.branch_id
 
 
 def _winning(candidates, first, last):
