@@ -170,7 +170,8 @@ def contact_call_condition():
 
 
 def is_contact(call):
-    """``contact_call_condition`` for one call already loaded (``tests`` check both agree)."""
+    """``contact_call_condition`` for one call already loaded (``tests/unit/test_activity_counts.py`` holds
+    the two to the same cases)."""
     answered = call.outcome == "answered" and call.customer_id is not None
     return answered and (call.duration_seconds or 0) >= CONTACT_MIN_SECONDS
 
