@@ -16,6 +16,7 @@ from crm.services.org import credentials
 API_RESOURCES = (
     "admin_jobs",
     "assessments",
+    "attainment",
     "branches",
     "calendar",
     "calls",
@@ -32,6 +33,7 @@ API_RESOURCES = (
     "phone_lines",
     "products",
     "qa",
+    "quotas",
     "recommendations",
     "report_runs",
     "scripts",
@@ -42,6 +44,7 @@ API_RESOURCES = (
     "surveys",
     "tokens",
     "visits",
+    "work_logs",
 )
 CALL_FLOWS = ("calls", "complaints", "greetings_record", "ivr", "messages", "outbound", "surveys")
 

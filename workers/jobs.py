@@ -10,7 +10,7 @@ from flask import current_app
 
 from crm.core import clock
 from crm.extensions import db
-from crm.services.activity import care_reminders
+from crm.services.activity import care_reminders, work_logs
 from crm.services.calls import idempotency
 from crm.services.cases import complaint_register, disclosure_reminders, escalation
 from crm.services.cases.calendar import look_ahead
@@ -74,5 +74,13 @@ def send_care_reminders(at=None):
     """Every 15 minutes: once business has opened on a working day, the care reminders of the dates up to
     the next working day in the managers' inboxes (each once)."""
     written = care_reminders.remind_due(db.session, at or clock.now())
+    db.session.commit()
+    return written
+
+
+def generate_work_logs(on=None):
+    """Working evenings: each manager's work log of the day, and on the week's last working day the weekly
+    summary (``on``: a local date, for tests and replays). Logs already reviewed stay as they were."""
+    written = work_logs.generate(db.session, on or clock.local(clock.now()).date())
     db.session.commit()
     return written

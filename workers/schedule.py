@@ -39,6 +39,9 @@ SCHEDULE = (
     Periodic("idempotency-pruning", jobs.prune_idempotency_records, cron="50 16 * * *", timeout=1800),
     # 09:00 in Asia/Shanghai: high-risk disclosures due for renewal land in the managers' inboxes (issue 10 §8).
     Periodic("disclosure-renewal", jobs.remind_disclosures, cron="0 1 * * *"),
+    # 17:30 in Asia/Shanghai, after business hours: the day's work logs, and on the week's last working day
+    # the weekly summaries (工作日志 · 周工作总结); a missed run is made good by ``kefu generate-work-logs``.
+    Periodic("work-logs", jobs.generate_work_logs, cron="30 9 * * *", timeout=1800),
     # Complaints still undispatched after 5 minutes: phone the supervisor on duty (issue 5 §5).
     Periodic("complaint-dispatch-calls", calls.call_about_undispatched_complaints, "telephony", cron="* * * * *"),
     # Staff SMS (reminders, escalations, pages) as one digest per person; held to business hours by the service.

@@ -50,7 +50,7 @@ def parse_instant(text):
 
 def register_cli(app):
     """Add ``kefu`` (with every area's subcommands) and the ``worker`` and ``scheduler`` processes."""
-    from crm.cli import cases, customers, org, phone, setup, workers  # noqa: F401  (each adds its subcommands)
+    from crm.cli import activity, cases, customers, org, phone, setup, workers  # noqa: F401  (each adds its subcommands)
 
     app.cli.add_command(kefu)
     for command in workers.COMMANDS:

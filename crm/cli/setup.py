@@ -5,7 +5,7 @@ from flask import current_app
 
 from crm.cli import operator_command
 from crm.extensions import db
-from crm.services.activity import cadence
+from crm.services.activity import cadence, quotas
 from crm.services.calls import default_scripts
 from crm.services.cases import deadline_policies
 from crm.services.customers import documents
@@ -20,14 +20,16 @@ from crm.services.surveys import default_surveys
 def load_defaults():
     """Add the reference data a new installation needs and lacks: DOMAIN §5 deadline policies,
     DOMAIN §6 scripts (greetings, IVR prompts, holiday variants), DOMAIN §7 surveys, the customer SMS
-    templates and the forbidden marketing words (issue 10), the contact cadence by class and the QA phrases
-    (issue 11; DOMAIN §6: greetings, closing, read-back cues, the 18 forbidden phrases). Edits stay."""
+    templates and the forbidden marketing words (issue 10); the DOMAIN §4 default quota targets (10 contact
+    calls and 5 appointments a working day), the contact cadence by class and the QA phrases (issue 11;
+    DOMAIN §6: greetings, closing, read-back cues, the 18 forbidden phrases). Edits stay."""
     added = {
         "deadline policies": deadline_policies.ensure_defaults(db.session),
         "scripts": default_scripts.ensure_default_scripts(db.session),
         "surveys": default_surveys.ensure_default_surveys(db.session),
         "SMS templates": templates.ensure_default_templates(db.session),
         "marketing words": wording.ensure_default_words(db.session),
+        "quota targets": quotas.ensure_defaults(db.session),
         "contact cadences": cadence.ensure_default_cadences(db.session),
         "QA phrases": qa_phrases.ensure_default_phrases(db.session),
     }

@@ -21,11 +21,13 @@ from crm.models.messages import CustomerMessage, MarketingWord, SmsTemplate
 from crm.models.notifications import Notification
 from crm.models.products import Product, Recommendation
 from crm.models.quality import CallUtterance, QaFlag, QaPhrase, QaResult
+from crm.models.quotas import QuotaTarget
 from crm.models.reports import ReportRun
 from crm.models.spot_checks import SpotCheck, SpotCheckVisit
 from crm.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyRun
 from crm.models.telephony import Call, CallEvent, ComplaintCallout, PhoneLine, Script, WebhookReceipt
 from crm.models.visits import Visit
+from crm.models.work_logs import WorkLog
 
 __all__ = [
     "AuditEntry",
@@ -63,6 +65,7 @@ __all__ = [
     "QaFlag",
     "QaPhrase",
     "QaResult",
+    "QuotaTarget",
     "Recommendation",
     "ReportRun",
     "RiskAssessment",
@@ -72,4 +75,5 @@ __all__ = [
     "CustomerDate",
     "SpotCheck",
     "SpotCheckVisit",
+    "WorkLog",
 ]

@@ -1,7 +1,7 @@
 """spot checks, customer dates, contact cadences; notifications.customer_id, survey_runs.requested_by_id
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-01 12:08:40.649780
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

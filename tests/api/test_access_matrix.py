@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from crm.extensions import db
-from crm.models import Call, Notification, QaFlag, QaResult, ReportRun
+from crm.models import Call, Notification, QaFlag, QaResult, QuotaTarget, ReportRun, WorkLog
 from crm.services.activity import spot_checks
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.api.identity import as_
@@ -54,6 +54,12 @@ MATRIX = {
     ("transcript", "read"):       {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
     ("qa_result", "read"):        {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
     ("qa_flag", "write"):         {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("quota", "read"):            {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("quota", "write"):           {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("attainment", "read"):       {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("work_log", "read"):         {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    ("work_log", "write"):        {"agent": (200, 403, 403), "supervisor": (200, 403, 403), "admin": (None, 403, 403)},
+    ("work_log_review", "write"): {"agent": (403, 403, 403), "supervisor": (403, 200, 403), "admin": (None, 200, 200)},
 }
 # Reads answered 200 whose personal fields come masked; every other 200 read shows them in full.
 MASKED = {
@@ -87,6 +93,7 @@ def world(db, make, clock):
     staff["admin"] = make.staff(role="admin", password=None)
     product = make.product(risk_level="low")
     rows = {}
+    day = clock.at.date()
     for n, key in enumerate([("A", "agent"), ("A", "supervisor"), ("B", "agent"), ("B", "supervisor")]):
         person = staff[key]
         customer = make.customer(
@@ -106,7 +113,17 @@ def world(db, make, clock):
             requested_by_id=person.id,
             branch_id=person.branch_id,
         )
-        db.session.add_all([notice, run])
+        quota = QuotaTarget(
+            staff_id=person.id,
+            branch_id=person.branch_id,
+            kind="contact_calls",
+            period="day",
+            target=10,
+            valid_from=day,
+        )
+        log = WorkLog(staff_id=person.id, branch_id=person.branch_id, kind="daily", period_start=day, period_end=day)
+        log.figures, log.items = [], {}
+        db.session.add_all([notice, run, quota, log])
         db.session.commit()
         rows[person.id] = {
             "customer": customer,
@@ -114,6 +131,8 @@ def world(db, make, clock):
             "notification": notice,
             "staff": person,
             "report_run": run,
+            "quota": quota,
+            "work_log": log,
         }
     for key in rows:
         person = db.session.get(type(staff["admin"]), key)
@@ -223,6 +242,20 @@ def request(client, resource, action, viewer, rows, world):
             f"{API}/qa/flags/{rows['qa_result'].flags[0].id}/review",
             json={"decision": "confirmed", "comment": "属实"},
             headers=headers,
+        ),
+        ("quota", "read"): lambda: client.get(f"{API}/quotas/{rows['quota'].id}", headers=headers),
+        ("quota", "write"): lambda: client.patch(
+            f"{API}/quotas/{rows['quota'].id}", json={"target": 12}, headers=headers
+        ),
+        ("attainment", "read"): lambda: client.get(
+            f"{API}/attainment", query_string={"staff_id": rows["staff"].id}, headers=headers
+        ),
+        ("work_log", "read"): lambda: client.get(f"{API}/work-logs/{rows['work_log'].id}", headers=headers),
+        ("work_log", "write"): lambda: client.patch(
+            f"{API}/work-logs/{rows['work_log'].id}", json={"remarks": "备注"}, headers=headers
+        ),
+        ("work_log_review", "write"): lambda: client.post(
+            f"{API}/work-logs/{rows['work_log'].id}/review", json={"comment": "已阅"}, headers=headers
         ),
     }
     return calls[resource, action]()

@@ -267,12 +267,13 @@ def test_load_defaults_adds_scripts_and_surveys_once(app, db):
     again = runner.invoke(args=["kefu", "load-defaults"])
     assert (
         first.output.startswith("Defaults added: ")
-        and "scripts, 2 surveys, 4 SMS templates, 10 marketing words, 11 contact cadences, 31 QA phrases. "
-        "Already there: deadline policies."
+        and "scripts, 2 surveys, 4 SMS templates, 10 marketing words, 2 quota targets, 11 contact cadences, "
+        "31 QA phrases. Already there: deadline policies."
         in first.output
     )
     assert again.output.strip() == (
         "Nothing added: the defaults were already there "
-        "(deadline policies, scripts, surveys, SMS templates, marketing words, contact cadences, QA phrases)."
+        "(deadline policies, scripts, surveys, SMS templates, marketing words, quota targets, contact cadences, "
+        "QA phrases)."
     )
     assert db.session.scalar(select(func.count()).select_from(Script)) == scripts

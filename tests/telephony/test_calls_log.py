@@ -95,11 +95,11 @@ def test_transcription_is_stored_on_the_call(signed_post, db, status):
     assert the_call(db).transcription == "你好"
 
 
-def test_a_connected_call_of_30_seconds_counts_as_a_contact(status, db, agent, clock):
+def test_a_connected_call_of_30_seconds_counts_as_a_contact(status, db, make, agent, clock):
     status("in-progress")
     status("completed", CallDuration="30")
     call = the_call(db)
-    call.agent_id = agent.id
+    call.agent_id, call.customer_id = agent.id, make.customer(manager=agent).id
     db.session.commit()
     assert call_log.is_contact(call)
     window = call_log.contacts_query(agent.id, clock.at - timedelta(hours=1), clock.at + timedelta(hours=1))

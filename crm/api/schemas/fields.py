@@ -14,7 +14,7 @@ NUL characters, lone surrogates and nesting depth are checked once per request (
 
 import marshmallow.fields as _base
 from marshmallow import validate
-from marshmallow.fields import Boolean, Dict, Email, Field, Function, List, Method, Nested, Raw, String, Url
+from marshmallow.fields import Boolean, Dict, Email, Field, Float, Function, List, Method, Nested, Raw, String, Url
 
 __all__ = [
     "AwareDateTime",
@@ -25,6 +25,7 @@ __all__ = [
     "Dict",
     "Email",
     "Field",
+    "Float",
     "Function",
     "Integer",
     "List",

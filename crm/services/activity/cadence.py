@@ -21,7 +21,7 @@ from crm.errors import Forbidden, NotFound
 from crm.models import Call, ContactCadence, Customer, Staff, Visit
 from crm.models.customers import CLASSES
 from crm.models.types import UTCDateTime
-from crm.services.calls.call_log import CONTACT_MIN_SECONDS
+from crm.services.calls import call_log
 from crm.services.org import access
 
 # Days between contacts by class: the higher the class, the more often (README "Supervision").
@@ -69,13 +69,10 @@ def set_cadence(session, actor, customer_class, days):
 
 
 def last_contact_subquery():
-    """Per customer, the start of their last contact (``customer_id``, ``last_at``).
-
-    The contact-call condition is the one rule of ``crm.services.calls.call_log`` (``is_contact``), written
-    here once as SQL until that module offers it as a reusable condition.
-    """
+    """Per customer, the start of their last contact (``customer_id``, ``last_at``): a contact call by the
+    one rule (``call_log.contact_call_condition``) or a visit of any channel."""
     calls = select(Call.customer_id.label("customer_id"), Call.started_at.label("at")).where(
-        Call.customer_id.is_not(None), Call.outcome == "answered", Call.duration_seconds >= CONTACT_MIN_SECONDS
+        call_log.contact_call_condition()
     )
     contacts = union_all(calls, select(Visit.customer_id, Visit.started_at)).subquery("contacts")
     grouped = select(contacts.c.customer_id, func.max(contacts.c.at).label("last_at"))

@@ -14,7 +14,7 @@ up before anyone answered.
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from crm.core.bulk import insert_or_skip
 from crm.core.clock import as_utc, now
@@ -158,19 +158,28 @@ def record_transcription(session, sid, recording_sid, text):
     return call
 
 
+def contact_call_condition():
+    """The one rule of a contact (DOMAIN §4), as a SQL condition on ``Call``: a connected (answered) call of
+    at least CONTACT_MIN_SECONDS with a known customer. Counting (``crm.services.activity.counts``) and the
+    "last contacted" of the care cadence use it; ``is_contact`` states it for one loaded call."""
+    return and_(
+        Call.outcome == "answered",
+        Call.duration_seconds >= CONTACT_MIN_SECONDS,
+        Call.customer_id.is_not(None),
+    )
+
+
 def is_contact(call):
-    """A connected call of at least CONTACT_MIN_SECONDS counts as a contact (DOMAIN §4)."""
-    return call.outcome == "answered" and (call.duration_seconds or 0) >= CONTACT_MIN_SECONDS
+    """``contact_call_condition`` for one call already loaded (``tests/unit/test_activity_counts.py`` holds
+    the two to the same cases)."""
+    answered = call.outcome == "answered" and call.customer_id is not None
+    return answered and (call.duration_seconds or 0) >= CONTACT_MIN_SECONDS
 
 
 def contacts_query(agent_id, start, end):
     """``select(Call)`` of ``agent_id``'s calls between ``start`` and ``end`` that count as contacts."""
     return select(Call).where(
-        Call.agent_id == agent_id,
-        Call.started_at >= start,
-        Call.started_at < end,
-        Call.outcome == "answered",
-        Call.duration_seconds >= CONTACT_MIN_SECONDS,
+        Call.agent_id == agent_id, Call.started_at >= start, Call.started_at < end, contact_call_condition()
     )
 
 

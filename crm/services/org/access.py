@@ -17,7 +17,7 @@ from sqlalchemy import false, or_, select
 
 from crm.core.masks import mask_phone
 from crm.errors import Forbidden, NotFound
-from crm.models import Call, Case, Customer, QaResult, ReportRun, Staff, Visit
+from crm.models import Call, Case, Customer, QaResult, QuotaTarget, ReportRun, Staff, Visit, WorkLog
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,9 @@ REACH = {
     Staff: Reach("staff member", "branch_id", ("id",), "That staff member is outside your branch."),
     # A report run covers one branch, or all of them (branch None: admins only); agents ask for none.
     ReportRun: Reach("report run", "branch_id", ("requested_by_id",), "This report covers another branch."),
+    # An installation default (no branch) is the admins' alone.
+    QuotaTarget: Reach("quota target", "branch_id", ("staff_id",), "This target is another manager's or branch's."),
+    WorkLog: Reach("work log", "branch_id", ("staff_id",), "This work log is another manager's or branch's."),
 }
 
 
