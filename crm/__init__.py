@@ -31,6 +31,7 @@ API_RESOURCES = (
     "phone_lines",
     "products",
     "recommendations",
+    "reports",
     "scripts",
     "sms_templates",
     "softphone",
