@@ -10,7 +10,7 @@ report").
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select, text
 from sqlalchemy.orm import aliased
 
 from crm.core.sql_time import seconds_between
@@ -21,6 +21,8 @@ GROUPS = ("agent", "team", "branch", "day")
 # The digit a surveyed customer presses for "satisfied" (满意) to the attitude question.
 SATISFIED = next(digit for digit, meaning in SATISFACTION_KEYS.items() if meaning == "satisfied")
 FOUNDED = ("founded", "partly_founded")
+# Memory a sort of the report may take on PostgreSQL (the FCR window sorts the period's calls by customer).
+REPORT_WORK_MEM = "128MB"
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ def call_counts(session, scope):
         facts.c.next_at.is_(None),
         seconds_between(facts.c.next_at, facts.c.started_at) >= scope.fcr_window_days * 86400,
     )
-    resolved = and_(eligible, not_called_again, func.coalesce(Case.reopened_count, 0) == 0)
+    reopened = select(Case.id).where(Case.reopened_count > 0)
+    resolved = and_(eligible, not_called_again, or_(facts.c.case_id.is_(None), facts.c.case_id.not_in(reopened)))
     stmt = (
         select(
             key.label("group_key"),
@@ -79,7 +82,6 @@ def call_counts(session, scope):
             func.count().filter(resolved).label("fcr_resolved"),
         )
         .select_from(facts)
-        .outerjoin(Case, Case.id == facts.c.case_id)
         .where(facts.c.started_at < scope.hi)
         .group_by("group_key", "local_day")
     )
@@ -87,30 +89,48 @@ def call_counts(session, scope):
         stmt = stmt.outerjoin(agent, agent.id == facts.c.agent_id)
     if scope.branch_id is not None:
         stmt = stmt.where(facts.c.branch_id == scope.branch_id)
-    return session.execute(stmt).mappings().all()
+    return _analytic(session).execute(stmt).mappings().all()
+
+
+def _analytic(session):
+    """``session``, set for this transaction's report statements on PostgreSQL: no JIT (compiling the plan
+    costs more than it saves at these sizes: 1.7 s of 13 at a million calls) and sorts in memory."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL jit = off; SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
+    return session
 
 
 def _inbound_calls(scope):
     """Inbound calls from the period's start to its end plus the FCR window, each with the start of the same
-    customer's next inbound call (any branch) as ``next_at`` — the window the FCR rule looks into."""
-    next_at = func.lead(Call.started_at).over(partition_by=Call.customer_id, order_by=(Call.started_at, Call.id))
-    return select(
-        Call.started_at,
-        Call.agent_id,
-        Call.branch_id,
-        Call.customer_id,
-        Call.case_id,
-        Call.outcome,
-        Call.offered_at,
-        Call.first_ring_at,
-        Call.queue_wait_seconds,
-        Call.talk_seconds,
-        next_at.label("next_at"),
-    ).where(
-        Call.direction == "inbound",
-        Call.started_at >= scope.lo,
-        Call.started_at < scope.hi + timedelta(days=scope.fcr_window_days),
+    customer's next inbound call (any branch) as ``next_at`` — the window the FCR rule looks into.
+
+    The calls are read once in period order (a materialized CTE on PostgreSQL) and sorted for the window in
+    memory: walking the (customer, started_at) index instead fetches every row at random, ten times slower
+    at a million calls.
+    """
+    calls = (
+        select(
+            Call.started_at,
+            Call.agent_id,
+            Call.branch_id,
+            Call.customer_id,
+            Call.case_id,
+            Call.outcome,
+            Call.offered_at,
+            Call.first_ring_at,
+            Call.queue_wait_seconds,
+            Call.talk_seconds,
+        )
+        .where(
+            Call.direction == "inbound",
+            Call.started_at >= scope.lo,
+            Call.started_at < scope.hi + timedelta(days=scope.fcr_window_days),
+        )
+        .cte("inbound_calls")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
+    next_at = func.lead(calls.c.started_at).over(partition_by=calls.c.customer_id, order_by=calls.c.started_at)
+    return select(*calls.c, next_at.label("next_at"))
 
 
 def _count(*conditions):
