@@ -36,6 +36,7 @@ API_RESOURCES = (
     "quotas",
     "recommendations",
     "report_runs",
+    "reports",
     "scripts",
     "sms_templates",
     "softphone",

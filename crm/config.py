@@ -122,6 +122,11 @@ class Config:
         self.REPORT_JOB_TIMEOUT = _env_int("KEFU_REPORT_JOB_TIMEOUT", 1800)
         # Days after a signed risk disclosure when the customer's manager is reminded to disclose again.
         self.DISCLOSURE_RENEWAL_DAYS = _env_int("KEFU_DISCLOSURE_RENEWAL_DAYS", 365)
+        # Call-quality report (DOMAIN §8): an answer within this many seconds of the first ring meets the
+        # service level; an answered call is resolved at first contact when the same customer does not call
+        # in again within FCR_WINDOW_DAYS (and its case is not reopened).
+        self.SERVICE_LEVEL_SECONDS = _env_int("KEFU_SERVICE_LEVEL_SECONDS", 20)
+        self.FCR_WINDOW_DAYS = _env_int("KEFU_FCR_WINDOW_DAYS", 7)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"

@@ -1,8 +1,9 @@
 # Sourced by scripts/run and scripts/test: browser assets that come from npm, copied into the gitignored
 # crm/console/static/vendor/ (served at /static/vendor/) when missing. Never committed.
 # Without npm, or when the registry cannot be reached, Kefu still runs: /api/docs then lacks Swagger UI
-# (or set KEFU_SWAGGER_UI_URL to a copy elsewhere), and the test of those files is skipped.
-VENDOR_PACKAGES=("swagger-ui-dist@5.35.0")
+# (or set KEFU_SWAGGER_UI_URL to a copy elsewhere), the call-quality report page shows its tables without
+# charts (Chart.js), and the test of those files is skipped.
+VENDOR_PACKAGES=("swagger-ui-dist@5.35.0" "chart.js@4.6.1")
 
 ensure_vendor() {
   local root vendor spec name work
@@ -12,7 +13,7 @@ ensure_vendor() {
     name=${spec%@*}
     [ -f "$vendor/$name/.version" ] && [ "$(cat "$vendor/$name/.version")" = "$spec" ] && continue
     if ! command -v npm >/dev/null 2>&1; then
-      echo "==> npm is missing: $spec not installed (/api/docs will lack Swagger UI)" >&2
+      echo "==> npm is missing: $spec not installed (see the top of scripts/_vendor.sh)" >&2
       continue
     fi
     echo "==> installing $spec from npm into crm/console/static/vendor/"
@@ -23,7 +24,7 @@ ensure_vendor() {
       cp -r "$work/node_modules/$name" "$vendor/$name"
       echo "$spec" >"$vendor/$name/.version"
     else
-      echo "==> npm could not install $spec (/api/docs will lack Swagger UI)" >&2
+      echo "==> npm could not install $spec (see the top of scripts/_vendor.sh)" >&2
     fi
     rm -rf "$work"
   done

@@ -80,6 +80,7 @@ class Call(db.Model):
         Index("ix_calls_agent_started", "agent_id", "started_at"),
         Index("ix_calls_customer_started", "customer_id", "started_at"),
         Index("ix_calls_branch_started", "branch_id", "started_at"),
+        Index("ix_calls_started", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +104,12 @@ class Call(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     queue_wait_seconds: Mapped[int | None]
     duration_seconds: Mapped[int | None]
+    # The IVR's hand-over facts the call-quality report reads (DOMAIN §8), copied from the events as they
+    # happen: when the caller asked for an agent, when the first agent's phone rang, and the agent leg's
+    # talk time as Twilio reports it (DialCallDuration).
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_ring_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    talk_seconds: Mapped[int | None]
     recording_sid: Mapped[str | None] = mapped_column(String(64))
     recording_url: Mapped[str | None] = mapped_column(String(500))
     transcription: Mapped[str | None] = mapped_column(Text)

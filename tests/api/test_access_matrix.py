@@ -60,6 +60,8 @@ MATRIX = {
     ("work_log", "read"):         {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
     ("work_log", "write"):        {"agent": (200, 403, 403), "supervisor": (200, 403, 403), "admin": (None, 403, 403)},
     ("work_log_review", "write"): {"agent": (403, 403, 403), "supervisor": (403, 200, 403), "admin": (None, 200, 200)},
+    # The call-quality report of the owner's branch (reports are read-only).
+    ("call_quality", "read"):     {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
 }
 # Reads answered 200 whose personal fields come masked; every other 200 read shows them in full.
 MASKED = {
@@ -215,6 +217,11 @@ def request(client, resource, action, viewer, rows, world):
         ("staff", "read"): lambda: client.get(f"{API}/staff/{rows['staff'].id}", headers=headers),
         ("staff", "write"): lambda: client.patch(
             f"{API}/staff/{rows['staff'].id}", json={"on_duty": False}, headers=headers
+        ),
+        ("call_quality", "read"): lambda: client.get(
+            f"{API}/reports/call-quality",
+            query_string={"start": "2026-11-16", "end": "2026-11-22", "branch_id": rows["staff"].branch_id},
+            headers=headers,
         ),
         ("notification", "write"): lambda: client.post(
             f"{API}/notifications/{rows['notification'].id}/read", headers=headers

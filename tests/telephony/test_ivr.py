@@ -41,6 +41,7 @@ def test_menu_1_rings_a_ready_agent_of_the_branch_and_logs_who_answered(caller, 
     make.staff(role="agent", branch=make.branch())  # ready, but another branch's
     ready(db, agent)
     caller.dial()
+    offered = clock.at
     caller.follow("Gather", Digits="1")
     assert caller.heard() == ["请稍等"]
     assert caller.last.find("Dial/Client").text == f"agent-{agent.job_no}"
@@ -52,6 +53,8 @@ def test_menu_1_rings_a_ready_agent_of_the_branch_and_logs_who_answered(caller, 
     call = caller.call(db.session)
     assert (call.agent_id, call.outcome, call.duration_seconds, call.menu_choice) == (agent.id, "answered", 75, "1")
     assert call.queue_wait_seconds == 12
+    # What the call-quality report reads: offered to the agents, first ring, the agent leg's talk time.
+    assert (call.offered_at, call.first_ring_at, call.talk_seconds) == (offered, offered, 45)
 
 
 def test_unanswered_agent_passes_the_caller_to_a_second_then_to_voicemail(caller, agent, make, branch, db):
@@ -83,6 +86,7 @@ def test_no_ready_agent_takes_a_message_that_becomes_an_inquiry_case(caller, age
     assert CALLER not in case.body and CALLER[3:] not in case.body and case.caller_number == CALLER
     call = caller.call(db.session)
     assert (call.outcome, call.case_id, call.recording_url) == ("voicemail", case.id, "https://api.twilio.com/rec/RE1")
+    assert call.offered_at is not None and call.first_ring_at is None  # offered, but no agent's phone rang
 
 
 def test_a_message_from_another_branchs_customer_is_their_branchs_case_without_their_name(caller, make, db):

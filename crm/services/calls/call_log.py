@@ -122,6 +122,7 @@ def agent_answered(session, call, agent_id, talk_seconds, queued_at=None, at=Non
     if event is None:
         return call
     call.agent_id = agent_id
+    call.talk_seconds = int(talk_seconds or 0)
     if queued_at is not None and call.queue_wait_seconds is None:
         call.queue_wait_seconds = max(0, int((answered - as_utc(queued_at)).total_seconds()))
     session.flush()

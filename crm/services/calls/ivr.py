@@ -119,6 +119,8 @@ def choose(session, route, digits, action):
     call_log.record_event(session, route.call, "menu", digits=digits, action=action)
     if route.call.menu_choice is None and digits in MENU:
         route.call.menu_choice = digits
+    if action == "agent" and route.call.offered_at is None:
+        route.call.offered_at = now()  # the call is offered to the agents (call-quality report)
 
 
 def next_agent(session, route, tried=()):
@@ -132,6 +134,7 @@ def next_agent(session, route, tried=()):
 def ring(session, route, agent):
     """Log that the caller waits for ``agent``; the first ring starts the queue wait."""
     call_log.record_event(session, route.call, "queued", at=now())
+    route.call.first_ring_at = route.call.first_ring_at or now()
     call_log.record_event(session, route.call, f"ring:{agent.id}", kind="ringing_agent", agent_id=agent.id)
 
 

@@ -120,6 +120,21 @@ def shown_phone(viewer, number, customer, row):
     return number if not number or sees_in_full(viewer, customer, row) else mask_phone(number)
 
 
+def report_branch(viewer, branch_id=None):
+    """The branch a branch-wide report (call quality) of ``viewer`` covers; None means every branch.
+
+    Admins name one branch or none (all); supervisors get their own branch, naming another is 403;
+    agents and anyone else pull no report (403).
+    """
+    if viewer.role == "admin":
+        return branch_id
+    if viewer.role == "supervisor":
+        if branch_id not in (None, viewer.branch_id):
+            raise Forbidden("Supervisors report on their own branch only.")
+        return viewer.branch_id
+    raise Forbidden("Reports are for supervisors and admins.")
+
+
 def _in_branch(model, branch, branch_id):
     """``model``'s rows of branch ``branch_id``; through a relationship, as ``fk IN (SELECT id … WHERE branch)``."""
     if "." not in branch:

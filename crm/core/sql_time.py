@@ -1,0 +1,29 @@
+"""Time arithmetic in SQL that reads the same on PostgreSQL and SQLite.
+
+SQLite keeps datetimes as text and has no interval type; PostgreSQL has no ``julianday``. One
+expression, compiled per dialect, keeps queries that compare two instants portable.
+"""
+
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Float
+
+
+class seconds_between(FunctionElement):  # noqa: N801  (used like a SQL function)
+    """``later - earlier`` in seconds (a float; negative when ``later`` is earlier)."""
+
+    type = Float()
+    name = "seconds_between"
+    inherit_cache = True
+
+
+@compiles(seconds_between)
+def _seconds_between(element, compiler, **kw):
+    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+
+
+@compiles(seconds_between, "sqlite")
+def _seconds_between_sqlite(element, compiler, **kw):
+    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
