@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from crm.api.common import PageArgs, page_schema, paginate
 from crm.api.schemas.qa import (
     FlagOut,
+    FlagReviewIn,
     PhraseIn,
     PhraseOut,
     PhrasePatch,
@@ -16,7 +17,6 @@ from crm.api.schemas.qa import (
     ResultDetail,
     ResultOut,
     ResultQuery,
-    ReviewIn,
 )
 from crm.auth import current_staff, roles
 from crm.extensions import db
@@ -84,7 +84,7 @@ def get_result(result_id):
 
 @blp.post("/flags/<int:flag_id>/review")
 @roles(*REVIEWERS)
-@blp.arguments(ReviewIn)
+@blp.arguments(FlagReviewIn)
 @blp.response(200, FlagOut)
 def review_flag(data, flag_id):
     """Confirm or dismiss a flag with a comment, once (409 after). A call passes when every flag is dismissed."""

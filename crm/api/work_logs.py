@@ -4,7 +4,7 @@ manager adds remarks to their own, the branch's supervisor reviews them."""
 from flask_smorest import Blueprint
 
 from crm.api.common import page_schema, paginate
-from crm.api.schemas.work_logs import RemarksIn, ReviewIn, WorkLogBrief, WorkLogOut, WorkLogQuery
+from crm.api.schemas.work_logs import RemarksIn, WorkLogBrief, WorkLogOut, WorkLogQuery, WorkLogReviewIn
 from crm.auth import current_staff, roles
 from crm.extensions import db
 from crm.services.activity import work_logs
@@ -45,7 +45,7 @@ def set_remarks(data, log_id):
 
 @blp.post("/<int:log_id>/review")
 @roles("supervisor", "admin")
-@blp.arguments(ReviewIn)
+@blp.arguments(WorkLogReviewIn)
 @blp.response(200, WorkLogOut)
 def review_log(data, log_id):
     """Mark the log reviewed with a comment: the branch's supervisor or an admin, once (again: 409)."""

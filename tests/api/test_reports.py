@@ -60,7 +60,8 @@ def test_csv_carries_the_numbers_of_the_json(client, world):
     assert set(table) == set(expected)
     for key, row in expected.items():
         assert table[key][2:] == ["" if row[name] is None else str(row[name]) for name in names]
-    assert ["# deadlines"] in lines
+    assert ["# deadlines"] in lines and ["# qa by agent"] in lines and ["# attainment"] in lines
+    assert set(body["qa"]) == {"agents", "overall", "top_flags"} and body["attainment"] == []
 
 
 def test_excel_carries_the_numbers_of_the_json(client, world):
@@ -69,7 +70,7 @@ def test_excel_carries_the_numbers_of_the_json(client, world):
     assert response.status_code == 200
     assert 'filename="call-quality-2026-11-16-2026-11-17-agent.xlsx"' in response.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.get_data()))
-    assert workbook.sheetnames == ["Rows", "Daily", "Complaints", "Deadlines", "Report"]
+    assert workbook.sheetnames == ["Rows", "Daily", "Complaints", "Deadlines", "QA", "Attainment", "Report"]
     headers, names = _metric_columns()
     rows = list(workbook["Rows"].values)
     assert list(rows[0]) == ["key", "label", *headers]

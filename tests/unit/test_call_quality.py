@@ -3,8 +3,10 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from crm.errors import Forbidden, InvalidInput
+from crm.models import Call, QaFlag, QaResult, QuotaTarget
 from crm.services.quality.call_quality import build_report, check_interactive_period
 from tests.report_world import ReportWorld
 
@@ -167,7 +169,7 @@ def test_service_level_threshold_is_a_setting(world, app, monkeypatch):
 def test_progress_is_reported_after_each_section(world):
     seen = []
     report(world, progress=seen.append)
-    assert seen == [0.4, 0.6, 0.8, 1.0]
+    assert seen == [0.4, 0.6, 0.8, 0.9, 1.0]
 
 
 def test_who_may_pull_which_report(world):
@@ -184,3 +186,37 @@ def test_interactive_periods_are_at_most_31_days():
         check_interactive_period(date(2026, 1, 1), date(2026, 2, 1))
     with pytest.raises(InvalidInput):
         check_interactive_period(date(2026, 1, 2), date(2026, 1, 1))
+
+
+def _answered_calls_of(world, agent):
+    stmt = select(Call).where(Call.agent_id == agent.id, Call.customer_id.is_not(None), Call.direction == "inbound")
+    return world.session.scalars(stmt.order_by(Call.started_at)).all()
+
+
+def test_qa_section_counts_checked_calls_of_the_period(world):
+    first, second = _answered_calls_of(world, world.a1)[:2]
+    a1, branch = world.a1.id, world.a.id
+    world.session.add(
+        QaResult(call_id=first.id, agent_id=a1, branch_id=branch, basis="transcript", state="clean", passed=True)
+    )
+    flagged = QaResult(call_id=second.id, agent_id=a1, branch_id=branch, basis="transcript", state="open", passed=False)
+    flagged.flags.append(QaFlag(rule="forbidden_phrase", phrase="不知道。", matched="不知道"))
+    world.session.add(flagged)
+    world.session.commit()
+    qa = report(world)["qa"]
+    assert qa["overall"] == {"checked": 2, "passed": 1, "open": 1, "pass_rate": 0.5}
+    assert [(agent["agent_id"], agent["pass_rate"]) for agent in qa["agents"]] == [(a1, 0.5)]
+    assert qa["top_flags"] == [{"rule": "forbidden_phrase", "phrase": "不知道。", "count": 1}]
+    assert report(world, branch_id=world.b.id)["qa"]["overall"]["checked"] == 0
+
+
+def test_attainment_section_owes_daily_targets_on_the_working_days_of_the_period(world):
+    short, long_enough = _answered_calls_of(world, world.a1)[:2]
+    short.duration_seconds, long_enough.duration_seconds = 29, 30
+    world.session.add(QuotaTarget(kind="contact_calls", period="day", target=10, valid_from=date(2026, 1, 1)))
+    world.session.commit()
+    by_manager = {row["staff_id"]: row for row in report(world)["attainment"] if row["kind"] == "contact_calls"}
+    assert pick(by_manager[world.a1.id], "done", "target", "ratio") == {"done": 1, "target": 20, "ratio": 0.05}
+    assert by_manager[world.b1.id]["done"] == 0
+    by_team = {row["branch_id"]: row for row in report(world, "team")["attainment"] if row["kind"] == "contact_calls"}
+    assert pick(by_team[world.a.id], "done", "target") == {"done": 1, "target": 40}

@@ -88,6 +88,6 @@ class ResultQuery(Schema):
     end = fields.AwareDateTime(metadata={"description": "Calls started before."})
 
 
-class ReviewIn(Schema):
+class FlagReviewIn(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     comment = fields.String(required=True, validate=validate.Length(min=1, max=COMMENT_MAX))

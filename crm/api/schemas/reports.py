@@ -3,6 +3,7 @@
 from marshmallow import Schema, validate
 
 from crm.api.schemas import fields
+from crm.api.schemas.quotas import AttainmentRow
 from crm.services.quality.call_quality_queries import GROUPS
 
 COUNTS = (
@@ -83,13 +84,38 @@ class DeadlineOut(Schema):
     rate = _number()
 
 
-class PeriodOut(Schema):
+class QaRates(Schema):
+    checked = fields.Integer()
+    passed = fields.Integer()
+    open = fields.Integer()
+    pass_rate = _number()
+
+
+class QaAgentRates(QaRates):
+    agent_id = fields.Integer()
+    job_no = fields.String()
+    name = fields.String()
+
+
+class QaFlagCount(Schema):
+    rule = fields.String()
+    phrase = fields.String(allow_none=True)
+    count = fields.Integer()
+
+
+class QaSummaryOut(Schema):
+    agents = fields.List(fields.Nested(QaAgentRates))
+    overall = fields.Nested(QaRates)
+    top_flags = fields.List(fields.Nested(QaFlagCount))
+
+
+class ReportPeriodOut(Schema):
     start = fields.String(metadata={"format": "date"})
     end = fields.String(metadata={"format": "date"})
 
 
 class ReportOut(Schema):
-    period = fields.Nested(PeriodOut)
+    period = fields.Nested(ReportPeriodOut)
     group_by = fields.String()
     branch_id = fields.Integer(allow_none=True)
     settings = fields.Dict(keys=fields.String(), values=fields.Raw())
@@ -98,3 +124,5 @@ class ReportOut(Schema):
     daily = fields.List(fields.Nested(DailyOut))
     complaints = fields.Nested(ComplaintsOut)
     deadlines = fields.List(fields.Nested(DeadlineOut))
+    qa = fields.Nested(QaSummaryOut)
+    attainment = fields.List(fields.Nested(AttainmentRow))

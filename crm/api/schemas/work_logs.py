@@ -55,5 +55,5 @@ class RemarksIn(Schema):
     remarks = fields.String(required=True, allow_none=True, validate=TEXT)
 
 
-class ReviewIn(Schema):
+class WorkLogReviewIn(Schema):
     comment = fields.String(required=True, validate=validate.And(validate.Length(min=1), TEXT))

@@ -19,8 +19,10 @@ from sqlalchemy import select
 from crm.core.clock import now, zone
 from crm.errors import InvalidInput
 from crm.models import Branch, Staff
+from crm.services.activity.attainment import attainment_rows
 from crm.services.org import access
 from crm.services.quality import call_quality_queries as queries
+from crm.services.quality.qa_summary import qa_summary
 
 # A report pulled on demand covers at most this many days; longer ones are report runs (queued).
 INTERACTIVE_MAX_DAYS = 31
@@ -76,6 +78,9 @@ def build_report(session, viewer, start, end, group_by, branch_id=None, progress
     complaints = queries.complaint_counts(session, scope)
     report_progress(0.8)
     deadlines = [{**row, "rate": _ratio(row["met"], row["due"])} for row in queries.deadline_counts(session, scope)]
+    qa = qa_summary(session, scope.lo, scope.hi, scope.branch_id)
+    report_progress(0.9)
+    attainment = _attainment(session, start, end, group_by, scope.branch_id)
     report_progress(1.0)
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat()},
@@ -91,7 +96,17 @@ def build_report(session, viewer, start, end, group_by, branch_id=None, progress
         "daily": _daily(scope, by_key_day),
         "complaints": _name_branches(session, complaints),
         "deadlines": deadlines,
+        "qa": qa,
+        "attainment": attainment,
     }
+
+
+def _attainment(session, start, end, group_by, branch_id):
+    """Quota attainment over the period, for the targets owed in it: per manager when the report is by agent
+    (or by day), per team otherwise."""
+    group = "manager" if group_by in ("agent", "day") else "team"
+    rows = attainment_rows(session, start, end, group=group, branch_id=branch_id)
+    return [row for row in rows if row["target"] is not None]
 
 
 def _scope(start, end, group_by, branch_id):

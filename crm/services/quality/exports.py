@@ -6,7 +6,8 @@ decimal, an empty cell where a rate has no calls to be taken from).
 CSV layout: the first table is the report's rows under one header line (``key``, ``label`` and one column
 per metric), closed by a ``total`` row. Each further section follows after an empty line, as a title line
 (``# daily``, ``# complaints by category``, ``# complaints by outcome``, ``# complaints by branch``,
-``# deadlines``) then its own header and rows. The last lines name the period and the settings.
+``# deadlines``, ``# qa by agent`` (closed by a ``total`` row), ``# qa top flags``, ``# attainment``) then its
+own header and rows. The last lines name the period and the settings.
 """
 
 import csv
@@ -35,7 +36,11 @@ METRICS = (
     ("mean_score", "Mean score (1-10)"),
 )
 BRANCH_COLUMNS = ("branch_id", "branch", "received", "resolved", "open", "founded", "overdue", "reopened")
+QA_COLUMNS = ("agent_id", "job_no", "name", "checked", "passed", "open", "pass_rate")
+ATTAINMENT_COLUMNS = ("staff_id", "branch_id", "label", "kind", "target_period", "done", "target", "ratio")
 TOTAL_KEY = "total"
+# Sections shown one under the other on one sheet, by the first word of their title.
+SHARED_SHEETS = {"complaints": "Complaints", "qa": "QA"}
 
 
 def sections(report):
@@ -56,6 +61,17 @@ def sections(report):
         ("complaints by outcome", ["outcome", "count"], _table(complaints["by_outcome"], ("outcome", "count"))),
         ("complaints by branch", list(BRANCH_COLUMNS), _table(complaints["by_branch"], BRANCH_COLUMNS)),
         ("deadlines", ["kind", "due", "met", "rate"], _table(report["deadlines"], ("kind", "due", "met", "rate"))),
+        *_qa_sections(report["qa"]),
+        ("attainment", list(ATTAINMENT_COLUMNS), _table(report["attainment"], ATTAINMENT_COLUMNS)),
+    ]
+
+
+def _qa_sections(qa):
+    agents = _table(qa["agents"], QA_COLUMNS)
+    agents.append([TOTAL_KEY, "", "合计 Total", *(qa["overall"][column] for column in QA_COLUMNS[3:])])
+    return [
+        ("qa by agent", list(QA_COLUMNS), agents),
+        ("qa top flags", ["rule", "phrase", "count"], _table(qa["top_flags"], ("rule", "phrase", "count"))),
     ]
 
 
@@ -90,15 +106,17 @@ def report_csv(report):
 
 def report_xlsx(report):
     """The report as an Excel workbook (bytes): sheets Rows, Daily, Complaints (its three tables one under the
-    other, each under its title), Deadlines, and Report (period and settings)."""
+    other, each under its title), Deadlines, QA (by agent, then the top flags), Attainment, and Report (period
+    and settings)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in sections(report):
-        name = "Complaints" if title.startswith("complaints") else title.capitalize()
+        shared = SHARED_SHEETS.get(title.split()[0])
+        name = shared or title.capitalize()
         if name not in workbook.sheetnames:
             workbook.create_sheet(name)
         sheet = workbook[name]
-        if name == "Complaints":
+        if shared:
             if sheet.max_row > 1:
                 sheet.append([])
             sheet.append([title])
