@@ -91,6 +91,7 @@ def test_the_printable_page_shows_totals_and_carries_the_chart_data(client, worl
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert '<td data-metric="offered">8</td>' in html
+    assert 'id="qa"' in html and 'id="attainment"' in html
     data = json.loads(re.search(r'id="report-chart-data">(.*?)</script>', html, re.S).group(1))
     assert data["daily"] == {
         "labels": ["2026-11-16", "2026-11-17"],
