@@ -15,6 +15,7 @@ from crm.services.calls import idempotency
 from crm.services.cases import complaint_register, disclosure_reminders, escalation
 from crm.services.cases.calendar import look_ahead
 from crm.services.customers import reclassification
+from crm.services.org import credentials
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,11 @@ def prune_idempotency_records(at=None, batch_size=idempotency.BATCH_SIZE):
     """Nightly: delete the webhook receipts (and other idempotency records) older than the retention
     period, batch by batch; a run cut short is finished by the next one."""
     return idempotency.prune(db.session, at or clock.now(), batch_size=batch_size)
+
+
+def prune_ended_credentials(at=None):
+    """Nightly: delete the sessions and API tokens that ended (expired or revoked) over 30 days ago."""
+    return credentials.prune_ended(db.session, at or clock.now())
 
 
 def remind_unsigned_complaint_registers(at=None):

@@ -37,6 +37,8 @@ SCHEDULE = (
     Periodic("nightly-reclassification", jobs.reclassify_customers, cron="30 16 * * *", timeout=1800),
     # 00:50 in Asia/Shanghai: webhook receipts past the retention period go (issue 10 §11).
     Periodic("idempotency-pruning", jobs.prune_idempotency_records, cron="50 16 * * *", timeout=1800),
+    # 01:10 in Asia/Shanghai: sessions and API tokens that ended over 30 days ago go.
+    Periodic("credentials-pruning", jobs.prune_ended_credentials, cron="10 17 * * *", timeout=1800),
     # 09:00 in Asia/Shanghai: high-risk disclosures due for renewal land in the managers' inboxes (issue 10 §8).
     Periodic("disclosure-renewal", jobs.remind_disclosures, cron="0 1 * * *"),
     # 17:30 in Asia/Shanghai, after business hours: the day's work logs, and on the week's last working day

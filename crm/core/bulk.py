@@ -6,7 +6,7 @@ nor the driver handles thousands of placeholders, and COPY is the server's faste
 SQLite: a plain ``executemany`` and ``IN`` list, which it runs in-process at full speed.
 """
 
-from sqlalchemy import any_, bindparam, cast, column, select, table, text
+from sqlalchemy import any_, bindparam, cast, column, delete, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 
@@ -15,6 +15,20 @@ def insert_or_skip(session, model, keys, returning):
     a row that exists already is skipped by its unique ``keys``, in one statement, without a look-up first."""
     insert = _INSERTS[session.get_bind().dialect.name]
     return insert(model).on_conflict_do_nothing(index_elements=list(keys)).returning(returning)
+
+
+def delete_in_batches(session, model, condition, order_by, batch_size):
+    """Delete the rows of ``model`` matching ``condition``, ``batch_size`` at a time in ``order_by`` order,
+    committing each batch (a long purge never holds one big transaction); how many were deleted."""
+    deleted = 0
+    while True:
+        batch = select(model.id).where(condition).order_by(order_by).limit(batch_size).scalar_subquery()
+        stmt = delete(model).where(model.id.in_(batch)).execution_options(synchronize_session=False)
+        count = session.execute(stmt).rowcount
+        session.commit()
+        deleted += count
+        if count < batch_size:
+            return deleted
 
 
 def for_connection(connection):

@@ -14,8 +14,7 @@ history), notices (``notifications.dedupe_key``, who was told what), the case op
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
-
+from crm.core.bulk import delete_in_batches
 from crm.core.clock import as_utc
 from crm.models import WebhookReceipt
 
@@ -44,16 +43,7 @@ def prune(session, at, batch_size=BATCH_SIZE):
     """Delete the idempotency records written before ``at`` minus the retention period, oldest first,
     committing each batch of ``batch_size``; how many were deleted per table."""
     cutoff = as_utc(at) - retention()
-    deleted = {}
-    for model, written in RECORDS:
-        deleted[model.__tablename__] = 0
-        while True:
-            batch = select(model.id).where(written < cutoff).order_by(written).limit(batch_size)
-            count = session.execute(
-                delete(model).where(model.id.in_(batch.scalar_subquery())).execution_options(synchronize_session=False)
-            ).rowcount
-            session.commit()
-            deleted[model.__tablename__] += count
-            if count < batch_size:
-                break
-    return deleted
+    return {
+        model.__tablename__: delete_in_batches(session, model, written < cutoff, written, batch_size)
+        for model, written in RECORDS
+    }

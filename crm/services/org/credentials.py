@@ -10,14 +10,18 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import object_session
 
+from crm.core.bulk import delete_in_batches
 from crm.core.clock import now
 from crm.errors import Forbidden, NotFound
 from crm.models import Credential, Staff
 
 _lifetimes = {"session": timedelta(hours=12), "api": timedelta(days=30)}
+# An ended credential is kept this long (to answer "was this token still valid then?"), then pruned.
+ENDED_KEPT = timedelta(days=30)
+PRUNE_BATCH = 1000
 
 
 def configure(session_hours, api_token_days):
@@ -105,6 +109,14 @@ def revoke_api_token(session, actor, staff, token_id):
         raise NotFound(f"Staff member {staff.id} has no API token {token_id}.")
     if credential.revoked_at is None:
         credential.revoked_at = now()
+
+
+def prune_ended(session, at, batch_size=PRUNE_BATCH):
+    """Delete the credentials that ended (expired or revoked) more than ``ENDED_KEPT`` before ``at``: they
+    can no longer sign anyone in and no listing shows them. How many were deleted."""
+    cutoff = at - ENDED_KEPT
+    ended = or_(Credential.expires_at < cutoff, Credential.revoked_at < cutoff)
+    return delete_in_batches(session, Credential, ended, Credential.id, batch_size)
 
 
 def _require_self_or_admin(actor, staff):
