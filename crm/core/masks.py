@@ -6,9 +6,13 @@ last four characters (its first digits are the region and, with the birthday, th
 the birthday hides its year and the e-mail its local part.
 """
 
+import re
 from datetime import date
 
 HIDDEN = "*"
+# Seven or more digits in free text: a phone, ID, account or card number said aloud or typed, with the spaces
+# or hyphens speech-to-text puts between groups, an ID number's final X included.
+LONG_NUMBER = re.compile(r"\d(?:[ -]?\d){6,}(?:[ -]?[Xx])?")
 
 
 def mask_phone(e164):
@@ -43,3 +47,9 @@ def mask_email(value):
         return value
     _, at, domain = value.rpartition("@")
     return HIDDEN * 3 + at + domain if at else HIDDEN * 3
+
+
+def mask_long_numbers(text):
+    """Free text with each long number (``LONG_NUMBER``) masked like an ID number (its last four kept at most):
+    "我的电话是138 0013 8000" → "我的电话是*******8000". Shorter numbers (a job number, an amount) stay."""
+    return LONG_NUMBER.sub(lambda match: mask_id_number(re.sub("[ -]", "", match.group())), text) if text else text

@@ -86,6 +86,17 @@ def test_who_spoke_follows_the_calls_direction_and_a_redelivery_changes_nothing(
     assert said(db) == [(2, "agent", "您好，工号8001为您服务", 12), (3, "customer", "我想咨询一下", 12)]
 
 
+def test_numbers_said_on_a_call_are_stored_masked_and_a_job_number_is_not(signed_post, agent, db, clock):
+    db.session.add(Call(sid="CA-n", direction="inbound", agent_id=agent.id, started_at=clock.at))
+    db.session.commit()
+    signed_post(EVENTS, event("CA-n", 1, "inbound_track", "我的电话是138 0013 8000，身份证11010519491231002X"))
+    signed_post(EVENTS, event("CA-n", 2, "outbound_track", "工号8001为您服务，金额1000000元"))
+    assert [text for _, _, text, _ in said(db)] == [
+        "我的电话是*******8000，身份证**************002X",
+        "工号8001为您服务，金额****000元",
+    ]
+
+
 def test_an_inbound_call_walked_offline_is_recorded_transcribed_checked_and_shows_its_flag(
     app, phone_lines, make, branch, agent, supervisor, client, db, clock
 ):

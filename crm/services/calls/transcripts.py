@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from crm.core.bulk import insert_or_skip
 from crm.core.clock import as_utc, now
+from crm.core.masks import mask_long_numbers
 from crm.models import Call, CallUtterance
 
 AGENT_TRACK = {"inbound": "outbound_track", "outbound": "inbound_track"}
@@ -53,8 +54,9 @@ def spoken_time(timestamp):
 
 def record_event(session, sid, event, sequence, track, data, final, timestamp):
     """Store a final ``transcription-content`` event of call ``sid``; the new utterance, else None
-    (another event kind, a partial result, no words, an unknown call, or a repeat)."""
-    text = transcript_text(data)
+    (another event kind, a partial result, no words, an unknown call, or a repeat). Long numbers said on the
+    call (phone, ID, account numbers) are stored masked: a transcript is free text no field mask reaches."""
+    text = mask_long_numbers(transcript_text(data))
     if event != CONTENT or not final or not text or sequence is None:
         return None
     call = session.scalar(select(Call).where(Call.sid == sid))
