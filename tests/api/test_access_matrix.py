@@ -53,7 +53,8 @@ MATRIX = {
     ("spot_check", "write"):      {"agent": (403, 403, 403), "supervisor": (201, 201, 403), "admin": (None, 201, 201)},
     ("transcript", "read"):       {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
     ("qa_result", "read"):        {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
-    ("qa_flag", "write"):         {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    # Nobody reviews the QA flags of their own call (recusal).
+    ("qa_flag", "write"):         {"agent": (403, 403, 403), "supervisor": (403, 200, 403), "admin": (None, 200, 200)},
     ("quota", "read"):            {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
     ("quota", "write"):           {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
     ("attainment", "read"):       {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},

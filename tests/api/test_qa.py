@@ -71,3 +71,14 @@ def test_each_flag_is_reviewed_once_and_the_call_passes_when_every_flag_is_dismi
     assert (done["decision"], done["comment"], done["reviewed_by_id"]) == ("dismissed", "转写有误", supervisor.id)
     result = client.get(f"{API}/results/{item['id']}", headers=auth(supervisor)).get_json()
     assert (result["state"], result["passed"]) == ("reviewed", True)
+
+
+def test_nobody_reviews_the_flags_of_their_own_call(client, db, phrases, supervisor, admin):
+    agent_call(db.session, supervisor, GREETING, "你有完没完？", sid="CA-qa-own")
+    qa_checks.sweep(db.session)
+    db.session.commit()
+    [item] = client.get(f"{API}/results", headers=auth(supervisor)).get_json()["items"]
+    flag = item["flags"][0]["id"]
+    review = {"decision": "dismissed", "comment": "自己的电话"}
+    assert client.post(f"{API}/flags/{flag}/review", json=review, headers=auth(supervisor)).status_code == 403
+    assert client.post(f"{API}/flags/{flag}/review", json=review, headers=auth(admin)).status_code == 200

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.core.bulk import insert_or_skip
 from crm.core.clock import now
-from crm.errors import Conflict, NotFound
+from crm.errors import Conflict, Forbidden, NotFound
 from crm.models import Call, CallUtterance, Case, QaFlag, QaResult, Visit
 from crm.services.calls.transcripts import utterances
 from crm.services.org import access
@@ -164,12 +164,15 @@ def get_result(session, viewer, result_id):
 
 def review_flag(session, viewer, flag_id, decision, comment):
     """Confirm or dismiss a flag, once (``Conflict`` after), on a result ``viewer`` may see. The API lets
-    supervisors and admins only: an agent does not review their own calls."""
+    supervisors and admins only, and nobody reviews the flags of their own call (a supervisor who took
+    calls recuses, as the person complained about does from a complaint)."""
     flag = session.get(QaFlag, flag_id)
     if flag is None:
         raise NotFound(f"No QA flag {flag_id}.")
     result = flag.result
     access.require_visible(viewer, result)
+    if result.agent_id == viewer.id:
+        raise Forbidden("The flags of your own call are reviewed by another supervisor or an admin.")
     done = session.execute(
         update(QaFlag)
         .where(QaFlag.id == flag.id, QaFlag.decision.is_(None))
