@@ -8,7 +8,7 @@ says otherwise (the run's format defaults to xlsx). Asked for by a supervisor or
 """
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from crm.errors import InvalidInput
 from crm.services.org import access
@@ -57,7 +57,7 @@ def quarter_days(quarter):
     year, number = int(match[1]), int(match[2])
     start = date(year, 3 * number - 2, 1)
     after = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
-    return start, date.fromordinal(after.toordinal() - 1)
+    return start, after - timedelta(days=1)
 
 
 def _period(params):
