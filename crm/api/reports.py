@@ -1,6 +1,6 @@
 """Supervision reports: the call-quality report (DOMAIN §8, issue 11 item 6) as JSON, CSV and Excel.
 
-A report on demand covers at most 31 days (422 beyond: longer periods are report runs on the queue).
+A report on demand covers at most 31 days (422 beyond: longer periods are report runs of kind ``call_quality``).
 Supervisors get their branch, admins all branches or the one they name; agents no report (403).
 """
 

@@ -40,7 +40,7 @@ def test_an_agent_pulls_no_report_and_a_supervisor_no_other_branch(client, world
 def test_more_than_31_days_is_a_report_run(client, world):
     response = client.get(URL, query_string={"start": "2026-10-01", "end": "2026-11-01"}, headers=as_(world.admin))
     assert response.status_code == 422
-    assert "report run" in response.get_json()["error"]["message"]
+    assert "report run: POST /api/v1/reports/runs with kind call_quality" in response.get_json()["error"]["message"]
 
 
 def _metric_columns():

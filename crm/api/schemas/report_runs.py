@@ -14,7 +14,11 @@ class RunIn(Schema):
     params = fields.Dict(
         keys=fields.String(validate=validate.Length(max=40)),
         load_default=dict,
-        metadata={"description": "The kind's parameters; risk_classification: {branch_id: int or null (all)}."},
+        metadata={
+            "description": "The kind's parameters; risk_classification: {branch_id: int or null (all)}; call_quality:"
+            " {start, end: YYYY-MM-DD (at most 366 days), group_by: agent|team|branch|day, branch_id: int or null}"
+            " or {quarter: YYYYQn} (that quarter by branch)."
+        },
     )
     format = fields.String(load_default="xlsx", validate=validate.OneOf(FORMATS))
 

@@ -51,7 +51,7 @@ def check_interactive_period(start, end):
     _check_order(start, end)
     if (end - start).days + 1 > INTERACTIVE_MAX_DAYS:
         raise InvalidInput(
-            f"A report on demand covers at most {INTERACTIVE_MAX_DAYS} days: request a report run for a longer period.",
+            f"Over {INTERACTIVE_MAX_DAYS} days is a report run: POST /api/v1/reports/runs with kind call_quality.",
             {"end": [f"At most {INTERACTIVE_MAX_DAYS} days after start; longer periods are report runs."]},
         )
 

@@ -20,7 +20,7 @@ from crm.core import clock
 from crm.errors import Conflict, DomainError, InvalidInput, NotFound
 from crm.models import ReportRun
 from crm.services.org import access
-from crm.services.quality import risk_table
+from crm.services.quality import call_quality_runs, risk_table
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ class ReportKind:
 
 KINDS = {
     risk_table.KIND: ReportKind("风险承受能力客户分类表", risk_table.scope, risk_table.build),
+    call_quality_runs.KIND: ReportKind("服务质量报表 (call quality)", call_quality_runs.scope, call_quality_runs.build),
 }
 ACTIVE = ("queued", "running")
 MAX_ATTEMPTS = 3  # hand-overs to the queue before a run that keeps losing its job is failed
