@@ -5,12 +5,26 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from crm.models import AuditEntry, Customer, Product, Recommendation, RiskAssessment, Staff, Visit
+from crm.models import (
+    AuditEntry,
+    Customer,
+    CustomerDate,
+    Product,
+    Recommendation,
+    RiskAssessment,
+    Staff,
+    SurveyAnswer,
+    Visit,
+    WorkLog,
+)
 from crm.models.customers import CLASSES
+from crm.services.activity import spot_checks
 from crm.services.customers import documents
 from crm.services.customers.records import lookup_by_phone
 from crm.services.demo import seed
 from crm.services.org.staff import check_login
+from crm.services.quality import qa_checks
+from crm.services.quality.call_quality import build_report
 
 
 def count(db, model):
@@ -70,3 +84,24 @@ def test_seed_does_nothing_when_the_database_already_has_staff(db, make):
 
     assert seed.seed(db.session, documents.store_from(current_app.config)) is None
     assert count(db, Customer) == 0 and count(db, Staff) == 1
+
+
+def test_a_demo_supervisor_finds_calls_qa_results_surveys_work_logs_and_a_spot_check(db, clock, monkeypatch):
+    monkeypatch.setattr(seed, "CUSTOMERS_PER_BRANCH", 12)
+    seed.seed(db.session, documents.store_from(current_app.config))
+    db.session.commit()
+    supervisor = db.session.scalar(select(Staff).where(Staff.role == "supervisor").order_by(Staff.id))
+    today = clock.at.date()
+
+    report = build_report(db.session, supervisor, today - timedelta(days=30), today - timedelta(days=1), "agent")
+
+    totals = report["totals"]
+    assert totals["offered"] > totals["answered"] > 0
+    assert totals["abandoned_in_queue"] and totals["to_voicemail"]
+    assert 0 < totals["service_level"] < 1
+    results = db.session.scalars(qa_checks.results_query(supervisor)).all()
+    assert results and any(result.flags for result in results) and any(result.passed for result in results)
+    assert db.session.scalar(select(func.count()).select_from(SurveyAnswer)) > 0
+    assert count(db, WorkLog) > 0
+    assert len(db.session.scalars(spot_checks.register_query(supervisor)).all()) == 1
+    assert count(db, CustomerDate) > 0

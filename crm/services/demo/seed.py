@@ -25,6 +25,7 @@ from crm.models import AuditEntry, Customer, Staff
 from crm.models.customers import CLASSES, DECISION_STYLES, TRADING_HABITS
 from crm.services.calls.default_scripts import ensure_demo_telephony
 from crm.services.customers import classification, documents, importer, questionnaire, suitability, visits
+from crm.services.demo.activity import seed_activity
 from crm.services.demo.catalogue import (
     BRANCHES,
     CHANNEL_WEIGHTS,
@@ -67,13 +68,16 @@ class DemoData:
     assessments: int
     recommendations: int
     visits: int
+    activity: object  # crm.services.demo.activity.Activity
 
     def summary(self):
         branches = ", ".join(f"{code} {name}" for code, name, *_ in BRANCHES)
         return (
             f"Demo data loaded: branches {branches}; {len(self.staff)} staff, {len(PRODUCTS)} products, "
             f"{self.customers} customers, {self.assessments} risk assessments, "
-            f"{self.recommendations} recommendations, {self.visits} visits."
+            f"{self.recommendations} recommendations, {self.visits} visits; "
+            f"{self.activity.calls} calls, {self.activity.qa_checks} QA checks, "
+            f"{self.activity.surveys} callback surveys, {self.activity.work_logs} work logs, 1 spot check."
         )
 
     def logins(self):
@@ -103,8 +107,9 @@ def seed(session, store):
     assessed = _assess(session, store, rnd, customers)
     recommendations = _recommend(session, rnd, assessed, products)
     visit_count = _visits(session, rnd, customers, [member for member in staff if member.role == "agent"])
+    activity = seed_activity(session, rnd, staff, customers, SEED)
     session.flush()
-    return DemoData(staff, len(customers), len(assessed), recommendations, visit_count)
+    return DemoData(staff, len(customers), len(assessed), recommendations, visit_count, activity)
 
 
 def _weighted(rnd, weights):
