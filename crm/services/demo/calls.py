@@ -22,10 +22,10 @@ from crm.models import Call, CallUtterance, CustomerPhone
 from crm.services.cases.calendar.installation import installation_calendar
 from crm.services.quality import qa_checks
 
-INBOUND_PER_BRANCH_DAY = (12, 20)
+INBOUND_PER_BRANCH_DAY = (10, 16)
 OUT_OF_HOURS_PER_BRANCH_DAY = (0, 2)
 OUTBOUND_PER_AGENT_DAY = (1, 3)
-TRANSCRIBED_SHARE = 0.3
+TRANSCRIBED_SHARE = 0.12
 # What becomes of an offered call, by weight.
 FATES = {"answered": 80, "abandoned_in_queue": 8, "abandoned_ringing": 5, "voicemail": 7}
 # An agent's outbound call: a contact (≥ 30 s), a short call, or no answer, by weight.

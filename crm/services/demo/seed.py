@@ -2,9 +2,11 @@
 
 Two branches with a supervisor and four agents each, an admin (job number 9001), a product
 catalogue, about 500 customers over every class with labels, VIP members and risk
-assessments, and 30 days of visit logs before ``clock.now()``. The book was opened (branches, staff,
-customers created) ``OPENED_DAYS_AGO`` days back, before the oldest assessment, so no record was
-changed before it was created. Everything goes through the
+assessments, 30 days of visit logs before ``clock.now()``, and the recent calls, QA checks,
+callback surveys, work logs, a spot check and care dates a supervisor looks for
+(``crm.services.demo.activity``). The book was opened (branches, staff, customers created)
+``OPENED_DAYS_AGO`` days back, before the oldest assessment, so no record was changed before it
+was created. Everything but the calls (see ``crm.services.demo.calls``) goes through the
 services a user's actions go through (customers through the CSV importer, assessments
 through the questionnaire, recommendations through the suitability check), and a seeded
 random generator makes it the same on every machine. Every demo staff member signs in
