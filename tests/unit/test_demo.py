@@ -5,19 +5,33 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from crm.models import AuditEntry, Customer, Product, Recommendation, RiskAssessment, Staff, Visit
+from crm.models import (
+    AuditEntry,
+    Customer,
+    CustomerDate,
+    Product,
+    Recommendation,
+    RiskAssessment,
+    Staff,
+    SurveyAnswer,
+    Visit,
+    WorkLog,
+)
 from crm.models.customers import CLASSES
+from crm.services.activity import spot_checks
 from crm.services.customers import documents
 from crm.services.customers.records import lookup_by_phone
 from crm.services.demo import seed
 from crm.services.org.staff import check_login
+from crm.services.quality import qa_checks
+from crm.services.quality.call_quality import build_report
 
 
 def count(db, model):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_demo_is_two_branches_of_customers_over_every_class_with_assessments_and_a_month_of_visits(db, clock):
+def test_demo_is_two_branches_of_customers_over_every_class_with_a_month_of_visits_and_calls(db, clock):
     loaded = seed.seed(db.session, documents.store_from(current_app.config))
     db.session.commit()
 
@@ -34,6 +48,23 @@ def test_demo_is_two_branches_of_customers_over_every_class_with_assessments_and
     assert db.session.scalar(select(func.count()).where(Customer.trading_habit.is_not(None))) > 0
     first, last = db.session.execute(select(func.min(Visit.started_at), func.max(Visit.started_at))).one()
     assert clock.at - timedelta(days=31) < first and last < clock.at
+
+    # What a supervisor finds (issue 11): calls in the report, QA results, surveys, work logs, a spot check.
+    supervisor = db.session.scalar(select(Staff).where(Staff.role == "supervisor").order_by(Staff.id))
+    today = clock.at.date()
+
+    report = build_report(db.session, supervisor, today - timedelta(days=30), today - timedelta(days=1), "agent")
+
+    totals = report["totals"]
+    assert totals["offered"] > totals["answered"] > 0
+    assert totals["abandoned_in_queue"] and totals["to_voicemail"]
+    assert 0 < totals["service_level"] < 1
+    results = db.session.scalars(qa_checks.results_query(supervisor)).all()
+    assert results and any(result.flags for result in results) and any(result.passed for result in results)
+    assert db.session.scalar(select(func.count()).select_from(SurveyAnswer)) > 0
+    assert count(db, WorkLog) > 0
+    assert len(db.session.scalars(spot_checks.register_query(supervisor)).all()) == 1
+    assert count(db, CustomerDate) > 0
 
 
 def test_each_assessed_customers_tolerance_is_their_assessed_band(db, clock):

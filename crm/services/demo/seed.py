@@ -2,9 +2,11 @@
 
 Two branches with a supervisor and four agents each, an admin (job number 9001), a product
 catalogue, about 500 customers over every class with labels, VIP members and risk
-assessments, and 30 days of visit logs before ``clock.now()``. The book was opened (branches, staff,
-customers created) ``OPENED_DAYS_AGO`` days back, before the oldest assessment, so no record was
-changed before it was created. Everything goes through the
+assessments, 30 days of visit logs before ``clock.now()``, and the recent calls, QA checks,
+callback surveys, work logs, a spot check and care dates a supervisor looks for
+(``crm.services.demo.activity``). The book was opened (branches, staff, customers created)
+``OPENED_DAYS_AGO`` days back, before the oldest assessment, so no record was changed before it
+was created. Everything but the calls (see ``crm.services.demo.calls``) goes through the
 services a user's actions go through (customers through the CSV importer, assessments
 through the questionnaire, recommendations through the suitability check), and a seeded
 random generator makes it the same on every machine. Every demo staff member signs in
@@ -25,6 +27,7 @@ from crm.models import AuditEntry, Customer, Staff
 from crm.models.customers import CLASSES, DECISION_STYLES, TRADING_HABITS
 from crm.services.calls.default_scripts import ensure_demo_telephony
 from crm.services.customers import classification, documents, importer, questionnaire, suitability, visits
+from crm.services.demo.activity import seed_activity
 from crm.services.demo.catalogue import (
     BRANCHES,
     CHANNEL_WEIGHTS,
@@ -67,13 +70,16 @@ class DemoData:
     assessments: int
     recommendations: int
     visits: int
+    activity: object  # crm.services.demo.activity.Activity
 
     def summary(self):
         branches = ", ".join(f"{code} {name}" for code, name, *_ in BRANCHES)
         return (
             f"Demo data loaded: branches {branches}; {len(self.staff)} staff, {len(PRODUCTS)} products, "
             f"{self.customers} customers, {self.assessments} risk assessments, "
-            f"{self.recommendations} recommendations, {self.visits} visits."
+            f"{self.recommendations} recommendations, {self.visits} visits; "
+            f"{self.activity.calls} calls, {self.activity.qa_checks} QA checks, "
+            f"{self.activity.surveys} callback surveys, {self.activity.work_logs} work logs, 1 spot check."
         )
 
     def logins(self):
@@ -103,8 +109,9 @@ def seed(session, store):
     assessed = _assess(session, store, rnd, customers)
     recommendations = _recommend(session, rnd, assessed, products)
     visit_count = _visits(session, rnd, customers, [member for member in staff if member.role == "agent"])
+    activity = seed_activity(session, rnd, staff, customers, SEED)
     session.flush()
-    return DemoData(staff, len(customers), len(assessed), recommendations, visit_count)
+    return DemoData(staff, len(customers), len(assessed), recommendations, visit_count, activity)
 
 
 def _weighted(rnd, weights):
