@@ -37,6 +37,8 @@ class Case(db.Model):
         CheckConstraint(RECUSAL, name="recusal_owner_handler"),
         Index("ix_cases_branch_status", "branch_id", "status"),
         Index("ix_cases_owner_status", "owner_id", "status"),
+        # The call-quality report's complaints: those of one kind opened in a period.
+        Index("ix_cases_kind_opened", "kind", "opened_at"),
         # The survey dialer's sweep looks for recent resolutions still owed their callback survey. Partial:
         # open cases (most rows, often updated by the escalation sweep) are not in it and do not maintain it.
         Index(

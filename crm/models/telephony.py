@@ -81,6 +81,16 @@ class Call(db.Model):
         Index("ix_calls_customer_started", "customer_id", "started_at"),
         Index("ix_calls_branch_started", "branch_id", "started_at"),
         Index("ix_calls_started", "started_at"),
+        # The call-quality report's FCR window reads inbound calls in (customer, start) order from this
+        # index alone (the included columns are all it needs), so it sorts nothing.
+        Index(
+            "ix_calls_inbound_customer",
+            "customer_id",
+            "started_at",
+            postgresql_include=["agent_id", "branch_id", "case_id", "offered_at"],
+            postgresql_where=text("direction = 'inbound' AND customer_id IS NOT NULL"),
+            sqlite_where=text("direction = 'inbound' AND customer_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
