@@ -155,18 +155,16 @@ def _joined(stmt, scope, calls):
 
 
 def _analytic(session, stmt):
-    """Run the FCR statement; on PostgreSQL with planner settings of its own, restored afterwards.
-
-    No JIT: compiling the plan cost 1.7 s of 13 at a million calls. No sort for the grouping: the planner,
-    blind to the few thousand (group, day) pairs behind the local day's CASE, would sort the period's calls
-    rather than hash them.
-    """
+    """Run the FCR statement; on PostgreSQL without JIT (compiling the plan cost 1.7 s of 13 at a million calls),
+    restored afterwards. The plan is the planner's: when the period holds most of the inbound calls it reads the
+    covering index in (customer, start) order; when the history is long it sorts the period's calls instead of
+    reading every call ever logged."""
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
-        session.execute(text("SET LOCAL jit = off; SET LOCAL enable_sort = off"))
+        session.execute(text("SET LOCAL jit = off"))
     rows = session.execute(stmt).mappings().all()
     if postgres:
-        session.execute(text("RESET jit; RESET enable_sort"))
+        session.execute(text("RESET jit"))
     return rows
 
 
