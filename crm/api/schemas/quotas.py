@@ -59,15 +59,20 @@ class AttainmentQuery(Schema):
     staff_id = fields.Integer()
 
 
-class AttainmentRow(Schema):
-    staff_id = fields.Integer(allow_none=True)
-    branch_id = fields.Integer(allow_none=True)
-    label = fields.String(allow_none=True)
+class FigureOut(Schema):
+    """What was done of one activity kind against the target owed over the period."""
+
     kind = fields.String()
     target_period = fields.String(allow_none=True)
     done = fields.Integer()
     target = fields.Integer(allow_none=True)
     ratio = fields.Float(allow_none=True)
+
+
+class AttainmentRow(FigureOut):
+    staff_id = fields.Integer(allow_none=True)
+    branch_id = fields.Integer(allow_none=True)
+    label = fields.String(allow_none=True)
 
 
 class PeriodOut(Schema):

@@ -4,21 +4,10 @@ from marshmallow import Schema, validate
 
 from crm.api.schemas import fields
 from crm.api.schemas.quotas import AttainmentRow
+from crm.services.quality.call_quality import CALL_COUNTERS, INTERNAL, SURVEY_COUNTERS
 from crm.services.quality.call_quality_queries import GROUPS
 
-COUNTS = (
-    "offered",
-    "answered",
-    "abandoned_in_queue",
-    "abandoned_ringing",
-    "to_voicemail",
-    "answered_within_sl",
-    "fcr_calls",
-    "fcr_resolved",
-    "surveyed",
-    "satisfied",
-    "scores",
-)
+COUNTS = tuple(name for name in (*CALL_COUNTERS, *SURVEY_COUNTERS) if name not in INTERNAL)
 # Rates (fractions 0–1) and means; null where there is nothing to take them from.
 RATES = ("service_level", "asa_seconds", "aht_seconds", "fcr_rate", "csat", "mean_score")
 

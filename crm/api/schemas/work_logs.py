@@ -4,18 +4,11 @@ from marshmallow import Schema, validate
 
 from crm.api.common import PageArgs
 from crm.api.schemas import fields
+from crm.api.schemas.quotas import FigureOut
 from crm.api.schemas.staff import StaffBrief
 from crm.models.work_logs import LOG_KINDS
 
 TEXT = validate.Length(max=4000)
-
-
-class FigureOut(Schema):
-    kind = fields.String()
-    target_period = fields.String(allow_none=True)
-    done = fields.Integer()
-    target = fields.Integer(allow_none=True)
-    ratio = fields.Float(allow_none=True)
 
 
 class WorkLogOut(Schema):
