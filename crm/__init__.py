@@ -100,9 +100,11 @@ def _register_blueprints(app):
     from crm.console import console
     from crm.headers import register_headers
     from crm.health import health
+    from crm.i18n import register_i18n
     from telephony import register_telephony
 
     register_auth(app)
+    register_i18n(app)
     register_headers(app)
     register_error_handlers(app)
     register_api(app, extensions.api, API_RESOURCES)

@@ -3,13 +3,15 @@
 Both are credentials kept on the server (``crm.services.org.credentials``): the session cookie
 carries only the secret of a session row, so signing out ends it everywhere. Access is stated per
 route with ``@roles("agent", "supervisor", "admin")``. A browser session calling the API with an
-unsafe method must send the ``X-CSRF-Token`` header.
+unsafe method must send the ``X-CSRF-Token`` header; every console form posts a ``csrf_token`` field
+(Flask-WTF makes and checks both).
 """
 
 import functools
-import secrets
 
 from flask import g, request, session
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from wtforms.validators import ValidationError
 
 from crm.errors import DomainError, Forbidden
 from crm.extensions import db
@@ -23,16 +25,12 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
-def csrf_token():
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(24)
-    return session["csrf"]
-
-
 def check_csrf(sent):
-    expected = session.get("csrf")
-    if not expected or not sent or not secrets.compare_digest(expected, sent):
-        raise Forbidden("Missing or wrong CSRF token; reload the page and try again.", code="csrf")
+    """Flask-WTF's check of a form's ``csrf_token`` or an ``X-CSRF-Token`` header against the session."""
+    try:
+        validate_csrf(sent)
+    except ValidationError as exc:
+        raise Forbidden(f"{exc.args[0]} Reload the page and try again.", code="csrf") from exc
 
 
 def current_staff():
@@ -85,11 +83,13 @@ def roles(*allowed):
 
 
 def _forget_staff():
-    """A fresh identity per request, even when an app context outlives one (the test client)."""
+    """A fresh identity (and CSRF token, which Flask-WTF caches on ``g``) per request, even when an app
+    context outlives one (the test client)."""
     g.pop("staff", None)
+    g.pop("csrf_token", None)
 
 
 def register_auth(app):
     app.before_request(_forget_staff)
-    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["csrf_token"] = generate_csrf
     app.jinja_env.globals["current_staff"] = current_staff

@@ -129,6 +129,9 @@ class Config:
         self.FCR_WINDOW_DAYS = _env_int("KEFU_FCR_WINDOW_DAYS", 7)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        # Flask-WTF: a console page stays open all shift, so its CSRF token lives as long as the sign-in
+        # session (KEFU_SESSION_HOURS) rather than Flask-WTF's default hour.
+        self.WTF_CSRF_TIME_LIMIT = None
         self.SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"
         # flask-smorest / OpenAPI
         self.API_TITLE = "Kefu"

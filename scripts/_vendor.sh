@@ -2,8 +2,9 @@
 # crm/console/static/vendor/ (served at /static/vendor/) when missing. Never committed.
 # Without npm, or when the registry cannot be reached, Kefu still runs: /api/docs then lacks Swagger UI
 # (or set KEFU_SWAGGER_UI_URL to a copy elsewhere), the call-quality report page shows its tables without
-# charts (Chart.js), and the test of those files is skipped.
-VENDOR_PACKAGES=("swagger-ui-dist@5.35.0" "chart.js@4.6.1")
+# charts (Chart.js), the console's pages do not refresh their panels in place (htmx), the softphone works only
+# against the simulated telephony (Twilio's Voice SDK), and the tests of those files are skipped.
+VENDOR_PACKAGES=("swagger-ui-dist@5.35.0" "chart.js@4.6.1" "htmx.org@2.0.11" "@twilio/voice-sdk@2.18.5")
 
 ensure_vendor() {
   local root vendor spec name work
@@ -20,7 +21,7 @@ ensure_vendor() {
     work=$(mktemp -d)
     if npm install --silent --no-audit --no-fund --prefix "$work" "$spec" >/dev/null; then
       rm -rf "${vendor:?}/$name"
-      mkdir -p "$vendor"
+      mkdir -p "$(dirname "$vendor/$name")"
       cp -r "$work/node_modules/$name" "$vendor/$name"
       echo "$spec" >"$vendor/$name/.version"
     else

@@ -1,11 +1,16 @@
-"""The server-rendered console (Jinja): sign-in, the customer list, the phone simulator, the call-quality report.
+"""The server-rendered console (Jinja, htmx): the agent desk, the supervisor board, the admin pages.
 
-An edge like the API: views call services and render; they may import services and telephony.
+An edge like the API: views call services and render; they may import services and telephony. Each
+module adds its pages (and their menu entries) to the one ``console`` blueprint.
 """
 
-from crm.console import (
-    phone,  # noqa: F401  (adds the phone simulator panel)
-    reports,  # noqa: F401  (adds the call-quality report page)
+from crm.console import (  # noqa: F401  (each adds its pages)
+    admin,
+    board,
+    customers,
+    desk,
+    phone,
+    reports,
 )
 from crm.console.views import console
 

@@ -8,8 +8,10 @@ policy allows no inline script). Without ``static/vendor/chart.js`` the page sti
 from datetime import date, timedelta
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from crm.auth import current_staff
+from crm.console.nav import menu_entry
 from crm.console.views import console
 from crm.core.clock import local, now
 from crm.errors import DomainError
@@ -22,6 +24,7 @@ DEFAULT_DAYS = 7
 
 
 @console.get("/reports/call-quality")
+@menu_entry(_l("Call quality"), roles=("supervisor", "admin"), order=40)
 def call_quality_page():
     staff = current_staff()
     if staff is None:

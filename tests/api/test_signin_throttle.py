@@ -33,7 +33,7 @@ def test_the_console_form_shares_the_budget_and_answers_429_in_html(app, client,
     response = client.post("/login", data={"job_no": agent.job_no, "password": RIGHT, "csrf_token": _csrf(client)})
     assert response.status_code == 429
     assert response.mimetype == "text/html"
-    assert "Too many failed sign-ins" in response.get_data(as_text=True)
+    assert "登录失败次数过多" in response.get_data(as_text=True)
     assert int(response.headers["Retry-After"]) > 0
 
 

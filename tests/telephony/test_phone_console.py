@@ -65,4 +65,5 @@ def test_with_a_real_twilio_account_the_panel_and_its_form_are_gone(app, client,
     monkeypatch.setitem(app.config, "TWILIO_ACCOUNT_SID", "AC" + "1" * 32)
 
     assert client.get("/phone").status_code == 404
-    assert client.post("/phone", data={"from": "13900139000", "keys": "1"}).status_code == 404
+    token = csrf(client, "/customers")
+    assert client.post("/phone", data={"csrf_token": token, "from": "13900139000", "keys": "1"}).status_code == 404
