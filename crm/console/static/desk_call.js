@@ -1,4 +1,5 @@
 // The desk during and after a call (crm/console/desk_call.py): no polling, the softphone's events drive it.
+//  - on load: today's greeting (no call yet) into <section id="greeting">.
 //  - kefu:ringing {callSid}: the call's card into <section id="call-card">, its greeting into <section id="greeting">.
 //  - kefu:ended {callSid}: the wrap-up form into <section id="wrap-up">.
 //  - the wrap-up form saved (console.js fires kefu:saved): kefu:wrapped-up {callSid} on document.
@@ -51,8 +52,9 @@
   document.addEventListener("kefu:ringing", (event) => {
     const callSid = event.detail && event.detail.callSid;
     if (!callSid) return;
-    const wrapUp = document.getElementById("wrap-up");
-    if (wrapUp) wrapUp.innerHTML = "";
+    // A saved wrap-up's note goes; an unsaved form stays (the server keeps the agent from ready without it).
+    const saved = document.querySelector("#wrap-up .wrap-up-done");
+    if (saved) saved.remove();
     load("call-card", path(callSid, "card"));
     load("greeting", path(callSid, "greeting"));
   });
@@ -86,5 +88,8 @@
 
   addStylesheet();
   prepareRegions();
+  // Before any call the greeting panel already shows today's pick-up phrase.
+  const greeting = document.getElementById("greeting");
+  if (greeting && !greeting.children.length) load("greeting", "/desk/greeting");
   window.KefuDeskCall = true;
 })();

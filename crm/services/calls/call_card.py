@@ -7,7 +7,7 @@ Each part follows the rule the API applies to the same person:
   card (like the caller-ID screen pop, anyone of the customer's branch may) with the ID number, phones,
   birthday and e-mail masked; a customer of another branch is not shown at all (as the screen pop);
 - last visits: the screen pop's ``records.last_visits`` (branch-wide, as the API's screen pop gives them);
-- open cases and last calls: only those ``access.visible`` lets the viewer list (an agent: their own);
+- open cases and earlier calls: only those ``access.visible`` lets the viewer list (an agent: their own);
 - the caller's number: ``access.shown_phone`` (in full on a call nobody was identified on, since the agent
   on the call is the one to call back);
 - suitable products: active products whose risk level suits the customer's tolerance band.
@@ -16,7 +16,7 @@ Each part follows the rule the API applies to the same person:
 from sqlalchemy import select
 
 from crm.core import clock
-from crm.models import Case, Product
+from crm.models import Call, Case, Product
 from crm.services.calls.call_log import call_view, calls_query
 from crm.services.cases.deadlines import clock_status
 from crm.services.customers import records
@@ -44,11 +44,15 @@ def call_card(session, viewer, call):
         "customer": records.customer_view(customer, viewer),
         "open_cases": open_cases(session, viewer, customer),
         "visits": records.last_visits(session, customer, limit=LAST),
-        "calls": [
-            call_view(row, viewer) for row in session.scalars(calls_query(viewer, customer_id=customer.id).limit(LAST))
-        ],
+        "calls": earlier_calls(session, viewer, call),
         "products": suitable_products(session, customer),
     }
+
+
+def earlier_calls(session, viewer, call):
+    """The customer's latest calls before this one that the viewer may list, as the API shows them."""
+    stmt = calls_query(viewer, customer_id=call.customer_id).where(Call.id != call.id).limit(LAST)
+    return [call_view(row, viewer) for row in session.scalars(stmt)]
 
 
 def open_cases(session, viewer, customer):
