@@ -299,3 +299,57 @@ def test_presence_ready_is_refused_until_the_answered_call_is_wrapped_up(
     )
     assert client.put(PRESENCE, json={"presence": "ready"}, headers=as_(person)).status_code == 200
     assert db.session.query(Customer).count() == 0
+
+
+def test_a_supervisor_of_the_branch_sees_the_card_unmasked_and_another_branchs_customer_is_not_shown(
+    client, make, agent, supervisor, log_call
+):
+    customer = make.customer(manager=make.staff(branch=agent.branch), name="丁客户")
+    log_call("CA-sup", agent=agent, customer=customer)
+    html = card(client, "CA-sup", supervisor).get_data(as_text=True)
+    assert "丁客户" in html and "310101199001011234" in html and 'data-field="masked"' not in html
+    stranger = make.customer(branch=make.branch(), name="戊客户")
+    log_call("CA-elsewhere", agent=agent, customer=stranger)
+    html = card(client, "CA-elsewhere", agent).get_data(as_text=True)
+    assert "戊客户" not in html and 'data-field="other_branch"' in html
+
+
+def test_the_card_speaks_english_when_asked(client, make, agent, log_call):
+    log_call("CA-en", agent=agent, customer=make.customer(manager=agent))
+    client.set_cookie("kefu_lang", "en")
+    html = card(client, "CA-en", agent).get_data(as_text=True)
+    assert "Open cases" in html and "未结工单" not in html
+
+
+def test_a_refused_visit_rolls_back_the_case_opened_with_it(db, make, agent, branch, log_call, signed_in):
+    """An agent may not log a visit on a colleague's customer (the visits rule): the case goes too."""
+    log_call("CA-refused", agent=agent, customer=make.customer(manager=make.staff(branch=branch)))
+    body = {
+        "disposition": "case_opened",
+        "open_case": True,
+        "case_kind": "inquiry",
+        "case_subject": "咨询",
+        "log_visit": True,
+        "visit_summary": "回访",
+    }
+    response = signed_in(agent).post("/desk/calls/CA-refused/wrap-up", json=body)
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.query(Case).count() == 0 and db.session.query(Visit).count() == 0
+    assert db.session.query(Call).filter_by(sid="CA-refused").one().wrapped_up_at is None
+
+
+def test_an_unknown_callers_case_keeps_the_callers_number(db, agent, log_call, signed_in):
+    log_call("CA-anon", agent=agent)
+    body = {"disposition": "case_opened", "open_case": True, "case_kind": "inquiry", "case_subject": "咨询"}
+    assert signed_in(agent).post("/desk/calls/CA-anon/wrap-up", json=body).status_code == 200
+    db.session.expire_all()
+    call = db.session.query(Call).filter_by(sid="CA-anon").one()
+    assert db.session.get(Case, call.case_id).caller_number == CALLER
+
+
+def test_a_call_answered_long_ago_without_wrap_up_no_longer_blocks_ready(client, clock, agent, log_call):
+    log_call("CA-forgotten", agent=agent)
+    assert client.put(PRESENCE, json={"presence": "ready"}, headers=as_(agent)).status_code == 409
+    clock.advance(timedelta(hours=13))
+    assert client.put(PRESENCE, json={"presence": "ready"}, headers=as_(agent)).status_code == 200
