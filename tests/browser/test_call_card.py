@@ -99,3 +99,18 @@ def test_a_missing_visit_summary_is_shown_next_to_its_input(live_server, page, d
     page.wait_for_selector("#wrap-up-form .field-error")
     assert page.get_attribute("#wrap-up-form textarea[name=visit_summary]", "aria-invalid") == "true"
     assert page.evaluate("() => window.wrappedUp") is None
+
+
+def test_another_agents_call_shows_only_the_refusal(live_server, page, db, make, agent, branch):
+    colleague = make.staff(branch=branch)
+    call_log.record_call(db.session, "CA-browser-3", "inbound", branch_id=branch.id, agent_id=colleague.id)
+    db.session.commit()
+    sign_in(page, live_server, agent.job_no)
+    page.goto(f"{live_server}/desk")
+    page.evaluate(PREPARE_DESK)
+    page.evaluate(
+        """() => document.dispatchEvent(new CustomEvent("kefu:ringing", {detail: {callSid: "CA-browser-3"}}))"""
+    )
+    page.wait_for_selector("#call-card [role=alert]")
+    assert "prospect-form" not in page.inner_html("#call-card")
+    assert "another agent" in page.text_content("#call-card [role=alert]")

@@ -29,17 +29,25 @@
         region.innerHTML = await response.text();
         if (window.htmx) window.htmx.process(region);
       } else {
-        // A refusal (403: not this agent's call) is a whole error page: only its message goes in.
-        const page = new DOMParser().parseFromString(await response.text(), "text/html");
-        const message = page.querySelector("main [role=alert]") || page.querySelector("main");
         const alert = document.createElement("p");
         alert.setAttribute("role", "alert");
-        alert.textContent = ((message && message.textContent) || "").trim() || `HTTP ${response.status}`;
+        alert.textContent = (await refusal(response)) || `HTTP ${response.status}`;
         region.replaceChildren(alert);
       }
     } finally {
       region.removeAttribute("aria-busy");
     }
+  }
+
+  // Why a fragment was refused: a 403 is the console's error page, other errors the API's JSON.
+  async function refusal(response) {
+    const text = await response.text();
+    if ((response.headers.get("Content-Type") || "").includes("json")) {
+      try { return JSON.parse(text).error.message; } catch (e) { return ""; }
+    }
+    const page = new DOMParser().parseFromString(text, "text/html");
+    const message = page.querySelector("main [role=alert]") || page.querySelector("main");
+    return ((message && message.textContent) || "").trim();
   }
 
   function prepareRegions() {
