@@ -9,6 +9,7 @@ from crm.console import (  # noqa: F401  (each adds its pages)
     board,
     customers,
     desk,
+    desk_call,
     phone,
     reports,
 )

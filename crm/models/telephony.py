@@ -123,6 +123,12 @@ class Call(db.Model):
     recording_sid: Mapped[str | None] = mapped_column(String(64))
     recording_url: Mapped[str | None] = mapped_column(String(500))
     transcription: Mapped[str | None] = mapped_column(Text)
+    # The agent's wrap-up after the call (``crm.services.calls.wrap_up``): what came of it, notes with long
+    # numbers masked, when it was saved and the callback it booked; ``case_id``/``visit_id`` link what it opened.
+    disposition: Mapped[str | None] = mapped_column(String(16))
+    wrap_up_notes: Mapped[str | None] = mapped_column(Text)
+    wrapped_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     customer = relationship("Customer", lazy="joined")
     agent = relationship("Staff", lazy="joined")

@@ -1,15 +1,17 @@
 """Softphone presence (offline / ready / busy / wrap-up) and who may take a call now.
 
 Routing rings ``ready_agents``: the preferred person first (a VIP caller's own manager),
-then whoever has been ready longest — the fair queue every call centre uses.
+then whoever has been ready longest — the fair queue every call centre uses. Nobody gets ``ready``
+while a call they answered waits for its wrap-up (``crm.services.calls.wrap_up``): 409.
 """
 
 from sqlalchemy import case, select
 
 from crm.core import clock
-from crm.errors import InvalidInput
+from crm.errors import Conflict, InvalidInput
 from crm.models import Staff
 from crm.models.telephony import PRESENCE
+from crm.services.calls.wrap_up import unwrapped_call
 
 # Staff who carry a softphone and can be routed calls.
 ANSWERING_ROLES = ("agent", "supervisor")
@@ -19,6 +21,11 @@ def set_presence(session, staff, presence, at=None):
     """Set ``staff``'s presence; the time changes only when the presence does (ready-since ordering)."""
     if presence not in PRESENCE:
         raise InvalidInput(f"Unknown presence {presence!r}.", {"presence": [f"One of: {', '.join(PRESENCE)}."]})
+    if presence == "ready" and unwrapped_call(session, staff) is not None:
+        raise Conflict(
+            "Wrap up your last call (disposition and notes) before you take the next one.",
+            {"presence": ["A call you answered has no wrap-up yet."]},
+        )
     if staff.presence != presence:
         staff.presence = presence
         staff.presence_changed_at = at or clock.now()
