@@ -7,8 +7,10 @@ module adds its pages (and their menu entries) to the one ``console`` blueprint.
 from crm.console import (  # noqa: F401  (each adds its pages)
     admin,
     board,
+    customer_panels,
     customers,
     desk,
+    my_work,
     phone,
     reports,
 )
