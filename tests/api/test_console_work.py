@@ -230,3 +230,19 @@ def test_the_page_shows_visits_recommendations_and_the_audit_trail(client, db, m
     assert f'data-product-id="{safe.id}" class="suitable"' in html
     audit = client.get(f"/customers/{customer.id}/panels/audit").get_data(as_text=True)
     assert "new@example.com" in audit and "CA-1" in audit
+
+
+@pytest.mark.parametrize("role", ["supervisor", "admin"])
+def test_a_supervisors_or_admins_panels_show_their_own_work_only(client, db, make, branch, agent, role):  # noqa: F811
+    cadence.ensure_default_cadences(db.session)
+    person = make.staff(role=role, branch=branch if role == "supervisor" else None)
+    _open_case(db, agent, "the agent's case", sh(11, 23, 9))
+    make.customer(manager=agent, created_at=sh(1, 5, 10), name="坐席的客户")
+    _notice(db, agent, "the agent's notice", sh(11, 22, 9))
+    _sign_in(client, person)
+
+    pages = {panel: client.get(f"/desk/panels/{panel}") for panel in ("cases", "inbox", "quotas", "call-list")}
+
+    assert {panel: page.status_code for panel, page in pages.items()} == dict.fromkeys(pages, 200)
+    html = "".join(page.get_data(as_text=True) for page in pages.values())
+    assert "the agent's case" not in html and "坐席的客户" not in html and "the agent's notice" not in html
