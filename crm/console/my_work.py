@@ -101,6 +101,13 @@ def local_dt(at):
     return clock.local(at).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
+@console.app_template_global()
+def local_offset():
+    """The installation's UTC offset now (``+08:00``), for ``datetime-local`` inputs read as its wall clock."""
+    offset = clock.local(clock.now()).strftime("%z")
+    return f"{offset[:3]}:{offset[3:]}"
+
+
 # My cases ---------------------------------------------------------------------------------------
 
 

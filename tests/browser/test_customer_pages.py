@@ -74,3 +74,37 @@ def test_the_desk_lists_my_cases_by_due_time(live_server, page, db, agent):
 
     shown = [int(i) for i in re.findall(r'data-case-id="(\d+)"', page.inner_html("#my-cases"))]
     assert shown == [ids[1], ids[2], ids[0]]
+
+
+def test_a_phone_change_needs_evidence_then_is_saved(live_server, page, db, make, agent):
+    customer = make.customer(manager=agent, phones=(PHONE,))
+    sign_in(page, live_server, agent.job_no)
+    page.goto(f"{live_server}/customers/{customer.id}")
+
+    page.fill("#customer-edit input[name='phones.1.number']", "13700001111")
+    page.click("#customer-edit button[type=submit]")
+    page.locator("#customer-edit input[name=evidence] + .field-error").wait_for()
+    db.session.expire_all()
+    assert [p.e164 for p in db.session.get(Customer, customer.id).phones] == [FULL_PHONE]
+
+    page.fill("#customer-edit input[name=evidence]", "call CA-7")
+    with page.expect_navigation():
+        page.click("#customer-edit button[type=submit]")
+
+    assert "+8613700001111" in page.text_content("[data-field=phones]")
+    assert "call CA-7" in page.text_content("#panel-audit")
+
+
+def test_a_visit_is_logged_from_the_customer_page(live_server, page, make, agent):
+    customer = make.customer(manager=agent)
+    sign_in(page, live_server, agent.job_no)
+    page.goto(f"{live_server}/customers/{customer.id}")
+
+    page.click("#panel-visits summary")
+    page.fill("#visit-form input[name=started_at]", "2026-11-20T10:30")
+    page.fill("#visit-form textarea[name=summary]", "谈了基金定投")
+    page.click("#visit-form button[type=submit]")
+
+    page.locator("#panel-visits [data-visit-id]").wait_for()
+    assert "谈了基金定投" in page.text_content("#panel-visits")
+    assert "2026-11-20 10:30" in page.text_content("#panel-visits")

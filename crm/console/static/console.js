@@ -6,9 +6,10 @@
 //    goes there (with the answer's fields filled in), else the event "kefu:saved" is fired on the form
 //    (htmx panels listen for it with hx-trigger="kefu:saved from:body").
 //    Inputs: data-type="int" | "number" | "bool" | "list" (one per line or comma) | "json" |
-//    "datetime" (a datetime-local value sent as an aware ISO time) | "multi" (checkboxes of one name:
+//    "datetime" (a datetime-local value sent as an aware ISO time, in the zone of data-offset) | "multi" (checkboxes of one name:
 //    the checked values as a list); empty inputs are left out unless data-keep-empty. A dotted name
-//    ("answers.q1") is sent nested ({"answers": {"q1": …}}); data-with="<name>" sends an input only
+//    ("answers.q1") is sent nested ({"answers": {"q1": …}}), a number in it makes a list
+//    ("phones.0.number" → {"phones": [{"number": …}]}); data-with="<name>" sends an input only
 //    when the input <name> is filled in.
 //  - <form data-autosubmit>: submitted when one of its selects changes (the language switch).
 //  - htmx requests carry the CSRF token too.
@@ -39,8 +40,15 @@
     if (type === "bool") return raw === "true";
     if (type === "list") return raw.split(/[\n,]/).map((item) => item.trim()).filter(Boolean);
     if (type === "json") return JSON.parse(raw);
-    if (type === "datetime") return new Date(raw).toISOString();
+    if (type === "datetime") return localTime(raw, input.dataset.offset);
     return raw;
+  }
+
+  function localTime(raw, offset) {
+    // A datetime-local value is a wall-clock time: of the installation's zone when the page names its offset
+    // (data-offset="+08:00"), else of the browser's.
+    if (!offset) return new Date(raw).toISOString();
+    return `${raw.length === 16 ? `${raw}:00` : raw}${offset}`;
   }
 
   function bodyOf(form) {
@@ -52,16 +60,23 @@
       const value = valueOf(input);
       if (value !== undefined) put(body, input.name, value, input.dataset.type === "multi");
     }
-    return body;
+    return compact(body);
   }
 
   function put(body, name, value, many) {
     const path = name.split(".");
     const last = path.pop();
     let node = body;
-    for (const key of path) node = node[key] = node[key] || {};
+    path.forEach((key, i) => { node = node[key] = node[key] || (/^\d+$/.test(path[i + 1] || last) ? [] : {}); });
     if (many) (node[last] = node[last] || []).push(value);
     else node[last] = value;
+  }
+
+  function compact(value) {
+    // Rows left out (an empty phone row) leave holes in a list: drop them.
+    if (Array.isArray(value)) return value.filter(() => true).map(compact);
+    if (value && typeof value === "object") Object.keys(value).forEach((key) => { value[key] = compact(value[key]); });
+    return value;
   }
 
   function clearErrors(form) {
