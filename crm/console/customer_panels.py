@@ -9,6 +9,7 @@ from flask import abort, render_template
 
 from crm.auth import current_staff
 from crm.console.views import console
+from crm.core import clock
 from crm.extensions import db
 from crm.models import Customer
 from crm.models.care import DATE_KINDS
@@ -25,7 +26,12 @@ AUDIT_ROWS = 50
 
 def load_visits(session, staff, customer):
     stmt = visits.visits_query(staff, customer_id=customer.id).limit(ROWS)
-    return {"visits": session.scalars(stmt).all(), "channels": CHANNELS, "purposes": PURPOSES}
+    return {
+        "visits": session.scalars(stmt).all(),
+        "channels": CHANNELS,
+        "purposes": PURPOSES,
+        "now": clock.local(clock.now()).strftime("%Y-%m-%dT%H:%M"),  # the form's default start
+    }
 
 
 def load_recommendations(session, staff, customer):
