@@ -49,6 +49,25 @@ CODE_NAMES = {
     "replied": _l("Replied"),
     "resolved": _l("Resolved"),
     "reopened": _l("Reopened"),
+    # Phone labels (free text; the usual ones)
+    "mobile": _l("Mobile"),
+    "home": _l("Home"),
+    "office": _l("Office"),
+    # Fields named in the audit trail
+    "status": _l("Status"),
+    "is_vip": _l("VIP"),
+    "vip_since": _l("VIP since"),
+    "trading_habit": _l("Trading habit"),
+    "value_segment": _l("Value segment"),
+    "decision_style": _l("Decision style"),
+    "phones": _l("Phones"),
+    "manager": _l("Manager"),
+    "customer_class": _l("Class"),
+    "risk_tolerance": _l("Risk tolerance"),
+    "sms_opt_out": _l("SMS opt-out"),
+    "document_read": _l("Document read"),
+    "document_read_refused": _l("Document read refused"),
+    "document_tampered": _l("Document tampered with"),
 }
 
 

@@ -108,3 +108,23 @@ def test_a_visit_is_logged_from_the_customer_page(live_server, page, make, agent
     page.locator("#panel-visits [data-visit-id]").wait_for()
     assert "谈了基金定投" in page.text_content("#panel-visits")
     assert "2026-11-20 10:30" in page.text_content("#panel-visits")
+
+
+def test_an_unsuitable_recommendation_is_refused_with_its_reason_until_acknowledged(live_server, page, make, agent):
+    customer = make.customer(manager=agent, risk_tolerance="low")
+    risky = make.product(risk_level="high")
+    sign_in(page, live_server, agent.job_no)
+    page.goto(f"{live_server}/customers/{customer.id}")
+
+    assert "unsuitable" in page.get_attribute(f"[data-product-id='{risky.id}']", "class")
+    page.select_option("#recommend-form select[name=product_id]", str(risky.id))
+    page.click("#recommend-form button[type=submit]")
+    alert = page.locator("#recommend-form [role=alert]")
+    alert.filter(has_text="risk tolerance").wait_for()
+    assert page.locator("#panel-recommendations [data-recommendation-id]").count() == 0
+
+    page.fill("#recommend-form input[name='risk_acknowledgement.document_ref']", "RD-2026-7")
+    page.click("#recommend-form button[type=submit]")
+
+    page.locator("#panel-recommendations [data-recommendation-id]").wait_for()
+    assert "RD-2026-7" in page.text_content("#panel-recommendations")
