@@ -6,13 +6,12 @@ also has a page of its own (``/inbox``). Everything read here goes through the s
 so a panel never shows more than the API would to the same person.
 """
 
-from datetime import timedelta
 from functools import wraps
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
+from sqlalchemy import func, or_, select
 
 from crm.api.common import paginate
 from crm.auth import current_staff
@@ -20,7 +19,7 @@ from crm.console.nav import menu_entry
 from crm.console.views import console
 from crm.core import clock
 from crm.extensions import db
-from crm.models import Case
+from crm.models import Case, CaseDeadline
 from crm.services.activity import attainment, cadence
 from crm.services.cases import notifications, workflow
 from crm.services.cases.calendar.installation import installation_calendar
@@ -31,7 +30,6 @@ PANEL_ROWS = 20
 INBOX_PAGE = 50
 # Cases past these states have no clock left to watch.
 FINISHED = ("resolved", "closed")
-CASE_SCAN = 200  # an owner's open cases; more than this is a supervisor's problem, not a desk panel's
 CLOCK_NAMES = {
     "dispatch": _l("Dispatch"),
     "first_response": _l("First response"),
@@ -111,19 +109,25 @@ def local_offset():
 # My cases ---------------------------------------------------------------------------------------
 
 
-def my_cases(staff, at=None):
+def my_cases(staff, at=None, limit=PANEL_ROWS):
     """``staff``'s open cases (owned or handled) with their next running clock, the soonest due first;
-    cases with no running clock come last."""
+    cases with no running clock come last. Ordered in SQL so the most urgent are the ones kept."""
     at = at or clock.now()
+    next_due = (
+        select(func.min(CaseDeadline.due_at))
+        .where(CaseDeadline.case_id == Case.id, CaseDeadline.met_at.is_(None))
+        .correlate(Case)
+        .scalar_subquery()
+    )
     stmt = (
         workflow.cases_query(staff)
         .where(or_(Case.owner_id == staff.id, Case.handler_id == staff.id), Case.status.not_in(FINISHED))
-        .limit(CASE_SCAN)
+        .order_by(None)
+        .order_by(next_due.is_(None), next_due, Case.id)
+        .limit(limit)
     )
     calendar = installation_calendar(db.session)
-    rows = [_case_row(case, calendar, at) for case in db.session.scalars(stmt).unique()]
-    far = at + timedelta(days=365 * 100)
-    return sorted(rows, key=lambda row: (row["due_at"] or far, row["case"].id))
+    return [_case_row(case, calendar, at) for case in db.session.scalars(stmt).unique()]
 
 
 def _case_row(case, calendar, at):
@@ -147,7 +151,7 @@ def _case_row(case, calendar, at):
 @console.get("/desk/panels/cases")
 @signed_in(partial=True)
 def panel_cases(staff):
-    return render_template("desk/panels/cases.html", rows=my_cases(staff)[:PANEL_ROWS])
+    return render_template("desk/panels/cases.html", rows=my_cases(staff))
 
 
 # My inbox ---------------------------------------------------------------------------------------

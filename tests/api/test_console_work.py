@@ -59,6 +59,10 @@ def test_my_cases_are_sorted_by_due_time_with_their_clocks(client, db, make, bra
     later = _open_case(db, agent, "later one", sh(11, 25, 10))
     overdue = _open_case(db, agent, "overdue one", sh(11, 23, 9))
     sooner = _open_case(db, agent, "sooner one", sh(11, 23, 11))
+    stopped = _open_case(db, agent, "clocks stopped", sh(11, 23, 8))
+    for deadline in stopped.deadlines:
+        deadline.met_at = sh(11, 23, 7)
+    db.session.commit()
     colleague = make.staff(role="agent", branch=branch)
     _open_case(db, colleague, "not mine", sh(11, 23, 9, 30))
     _sign_in(client, agent)
@@ -66,7 +70,7 @@ def test_my_cases_are_sorted_by_due_time_with_their_clocks(client, db, make, bra
     html = client.get("/desk/panels/cases").get_data(as_text=True)
 
     ids = [int(found) for found in re.findall(r'data-case-id="(\d+)"', html)]
-    assert ids == [overdue.id, sooner.id, later.id]
+    assert ids == [overdue.id, sooner.id, later.id, stopped.id]
     assert "not mine" not in html
     assert html.count('class="overdue-mark"') == 1
     assert "已逾期 1 小时 0 分钟" in html  # Chinese is the default language
