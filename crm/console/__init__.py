@@ -7,9 +7,12 @@ module adds its pages (and their menu entries) to the one ``console`` blueprint.
 from crm.console import (  # noqa: F401  (each adds its pages)
     admin,
     board,
+    code_names,
+    customer_panels,
     customers,
     desk,
     desk_call,
+    my_work,
     phone,
     reports,
 )

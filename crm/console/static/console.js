@@ -5,8 +5,12 @@
 //    the form's [role=alert]. On success: data-then="reload" reloads the page, data-then="/path/{id}"
 //    goes there (with the answer's fields filled in), else the event "kefu:saved" is fired on the form
 //    (htmx panels listen for it with hx-trigger="kefu:saved from:body").
-//    Inputs: data-type="int" | "number" | "bool" | "list" (one per line or comma) | "json"; empty
-//    inputs are left out unless data-keep-empty.
+//    Inputs: data-type="int" | "number" | "bool" | "list" (one per line or comma) | "json" |
+//    "datetime" (a datetime-local value sent as an aware ISO time, in the zone of data-offset) | "multi" (checkboxes of one name:
+//    the checked values as a list); empty inputs are left out unless data-keep-empty. A dotted name
+//    ("answers.q1") is sent nested ({"answers": {"q1": …}}), a number in it makes a list
+//    ("phones.0.number" → {"phones": [{"number": …}]}); data-with="<name>" sends an input only
+//    when the input <name> is filled in.
 //  - <form data-autosubmit>: submitted when one of its selects changes (the language switch).
 //  - htmx requests carry the CSRF token too.
 (function () {
@@ -28,7 +32,7 @@
 
   function valueOf(input) {
     const type = input.dataset.type;
-    if (input.type === "checkbox") return input.checked;
+    if (input.type === "checkbox") return type === "multi" ? (input.checked ? input.value : undefined) : input.checked;
     const raw = input.value.trim();
     if (raw === "" && !("keepEmpty" in input.dataset)) return undefined;
     if (type === "int") return parseInt(raw, 10);
@@ -36,18 +40,43 @@
     if (type === "bool") return raw === "true";
     if (type === "list") return raw.split(/[\n,]/).map((item) => item.trim()).filter(Boolean);
     if (type === "json") return JSON.parse(raw);
+    if (type === "datetime") return localTime(raw, input.dataset.offset);
     return raw;
+  }
+
+  function localTime(raw, offset) {
+    // A datetime-local value is a wall-clock time: of the installation's zone when the page names its offset
+    // (data-offset="+08:00"), else of the browser's.
+    if (!offset) return new Date(raw).toISOString();
+    return `${raw.length === 16 ? `${raw}:00` : raw}${offset}`;
   }
 
   function bodyOf(form) {
     const body = {};
     for (const input of form.querySelectorAll("input[name], select[name], textarea[name]")) {
       if (input.name === "csrf_token" || input.disabled) continue;
+      if (input.dataset.with && !form.querySelector(`[name="${CSS.escape(input.dataset.with)}"]`).value.trim()) continue;
       if (input.type === "radio" && !input.checked) continue;
       const value = valueOf(input);
-      if (value !== undefined) body[input.name] = value;
+      if (value !== undefined) put(body, input.name, value, input.dataset.type === "multi");
     }
-    return body;
+    return compact(body);
+  }
+
+  function put(body, name, value, many) {
+    const path = name.split(".");
+    const last = path.pop();
+    let node = body;
+    path.forEach((key, i) => { node = node[key] = node[key] || (/^\d+$/.test(path[i + 1] || last) ? [] : {}); });
+    if (many) (node[last] = node[last] || []).push(value);
+    else node[last] = value;
+  }
+
+  function compact(value) {
+    // Rows left out (an empty phone row) leave holes in a list: drop them.
+    if (Array.isArray(value)) return value.filter(() => true).map(compact);
+    if (value && typeof value === "object") Object.keys(value).forEach((key) => { value[key] = compact(value[key]); });
+    return value;
   }
 
   function clearErrors(form) {
@@ -65,7 +94,9 @@
     if (alert) alert.textContent = error.message || "";
     let first = null;
     for (const [field, messages] of Object.entries(error.fields || {})) {
-      const input = form.querySelector(`[name="${CSS.escape(field.split(".")[0])}"]`);
+      const root = CSS.escape(field.split(".")[0]);
+      const input = form.querySelector(`[name="${CSS.escape(field)}"]`) || form.querySelector(`[name="${root}"]`)
+        || form.querySelector(`[name^="${root}."]`);
       if (!input) {
         if (alert) alert.textContent += ` ${field}: ${[].concat(messages).join(" ")}`;
         continue;
