@@ -1,17 +1,22 @@
 """The supervisor board and the supervision pages in a real browser."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
 
-from crm.core import clock
-from tests.browser.conftest import sign_in
+from crm.core import clock as kefu_clock
+from crm.services.org.staff import set_password
+from crm.services.quality.exports import METRICS
+from tests.browser.conftest import PASSWORD, sign_in
 from tests.case_factories import CaseFactory
+from tests.report_world import END, START, ReportWorld
 
 
 @pytest.fixture
 def overdue_case(db, agent):
-    return CaseFactory(db.session).case(agent, opened_at=clock.now() - timedelta(days=10), subject="逾期工单")
+    return CaseFactory(db.session).case(agent, opened_at=kefu_clock.now() - timedelta(days=10), subject="逾期工单")
 
 
 def _pick(page, case, new_owner):
@@ -52,3 +57,39 @@ def test_a_reassignment_without_a_reason_shows_the_error_next_to_the_field(
     assert "请说明改派原因" in error.text_content()
     assert page.get_attribute("#reassign-form textarea[name=note]", "aria-invalid") == "true"
     assert "工单未改派" in page.text_content("#reassign-form [role=alert]")
+
+
+def test_the_call_quality_page_draws_its_charts_and_its_csv_matches_the_json(live_server, page, db, make, clock):
+    world = ReportWorld(db.session, make)
+    set_password(world.supervisor_a, PASSWORD)
+    db.session.commit()
+    sign_in(page, live_server, world.supervisor_a.job_no)
+    page.click("nav.menu >> text=服务质量")
+    page.goto(f"{live_server}/reports/call-quality?start={START}&end={END}&group_by=agent")
+
+    charts = page.evaluate(
+        """() => ["chart-groups", "chart-daily"].map((id) => {
+            const chart = window.Chart && window.Chart.getChart(document.getElementById(id));
+            return chart ? { type: chart.config.type, series: chart.data.datasets.length } : null;
+        })"""
+    )
+    assert charts == [{"type": "bar", "series": 2}, {"type": "line", "series": 3}]
+
+    csv_url = page.get_attribute("[data-download=csv]", "href")
+    downloaded = page.evaluate(
+        """async ([csvUrl, jsonUrl]) => {
+            const [csv, json] = await Promise.all([fetch(csvUrl), fetch(jsonUrl)]);
+            return { csv: await csv.text(), json: await json.json() };
+        }""",
+        [csv_url, f"/api/v1/reports/call-quality?start={START}&end={END}&group_by=agent"],
+    )
+    lines = list(csv.reader(io.StringIO(downloaded["csv"].lstrip("\ufeff"))))
+    table = {line[0]: line[2:] for line in lines[1 : lines.index([])]}
+    body = downloaded["json"]
+    expected = {row["key"]: row for row in body["rows"]} | {"total": body["totals"]}
+    names = [name for name, _ in METRICS]
+    # the same numbers (JSON read by the browser writes 150.0 as 150): compared as numbers, empty as None
+    assert {key: [float(cell) if cell else None for cell in cells] for key, cells in table.items()} == {
+        key: [row[name] for name in names] for key, row in expected.items()
+    }
+    assert page.text_content("td[data-metric=offered]") == str(body["totals"]["offered"])
