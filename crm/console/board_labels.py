@@ -46,3 +46,55 @@ def duration(delta):
     if hours:
         return _("%(h)s h %(m)s min", h=hours, m=minutes)
     return _("%(m)s min", m=minutes)
+
+
+QA_RULES = {
+    "greeting_missing": _l("No greeting"),
+    "greeting_without_job_no": _l("Greeting without the job number"),
+    "greeting_wrong_job_no": _l("Greeting with a wrong job number"),
+    "closing_missing": _l("No closing"),
+    "readback_missing": _l("No read-back"),
+    "forbidden_phrase": _l("Forbidden phrase"),
+}
+
+ACTIVITY_KINDS = {
+    "contact_calls": _l("Contact calls"),
+    "appointments": _l("Appointments"),
+    "on_site_visits": _l("On-site visits"),
+    "home_visits": _l("Home visits"),
+    "new_prospects": _l("New prospects"),
+    "surveys_completed": _l("Surveys completed"),
+    "cases_resolved": _l("Cases resolved"),
+}
+PERIODS = {"day": _l("Day"), "week": _l("Week"), "month": _l("Month"), "quarter": _l("Quarter")}
+LOG_KINDS = {"daily": _l("Daily log"), "weekly": _l("Weekly summary")}
+
+
+def percent(ratio):
+    """0.4444 → "44.4 %"; None (no target, no calls) → "—"."""
+    return "—" if ratio is None else f"{ratio * 100:.1f} %"
+
+
+SPOT_STATES = {
+    "pending": _l("Pending"),
+    "confirmed": _l("Confirmed by the customer"),
+    "denied": _l("Denied by the customer"),
+    "unreachable": _l("Unreachable"),
+}
+
+SURVEY_QUESTIONS = {
+    "solved": _l("Solved"),
+    "attitude": _l("Attitude"),
+    "charged": _l("Charged a fee"),
+    "score": _l("Score"),
+    "suggestions": _l("Suggestions"),
+    "visited": _l("Visited"),
+    "satisfied": _l("Satisfied"),
+}
+ANSWER_MEANINGS = {
+    "yes": _l("Yes"),
+    "no": _l("No"),
+    "satisfied": _l("Satisfied"),
+    "average": _l("Average"),
+    "dissatisfied": _l("Dissatisfied"),
+}
