@@ -16,6 +16,7 @@ from crm.models import QaResult
 from crm.services.quality import qa_checks
 
 SHOWN = 100
+RECENTLY_REVIEWED = 20
 
 
 @console.get("/supervision/qa")
@@ -23,15 +24,19 @@ SHOWN = 100
 @supervisors_only
 def qa_flags(staff):
     branch_id = chosen_branch_id(staff)
-    stmt = qa_checks.results_query(staff, state="open")
-    if branch_id is not None:
-        stmt = stmt.where(QaResult.branch_id == branch_id)
-    results = db.session.scalars(stmt.limit(SHOWN)).unique().all()
     return render_template(
         "board/qa.html",
         staff=staff,
-        results=results,
+        results=_results(staff, branch_id, "open", SHOWN),
+        reviewed=_results(staff, branch_id, "reviewed", RECENTLY_REVIEWED),
         branch_id=branch_id,
         branches=branches_for(staff),
         labels=board_labels,
     )
+
+
+def _results(staff, branch_id, state, limit):
+    stmt = qa_checks.results_query(staff, state=state)
+    if branch_id is not None:
+        stmt = stmt.where(QaResult.branch_id == branch_id)
+    return db.session.scalars(stmt.limit(limit)).unique().all()

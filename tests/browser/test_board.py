@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from crm.core import clock as kefu_clock
+from crm.models import Call, QaFlag, QaResult
 from crm.services.org.staff import set_password
 from crm.services.quality.exports import METRICS
 from tests.browser.conftest import PASSWORD, sign_in
@@ -93,3 +94,43 @@ def test_the_call_quality_page_draws_its_charts_and_its_csv_matches_the_json(liv
         key: [row[name] for name in names] for key, row in expected.items()
     }
     assert page.text_content("td[data-metric=offered]") == str(body["totals"]["offered"])
+
+
+def _flagged_call(db, agent):
+    call = Call(sid=f"CA-qa-browser-{agent.id}", direction="inbound", branch_id=agent.branch_id, agent_id=agent.id)
+    db.session.add(call)
+    db.session.flush()
+    result = QaResult(call_id=call.id, agent_id=agent.id, branch_id=agent.branch_id, basis="transcript", state="open")
+    result.passed, result.flags = False, [QaFlag(rule="forbidden_phrase", phrase="不知道")]
+    db.session.add(result)
+    db.session.commit()
+    return result.flags[0]
+
+
+def test_confirming_a_qa_flag(live_server, page, db, agent, supervisor):
+    flag = _flagged_call(db, agent)
+    sign_in(page, live_server, supervisor.job_no)
+    page.goto(f"{live_server}/supervision/qa")
+
+    form = f"#review-flag-{flag.id}"
+    page.select_option(f"{form} select[name=decision]", "confirmed")
+    page.fill(f"{form} input[name=comment]", "确有禁语")
+    page.click(f"{form} button[type=submit]")
+
+    decision = page.wait_for_selector(f"[data-flag-id='{flag.id}'] [data-field=decision]")
+    assert "已确认" in decision.text_content() and "确有禁语" in decision.text_content()
+    db.session.refresh(flag)
+    assert (flag.decision, flag.reviewed_by_id) == ("confirmed", supervisor.id)
+
+
+def test_nobody_reviews_their_own_call(live_server, page, db, supervisor):
+    flag = _flagged_call(db, supervisor)  # the supervisor took the call
+    sign_in(page, live_server, supervisor.job_no)
+    page.goto(f"{live_server}/supervision/qa")
+
+    form = f"#review-flag-{flag.id}"
+    page.fill(f"{form} input[name=comment]", "自己审自己")
+    page.click(f"{form} button[type=submit]")
+
+    page.wait_for_function(f"document.querySelector('{form} [role=alert]').textContent.length > 0")
+    assert "another supervisor or an admin" in page.text_content(f"{form} [role=alert]")
