@@ -28,6 +28,7 @@ PRESENCE = {
     "busy": _l("On a call"),
     "wrap_up": _l("Wrap-up"),
 }
+CALL_STATUSES = {"ringing": _l("Ringing"), "in-progress": _l("Talking"), "answered": _l("Talking")}
 QA_DECISIONS = {"confirmed": _l("Confirmed"), "dismissed": _l("Dismissed")}
 
 
