@@ -3,13 +3,14 @@ what they show. Agents are refused; supervisors see their own branch only; admin
 
 from datetime import date, timedelta
 
+import flask_babel
 import pytest
 
 from crm.core import clock
 from crm.models import Call, QaFlag, QaResult, Survey, SurveyAnswer, SurveyRun, WorkLog
 from crm.services.activity import quotas, spot_checks
 from crm.services.surveys.default_surveys import CASE_SURVEY, ensure_default_surveys
-from tests.api.test_console import _sign_in
+from tests.api.test_console import _csrf, _sign_in
 from tests.api.test_console import client as client  # noqa: F401  (the fixture)
 from tests.case_factories import CaseFactory
 
@@ -138,3 +139,20 @@ def test_survey_results_per_case_and_per_agent(client, db, make, agent, supervis
     assert "回访过的工单" in page and "别处的工单" not in page
     agents = page[page.index('class="survey-agents"') :]
     assert f'data-staff-id="{agent.id}"' in agents and '<td data-field="mean_score">9.0</td>' in agents
+
+
+def test_the_call_quality_page_speaks_the_chosen_language(client, supervisor):
+    _sign_in(client, supervisor)
+    chinese = client.get("/reports/call-quality").get_data(as_text=True)
+    assert "服务质量报表" in chinese and "呼入量" in chinese and 'data-download="csv"' in chinese
+    client.post("/language", data={"language": "en", "csrf_token": _csrf(client, "/reports/call-quality")})
+    flask_babel.refresh()  # the test keeps one app context, where Flask-Babel caches the first locale
+    english = client.get("/reports/call-quality").get_data(as_text=True)
+    assert "Call quality report" in english and "Calls offered" in english and "呼入量" not in english
+
+
+def test_a_call_quality_period_too_long_for_the_page_says_why(client, supervisor):
+    _sign_in(client, supervisor)
+    response = client.get("/reports/call-quality?start=2026-10-01&end=2026-11-15")
+    assert response.status_code == 422
+    assert 'role="alert"' in response.get_data(as_text=True)
