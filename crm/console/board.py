@@ -89,15 +89,12 @@ def _cases(staff, branch_id):
 
 
 def _owners(staff, branch_ids):
-    """Who may take over a case: active answering staff of the cases' branches, by job number."""
-    people = []
+    """Who may take over a case, per branch of the cases shown: active answering staff, by job number."""
+    groups = []
     for branch_id in sorted(branch_ids):
-        people += [
-            person
-            for person in db.session.scalars(staff_query(staff, branch_id=branch_id, active=True))
-            if person.role in ANSWERING_ROLES
-        ]
-    return people
+        people = db.session.scalars(staff_query(staff, branch_id=branch_id, active=True))
+        groups.append((branch_id, [person for person in people if person.role in ANSWERING_ROLES]))
+    return groups
 
 
 def _people(staff, branch_id):

@@ -62,6 +62,7 @@ def test_an_admin_sees_every_branch_or_the_one_chosen(client, make, cases, admin
 
     everything = client.get("/board").get_data(as_text=True)
     assert f'data-case-id="{one.id}"' in everything and f'data-case-id="{two.id}"' in everything
+    assert everything.count("<optgroup") == 2  # new owners offered per branch: a case stays in its branch
     chosen = client.get(f"/board/cases?branch_id={first.id}").get_data(as_text=True)
     assert f'data-case-id="{one.id}"' in chosen and f'data-case-id="{two.id}"' not in chosen
 
