@@ -15,6 +15,11 @@ from crm.console import (  # noqa: F401  (each adds its pages)
     my_work,
     phone,
     reports,
+    supervision_qa,
+    supervision_quotas,
+    supervision_spot_checks,
+    supervision_surveys,
+    supervision_work_logs,
 )
 from crm.console.views import console
 

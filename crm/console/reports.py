@@ -8,6 +8,7 @@ policy allows no inline script). Without ``static/vendor/chart.js`` the page sti
 from datetime import date, timedelta
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from crm.auth import current_staff
@@ -21,6 +22,28 @@ from crm.services.quality.call_quality_queries import GROUPS
 from crm.services.quality.exports import METRICS
 
 DEFAULT_DAYS = 7
+
+# What the page calls the report's metrics and groupings (the files keep the service's English headers).
+METRIC_LABELS = {
+    "offered": _l("Calls offered"),
+    "answered": _l("Answered"),
+    "abandoned_in_queue": _l("Abandoned in queue"),
+    "abandoned_ringing": _l("Abandoned while ringing"),
+    "to_voicemail": _l("To voicemail"),
+    "answered_within_sl": _l("Answered within service level"),
+    "service_level": _l("Service level"),
+    "asa_seconds": _l("Average speed of answer (s)"),
+    "aht_seconds": _l("Average handle time (s)"),
+    "fcr_calls": _l("Answered calls with a customer"),
+    "fcr_resolved": _l("Resolved at first contact"),
+    "fcr_rate": _l("First-contact resolution"),
+    "surveyed": _l("Surveyed (attitude answered)"),
+    "satisfied": _l("Satisfied"),
+    "csat": _l("CSAT"),
+    "scores": _l("Scores given"),
+    "mean_score": _l("Mean score (1-10)"),
+}
+GROUP_LABELS = {"agent": _l("agent"), "team": _l("team"), "branch": _l("branch"), "day": _l("day")}
 
 
 @console.get("/reports/call-quality")
@@ -38,16 +61,20 @@ def call_quality_page():
         call_quality.check_interactive_period(query["start"], query["end"])
         report = call_quality.build_report(db.session, staff, **query)
     except DomainError as exc:
-        return render_template("call_quality.html", query=query, error=exc.message, groups=GROUPS), exc.status
+        return render_template("call_quality.html", query=query, error=exc.message, **_labels()), exc.status
     return render_template(
         "call_quality.html",
         query=query,
         report=report,
         metrics=METRICS,
-        groups=GROUPS,
+        **_labels(),
         chart=_chart_data(report),
         downloads=_downloads(query),
     )
+
+
+def _labels():
+    return {"groups": GROUPS, "group_labels": GROUP_LABELS, "metric_labels": METRIC_LABELS}
 
 
 def _query():
@@ -82,4 +109,5 @@ def _chart_data(report):
             "answered": [day["answered"] for day in report["daily"]],
             "service_level": [day["service_level"] for day in report["daily"]],
         },
+        "series": {"offered": _("Calls offered"), "answered": _("Answered"), "service_level": _("Service level")},
     }
