@@ -25,16 +25,19 @@ def _marked():
     return found
 
 
-def _chinese():
-    translated = {}
-    for po in TRANSLATIONS.glob("*/zh/LC_MESSAGES/messages.po"):
+def _catalogs():
+    """(catalog, English, Chinese) for every translated text of every area's catalog."""
+    for po in sorted(TRANSLATIONS.glob("*/zh/LC_MESSAGES/messages.po")):
         with po.open("rb") as source:
             for message in read_po(source):
                 text = message.string if isinstance(message.string, str) else (message.string or ("",))[0]
                 if message.id and text:
                     key = message.id[0] if isinstance(message.id, tuple) else message.id
-                    translated[key] = text
-    return translated
+                    yield po.parent.parent.parent.name, key, text
+
+
+def _chinese():
+    return {key: text for _area, key, text in _catalogs()}
 
 
 def test_the_code_marks_texts_for_translation():
@@ -45,3 +48,13 @@ def test_every_marked_text_has_its_chinese():
     chinese = _chinese()
     missing = {text: where for text, where in _marked().items() if text not in chinese}
     assert not missing, "no Chinese for:\n" + "\n".join(f"{where}: {text!r}" for text, where in sorted(missing.items()))
+
+
+def test_the_same_english_text_has_the_same_chinese_in_every_catalog():
+    """The catalogs are merged into one: a text translated two ways would show either, by load order."""
+    seen, clashes = {}, []
+    for area, key, text in _catalogs():
+        if key in seen and seen[key][1] != text:
+            clashes.append(f"{key!r}: {seen[key][0]} {seen[key][1]!r} vs {area} {text!r}")
+        seen.setdefault(key, (area, text))
+    assert not clashes, "\n".join(clashes)
