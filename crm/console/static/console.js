@@ -112,5 +112,5 @@
     event.detail.headers["X-CSRF-Token"] = csrf();
   });
 
-  window.Kefu = { api, csrf };
+  window.Kefu = { api, csrf, clearErrors, showErrors };
 })();
