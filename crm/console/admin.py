@@ -8,12 +8,14 @@ main menu; the others are reached from it and from the admin pages' own menu (``
 
 from functools import wraps
 
-from flask import abort, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from crm.auth import current_staff
 from crm.console.nav import menu_entry
 from crm.console.views import console
+from crm.errors import Forbidden
 
 # (endpoint, label, what the page is for), in the order of the landing page and the admin menu
 SECTIONS = (
@@ -30,7 +32,8 @@ SECTIONS = (
 
 
 def admin_page(view):
-    """Admins only: a stranger is sent to sign in, anyone else gets 403 (as from the admin API)."""
+    """Admins only: a stranger is sent to sign in, anyone else gets the console's 403 page (as the admin API
+    refuses them)."""
 
     @wraps(view)
     def guarded(*args, **kwargs):
@@ -38,7 +41,7 @@ def admin_page(view):
         if staff is None:
             return redirect(url_for("console.login"))
         if staff.role != "admin":
-            abort(403)
+            raise Forbidden(_("Only admins may open the administration pages."))
         return view(*args, **kwargs)
 
     return guarded

@@ -36,12 +36,14 @@ def admin_phone_lines():
 def admin_scripts():
     """The scripts, the form for a new one (a holiday variant when it has dates), and the preview."""
     scripts = db.session.scalars(greetings.scripts_query()).all()
+    branches = _branches()
     return render_admin(
         "admin/scripts.html",
         scripts=scripts,
         purposes=SCRIPT_PURPOSES,
         line_names=LINES,
-        branches=_branches(),
+        branches=branches,
+        branch_names={branch.id: branch.name for branch in branches},
         preview=_preview(request.args.get("line"), request.args.get("day")),
     )
 

@@ -12,6 +12,7 @@ from crm.models import CalendarOverride, PhoneLine, QaPhrase, Script, Staff
 from crm.services.quality.qa_phrases import ensure_default_phrases
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.api.test_console import BrowserLikeClient, _sign_in
+from tests.conftest import auth
 
 PAGES = (
     "/admin",
@@ -71,7 +72,9 @@ def _data_api(html):
 @pytest.mark.parametrize("role", ["agent", "supervisor"])
 def test_agents_and_supervisors_get_403(client, make, branch, role, path):
     _sign_in(client, make.staff(role=role, branch=branch))
-    assert client.get(path).status_code == 403
+    response = client.get(path)
+    assert response.status_code == 403
+    assert "只有管理员可以打开管理页面" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -307,3 +310,17 @@ def test_failed_jobs_are_listed_and_retried(signed_in, queue):
     assert job.id not in _html(signed_in, "/admin/jobs")
     again = signed_in.send("POST", retry, {})
     assert again.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["agent", "supervisor"])
+def test_only_admins_may_retry_a_failed_job(client, make, branch, queue, role):
+    job = fail_a_job(queue)
+    staff = make.staff(role=role, branch=branch)
+    response = client.post(f"/api/v1/admin/jobs/default/{job.id}/retry", headers=auth(staff))
+    assert response.status_code == 403
+    assert job.id in Queue("default", connection=queue).failed_job_registry.get_job_ids()
+
+
+def test_a_job_of_an_unknown_queue_is_not_found(signed_in, queue):
+    job = fail_a_job(queue)
+    assert signed_in.send("POST", f"/api/v1/admin/jobs/nowhere/{job.id}/retry", {}).status_code == 404

@@ -3,9 +3,20 @@ preview, and a failed job run again."""
 
 from rq import Queue
 
-from crm.models import Staff
+from crm.models import Script, Staff
 from tests.api.test_console_admin import fail_a_job
 from tests.browser.conftest import sign_in
+
+# A valid, silent 8 kHz mono WAV file of 8 samples.
+WAV = (
+    b"RIFF"
+    + (44).to_bytes(4, "little")
+    + b"WAVEfmt "
+    + bytes.fromhex("1000000001000100401f0000401f000001000800")
+    + b"data"
+    + (8).to_bytes(4, "little")
+    + b"\x80" * 8
+)
 
 
 def test_an_admin_creates_a_staff_member_and_sees_the_error_next_to_a_bad_field(live_server, page, admin, branch, db):
@@ -66,3 +77,23 @@ def test_an_admin_retries_a_failed_job(live_server, page, admin, queue):
     page.locator(f"#job-{job.id}").wait_for(state="detached")
     assert "没有失败的任务" in page.text_content("#queue-default")
     assert job.id in Queue("default", connection=queue).job_ids  # queued again
+
+
+def test_an_uploaded_recording_can_be_played_and_a_wrong_file_is_refused(live_server, page, admin, scripts, db):
+    script = db.session.query(Script).filter_by(purpose="greeting", valid_from=None).first()
+    sign_in(page, live_server, admin.job_no)
+    page.goto(f"{live_server}/admin/scripts/{script.id}")
+    form = page.locator("#upload-audio")
+
+    form.locator("input[type=file]").set_input_files({"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hi"})
+    form.locator("button[type=submit]").click()
+    page.locator("#upload-audio-file-error").wait_for()
+    assert page.locator("#recording audio").count() == 0
+
+    form.locator("input[type=file]").set_input_files({"name": "hello.wav", "mimeType": "audio/wav", "buffer": WAV})
+    form.locator("button[type=submit]").click()
+    audio = page.locator("#recording audio")
+    audio.wait_for()
+    source = audio.get_attribute("src")
+    assert source.startswith("/twilio/media/greetings/")
+    assert page.request.get(f"{live_server}{source}").body() == WAV
