@@ -97,3 +97,27 @@ def test_an_uploaded_recording_can_be_played_and_a_wrong_file_is_refused(live_se
     source = audio.get_attribute("src")
     assert source.startswith("/twilio/media/greetings/")
     assert page.request.get(f"{live_server}{source}").body() == WAV
+
+
+def test_an_admin_moves_an_agent_to_another_branch_clearing_their_supervisor(
+    live_server, page, admin, make, branch, supervisor, db
+):
+    member = make.staff(role="agent", branch=branch)
+    member.supervisor_id = supervisor.id
+    db.session.commit()
+    other = make.branch(name="新营业部")
+    sign_in(page, live_server, admin.job_no)
+    page.goto(f"{live_server}/admin/staff/{member.id}")
+    form = page.locator("#edit-staff")
+
+    form.locator("select[name=branch_id]").select_option(str(other.id))
+    form.locator("button[type=submit]").click()
+    page.locator("#edit-staff-supervisor_id-error").wait_for()  # the old branch's supervisor does not fit
+
+    form.locator("select[name=supervisor_id]").select_option("")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    page.locator("#edit-staff-supervisor_id-error").wait_for(state="detached")
+    db.session.expire_all()
+    moved = db.session.get(Staff, member.id)
+    assert (moved.branch_id, moved.supervisor_id) == (other.id, None)

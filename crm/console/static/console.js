@@ -6,7 +6,7 @@
 //    goes there (with the answer's fields filled in), else the event "kefu:saved" is fired on the form
 //    (htmx panels listen for it with hx-trigger="kefu:saved from:body").
 //    Inputs: data-type="int" | "number" | "bool" | "list" (one per line or comma) | "json"; empty
-//    inputs are left out unless data-keep-empty.
+//    inputs are left out unless data-keep-empty, or sent as null with data-empty="null" (clearing a field).
 //  - <form data-autosubmit>: submitted when one of its selects changes (the language switch).
 //  - htmx requests carry the CSRF token too.
 (function () {
@@ -30,6 +30,7 @@
     const type = input.dataset.type;
     if (input.type === "checkbox") return input.checked;
     const raw = input.value.trim();
+    if (raw === "" && input.dataset.empty === "null") return null;
     if (raw === "" && !("keepEmpty" in input.dataset)) return undefined;
     if (type === "int") return parseInt(raw, 10);
     if (type === "number") return Number(raw);
