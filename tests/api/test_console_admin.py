@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from flask_babel import refresh
 from rq import Queue, SimpleWorker
 
 from crm.extensions import queues
@@ -324,3 +325,12 @@ def test_only_admins_may_retry_a_failed_job(client, make, branch, queue, role):
 def test_a_job_of_an_unknown_queue_is_not_found(signed_in, queue):
     job = fail_a_job(queue)
     assert signed_in.send("POST", f"/api/v1/admin/jobs/nowhere/{job.id}/retry", {}).status_code == 404
+
+
+def test_the_admin_pages_speak_english_when_chosen(signed_in):
+    token = re.search(r'name="csrf_token" value="([^"]+)"', _html(signed_in, "/admin")).group(1)
+    signed_in.post("/language", data={"language": "en", "next": "/admin/staff", "csrf_token": token})
+    refresh()  # the test's one app context would keep the language of the first page
+    html = _html(signed_in, "/admin/staff")
+    assert "Create staff member" in html and "Staff and roles" in html
+    assert "创建员工" not in html
