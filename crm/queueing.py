@@ -4,6 +4,7 @@ import threading
 
 import redis
 from rq import Queue, Worker
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 
 QUEUE_NAMES = ("default", "telephony", "reports")
@@ -64,6 +65,19 @@ class QueueHandle:
             jobs = [job for job in Job.fetch_many(ids, connection=self.connection) if job is not None]
             listing.append({"queue": name, "failed": registry.count, "jobs": [_failure(job) for job in jobs]})
         return listing
+
+    def retry_failed(self, queue_name, job_id):
+        """Put a job that failed for good back on its queue (fresh, at the back); None when ``queue_name``
+        has no such failed job (unknown queue, already retried, or expired from the registry)."""
+        if queue_name not in QUEUE_NAMES:
+            return None
+        registry = self.queue(queue_name).failed_job_registry
+        if job_id not in registry.get_job_ids():
+            return None
+        try:
+            return registry.requeue(job_id)
+        except (InvalidJobOperation, NoSuchJobError):  # retried meanwhile by another admin, or expired
+            return None
 
     @property
     def backend(self):

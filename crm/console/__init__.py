@@ -6,6 +6,11 @@ module adds its pages (and their menu entries) to the one ``console`` blueprint.
 
 from crm.console import (  # noqa: F401  (each adds its pages)
     admin,
+    admin_jobs,
+    admin_org,
+    admin_policies,
+    admin_quality,
+    admin_telephony,
     board,
     code_names,
     customer_panels,

@@ -44,3 +44,9 @@ class FailedJobsOut(Schema):
     ladder = fields.Nested(LadderOut, metadata={"description": "the scheduler's heartbeat and overdue steps"})
     workers = fields.Integer(allow_none=True, metadata={"description": "workers registered; null: Redis down"})
     queues = fields.List(fields.Nested(QueueFailuresOut))
+
+
+class RetriedJobOut(Schema):
+    queue = fields.String()
+    id = fields.String()
+    status = fields.String(metadata={"description": "the job's RQ status now: queued"})

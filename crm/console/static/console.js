@@ -10,7 +10,7 @@
 //    the checked values as a list); empty inputs are left out unless data-keep-empty. A dotted name
 //    ("answers.q1") is sent nested ({"answers": {"q1": …}}), a number in it makes a list
 //    ("phones.0.number" → {"phones": [{"number": …}]}); data-with="<name>" sends an input only
-//    when the input <name> is filled in.
+//    when the input <name> is filled in; data-empty="null" sends an empty input as null (clearing a field).
 //  - <form data-autosubmit>: submitted when one of its selects changes (the language switch).
 //  - htmx requests carry the CSRF token too.
 (function () {
@@ -34,6 +34,7 @@
     const type = input.dataset.type;
     if (input.type === "checkbox") return type === "multi" ? (input.checked ? input.value : undefined) : input.checked;
     const raw = input.value.trim();
+    if (raw === "" && input.dataset.empty === "null") return null;
     if (raw === "" && !("keepEmpty" in input.dataset)) return undefined;
     if (type === "int") return parseInt(raw, 10);
     if (type === "number") return Number(raw);
@@ -143,5 +144,5 @@
     event.detail.headers["X-CSRF-Token"] = csrf();
   });
 
-  window.Kefu = { api, csrf };
+  window.Kefu = { api, csrf, clearErrors, showErrors };
 })();
