@@ -15,7 +15,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import request
-from flask_babel import Babel, force_locale, get_locale
+from flask_babel import Babel, force_locale, get_locale, refresh
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -61,6 +61,7 @@ def register_i18n(app):
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(catalog_directories())
     babel.init_app(app, locale_selector=select_language)
+    app.before_request(refresh)  # each request its own language, even when an app context outlives one (tests)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language)
 
 

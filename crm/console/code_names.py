@@ -41,7 +41,7 @@ CODE_NAMES = {
     "autonomous": _l("Autonomous"),
     # Customer and case statuses
     "prospect": _l("Prospect"),
-    "active": _l("Active"),
+    "active": _l("Active customer"),
     "closed": _l("Closed"),
     "new": _l("New"),
     "dispatched": _l("Dispatched"),

@@ -36,6 +36,11 @@ CLOCK_NAMES = {
     "resolution": _l("Resolution"),
 }
 NOTICE_KINDS = {
+    "case_reminder": _l("Case due soon"),
+    "case_overdue": _l("Case overdue"),
+    "case_branch_head": _l("Case overdue for a working day"),
+    "case_handed_off": _l("Case handed to you"),
+    "complaint_dispatch": _l("Complaint to dispatch"),
     "care_reminder": _l("Care reminder"),
     "complaint_recusal": _l("Complaint handed to you"),
     "disclosure_renewal": _l("Risk disclosure renewal"),

@@ -44,6 +44,11 @@ def test_the_supervisor_reassigns_an_overdue_case_with_a_reason(
     )
     assert "接手坐席" in page.text_content(f"{row} [data-field=owner]")
 
+    page.click("form[action$='/logout'] button")
+    sign_in(page, live_server, colleague.job_no)
+    page.goto(f"{live_server}/inbox")
+    assert page.locator(f"[data-case-id='{overdue_case.id}']").count() >= 1
+
 
 def test_a_reassignment_without_a_reason_shows_the_error_next_to_the_field(
     live_server, page, make, branch, supervisor, overdue_case
@@ -132,5 +137,5 @@ def test_nobody_reviews_their_own_call(live_server, page, db, supervisor):
     page.fill(f"{form} input[name=comment]", "自己审自己")
     page.click(f"{form} button[type=submit]")
 
-    page.wait_for_function(f"document.querySelector('{form} [role=alert]').textContent.length > 0")
+    page.wait_for_selector(f"{form} [role=alert]:not(:empty)")
     assert "another supervisor or an admin" in page.text_content(f"{form} [role=alert]")

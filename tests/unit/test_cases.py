@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from crm.errors import Conflict, Forbidden, InvalidInput
-from crm.models import Case, CaseEvent, CaseReply
+from crm.models import Case, CaseEvent, CaseReply, Notification
 from crm.models.cases import STATUSES
 from crm.services.cases import complaints, workflow
 from tests.case_factories import COMPLETE_RECORD
@@ -146,6 +146,18 @@ def test_hand_off_moves_ownership_and_records_from_and_to(db, open_, agent, make
     event = db.session.scalars(select(CaseEvent).where(CaseEvent.action == "handed_off")).one()
     assert event.detail == {"from": agent.id, "to": colleague.id, "note": "专业问题"}
     assert event.actor_id == agent.id
+
+
+def test_the_new_owner_finds_a_handed_off_case_in_their_inbox(db, open_, agent, make, branch):
+    colleague = make.staff(role="agent", branch=branch)
+    case = open_()
+    workflow.hand_off(db.session, agent, case, colleague.id, note="专业问题")
+    db.session.commit()
+    notices = db.session.scalars(select(Notification).where(Notification.recipient_id == colleague.id)).all()
+    assert [(n.kind, n.case_id, n.text) for n in notices] == [
+        ("case_handed_off", case.id, f"工单 #{case.id} 已转交给您")
+    ]
+    assert not db.session.scalars(select(Notification).where(Notification.recipient_id == agent.id)).all()
 
 
 def test_a_case_can_not_be_handed_to_nobody(db, open_, agent):

@@ -127,7 +127,8 @@ def assign(session, actor, case, handler_id):
 
 
 def hand_off(session, actor, case, new_owner_id, note=None):
-    """Move ownership to ``new_owner_id`` in one update; the case is never without an owner."""
+    """Move ownership to ``new_owner_id`` in one update; the case is never without an owner. The new owner
+    finds it in their inbox."""
     _guard(case, actor, "hand_off")
     if new_owner_id is None:
         raise InvalidInput("A case always has an owner; name the new one.", {"new_owner_id": ["Required."]})
@@ -138,6 +139,11 @@ def hand_off(session, actor, case, new_owner_id, note=None):
         raise Conflict("That person already owns the case.", {"new_owner_id": ["Already the owner."]})
     _transition(session, case, "hand_off", values={"owner_id": new_owner.id}, expect=Case.owner_id == previous)
     _record(session, case, actor, "handed_off", None, **{"from": previous, "to": new_owner.id, "note": note})
+    at = now()
+    text = f"工单 #{case.id} 已转交给您"  # the case's number only: the notice reaches a phone by SMS
+    notify(
+        session, new_owner, case, "case_handed_off", text, f"case:{case.id}:handed_off:{new_owner.id}:{at.isoformat()}"
+    )
     return case
 
 
