@@ -9,8 +9,10 @@ from crm.console import (  # noqa: F401  (each adds its pages)
     board,
     customers,
     desk,
+    desk_events,
     phone,
     reports,
+    softphone,
 )
 from crm.console.views import console
 

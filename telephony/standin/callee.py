@@ -23,6 +23,7 @@ from twilio.request_validator import RequestValidator
 
 from crm.core import clock
 from telephony.client import account_sid
+from telephony.standin.client_legs import dial_browser
 from telephony.standin.state import get_state, new_sid
 from telephony.standin.transcription import TranscriptionReplay
 
@@ -47,7 +48,9 @@ class Callee:
     ``record_text``: what is said into a ``<Record>`` (None: silence, nothing recorded).
     ``utterances``: what is said once a ``<Dial>`` connects, as ``(speaker, text)`` pairs in order,
     speaker ``agent`` or ``customer``; ``{job_no}`` in a text is the dialled agent's job number (their
-    softphone identity ``agent-<job no>``).
+    softphone identity ``agent-<job no>``). ``browser``: a dialled client is a real browser
+    (``client_legs``): the walk waits for it (``ring_seconds``, default the Dial's timeout) and, once
+    answered, for either side to hang up (the caller after ``talk_seconds`` real seconds).
     """
 
     answer: str = "human"
@@ -57,6 +60,8 @@ class Callee:
     record_text: str | None = None
     talk_seconds: int = 30
     utterances: tuple = ()
+    browser: bool = False
+    ring_seconds: float | None = None
 
     def answers_dial(self, target):
         if isinstance(self.agent_answers, bool):
@@ -270,10 +275,13 @@ class CallWalk:
         return self.follow(verb, document_url, extra)
 
     def dial(self, verb, document_url):
-        targets = [_dial_target(noun) for noun in verb] or [f"number:{(verb.text or '').strip()}"]
-        answered = next((target for target in targets if self.callee.answers_dial(target)), None)
-        status = "completed" if answered else "no-answer"
-        talk = self.callee.talk_seconds if answered else 0
+        nouns = [(_dial_target(noun), noun) for noun in verb]
+        targets = [target for target, _ in nouns] or [f"number:{(verb.text or '').strip()}"]
+        outcome = dial_browser(self, verb, nouns) if self.callee.browser else None
+        if outcome is None:
+            answered = next((target for target in targets if self.callee.answers_dial(target)), None)
+            outcome = answered, "completed" if answered else "no-answer", self.callee.talk_seconds if answered else 0
+        answered, status, talk = outcome
         self.transcript.dials.append((answered or " ".join(targets), status))
         self.transcript.note(f"dialled {' '.join(targets)}: " + (f"{answered} answered" if answered else status))
         if answered and self.transcription is not None:
