@@ -57,7 +57,7 @@ class ClientLegs:
             with self.condition:
                 if leg.status == "ringing":
                     leg.status = "no-answer"
-            if leg.status != "in-progress":
+            if leg.answered_at is None:
                 self._notify(leg, "missed")
                 return leg.status, 0
             if not self._wait_for_status(leg, talk_seconds):
