@@ -1,10 +1,10 @@
 """The simulated softphone's controls (embedded mode, no Twilio account): the desk's ``SimulatedDevice``
-answers, rejects, hangs up, mutes and sends keys on a call ringing or connected to the signed-in agent
+answers, rejects, hangs up, mutes, holds and sends keys on a call ringing or connected to the signed-in agent
 through these, and the Twilio stand-in's walk of that call (``telephony.standin.client_legs``) goes on.
 
 ``POST /desk/softphone/<action>`` with JSON ``{"call_sid": …}`` (the caller's CallSid), plus ``digits``
-for ``dtmf`` and ``muted`` for ``mute``. 404 when no such call rings or is connected to this agent; 409
-when it can no longer take that action (answered elsewhere, already ended).
+for ``dtmf``, ``muted`` for ``mute`` and ``held`` for ``hold``. 404 when no such call rings or is
+connected to this agent; 409 when it can no longer take that action (answered elsewhere, already ended).
 """
 
 from flask import abort, current_app, jsonify, request
@@ -47,10 +47,17 @@ def _mute(legs, leg, staff, body):
     return True
 
 
+def _hold(legs, leg, staff, body):
+    """Simulated hold: the line is muted both ways (no hold music in the stand-in)."""
+    legs.hold(leg, body.get("held", True))
+    return True
+
+
 ACTIONS = {
     "answer": lambda legs, leg, staff, body: legs.answer(leg, staff.id),
     "reject": lambda legs, leg, staff, body: legs.reject(leg),
     "hangup": lambda legs, leg, staff, body: legs.end(leg, "agent"),
     "dtmf": _dtmf,
     "mute": _mute,
+    "hold": _hold,
 }

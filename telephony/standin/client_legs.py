@@ -32,6 +32,7 @@ class BrowserLeg:
     status: str = "ringing"  # ringing → in-progress → completed | busy | no-answer | canceled
     ended_by: str | None = None
     muted: bool = False
+    held: bool = False  # simulated hold: muted both ways
     digits: str = ""
     changed: threading.Event = field(default_factory=threading.Event)
     answered_at: float | None = None
@@ -119,6 +120,10 @@ class ClientLegs:
     def mute(self, leg, muted):
         with self.condition:
             leg.muted = bool(muted)
+
+    def hold(self, leg, held):
+        with self.condition:
+            leg.held = bool(held)
 
     def _notify(self, leg, kind):
         staff_id = leg.staff_id or _staff_id(leg.identity)
