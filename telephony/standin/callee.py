@@ -62,6 +62,7 @@ class Callee:
     utterances: tuple = ()
     browser: bool = False
     ring_seconds: float | None = None
+    browser_caller: tuple | None = None
 
     def answers_dial(self, target):
         if isinstance(self.agent_answers, bool):
@@ -277,7 +278,8 @@ class CallWalk:
     def dial(self, verb, document_url):
         nouns = [(_dial_target(noun), noun) for noun in verb]
         targets = [target for target, _ in nouns] or [f"number:{(verb.text or '').strip()}"]
-        outcome = dial_browser(self, verb, nouns) if self.callee.browser else None
+        browser = self.callee.browser or self.callee.browser_caller
+        outcome = dial_browser(self, verb, nouns) if browser else None
         if outcome is None:
             answered = next((target for target in targets if self.callee.answers_dial(target)), None)
             outcome = answered, "completed" if answered else "no-answer", self.callee.talk_seconds if answered else 0
@@ -362,14 +364,17 @@ def walk_call(
     status_callback=None,
     status_callback_events=(),
     machine_detection=None,
+    params=None,
 ):
     """Walk one call through ``app``'s webhooks as ``callee`` behaves; returns its ``Transcript``.
+    ``params``: more parameters posted with every webhook (a browser call's custom parameters).
 
     ``direction`` is Twilio's: ``inbound`` (someone dials our number: ``url`` is the number's
     voice URL) or ``outbound-api`` (we placed the call through the REST API).
     """
     callee = callee or Callee()
     walk = CallWalk(app, call_sid or new_sid("CA"), from_, to, direction, callee, machine_detection)
+    walk.params.update(params or {})
     transcript = walk.transcript
     if status_callback:
         for event in status_callback_events:

@@ -59,11 +59,27 @@ class ClientLegs:
                 if leg.status == "ringing":
                     leg.status = "no-answer"
             if leg.answered_at is None:
-                self._notify(leg, "missed")
+                self.notify(leg, "missed")
                 return leg.status, 0
             if not self._wait_for_status(leg, talk_seconds):
                 self.end(leg, "caller")
             return "completed", max(1, round(time.monotonic() - leg.answered_at))
+        finally:
+            with self.condition:
+                self.legs.pop((call_sid, identity), None)
+
+    def connect(self, call_sid, identity, staff_id, talk_seconds):
+        """The agent's own browser call was answered by the far end: it lasts until the agent hangs up
+        (``end``) or the far end does after ``talk_seconds``; its talk time."""
+        leg = BrowserLeg(call_sid, identity, staff_id=staff_id, status="in-progress", answered_at=time.monotonic())
+        with self.condition:
+            self.legs[(call_sid, identity)] = leg
+            self.condition.notify_all()
+        self.notify(leg, "connected")
+        try:
+            if not self._wait_for_status(leg, talk_seconds):
+                self.end(leg, "caller")
+            return max(1, round(time.monotonic() - leg.answered_at))
         finally:
             with self.condition:
                 self.legs.pop((call_sid, identity), None)
@@ -88,7 +104,7 @@ class ClientLegs:
                 return False
             leg.status, leg.staff_id, leg.answered_at = "in-progress", staff_id, time.monotonic()
         leg.changed.set()
-        self._notify(leg, "connected")
+        self.notify(leg, "connected")
         return True
 
     def reject(self, leg):
@@ -110,7 +126,7 @@ class ClientLegs:
                 return False
         leg.changed.set()
         if leg.ended_by:
-            self._notify(leg, "ended")
+            self.notify(leg, "ended")
         return True
 
     def press(self, leg, digits):
@@ -125,7 +141,7 @@ class ClientLegs:
         with self.condition:
             leg.held = bool(held)
 
-    def _notify(self, leg, kind):
+    def notify(self, leg, kind):
         staff_id = leg.staff_id or _staff_id(leg.identity)
         if staff_id is not None:
             live.publish(staff_id, kind, {"call_sid": leg.call_sid})
@@ -137,7 +153,9 @@ def _staff_id(identity):
 
 
 def dial_browser(walk, verb, targets):
-    """``<Dial>`` for a browser callee: the first client target rings; ``(answered target, status, talk)``."""
+    """``<Dial>`` with a browser on either end: ``(answered target, status, talk)``, None when neither is."""
+    if walk.callee.browser_caller:
+        return _dialled_by_browser(walk, [target for target, _ in targets])
     clients = [(target, noun) for target, noun in targets if target.startswith("client:")]
     if not clients:
         return None
@@ -149,3 +167,16 @@ def dial_browser(walk, verb, targets):
         walk.params["CallSid"], target.removeprefix("client:"), parameters, ring_seconds, walk.callee.talk_seconds
     )
     return (target if status == "completed" else None), status, talk
+
+
+def _dialled_by_browser(walk, targets):
+    """The agent's browser placed the call (``Callee.browser_caller``: identity and staff id): the dialled
+    number answers by the script, then the call lasts until the agent hangs up on the desk."""
+    identity, staff_id = walk.callee.browser_caller
+    legs = walk.state.client_legs
+    answered = next((target for target in targets if walk.callee.answers_dial(target)), None)
+    if answered is None:
+        legs.notify(BrowserLeg(walk.params["CallSid"], identity, staff_id=staff_id), "ended")
+        return None, "no-answer", 0
+    talk = legs.connect(walk.params["CallSid"], identity, staff_id, walk.callee.talk_seconds)
+    return answered, "completed", talk

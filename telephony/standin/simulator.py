@@ -80,6 +80,45 @@ def ring_browser_agent(app, from_, to=None, keys=("1",), **script):
     return sid
 
 
+# The softphone's voice URL (the TwiML app's): where a browser-placed call starts.
+OUTBOUND_PATH = "/twilio/voice/outbound"
+
+
+def browser_dials(app, agent, to=None, customer_id=None, talk_seconds=600):
+    """The agent's simulated softphone places a call (the dial pad, or click-to-call by customer id), walked in
+    a background thread through the softphone's voice URL; its CallSid at once. The far end answers (the
+    stand-in's callee script for that number, else it picks up) and the call lasts until the agent hangs up."""
+    sid = new_sid("CA")
+    identity = agent.softphone_identity
+    script = get_state(app).callee_for(try_normalise_phone(to) or to) if to else None
+    callee = Callee(
+        agent_answers=script.agent_answers if script else True,
+        browser_caller=(identity, agent.id),
+        talk_seconds=talk_seconds,
+    )
+    params = {"customer_id": str(customer_id)} if customer_id else {}
+
+    def walk():
+        with app.app_context():
+            try:
+                transcript = walk_call(
+                    app,
+                    from_=f"client:{identity}",
+                    to=to or "",
+                    url=OUTBOUND_PATH,
+                    callee=callee,
+                    call_sid=sid,
+                    params=params,
+                )
+            finally:
+                db.session.remove()
+            with get_state(app).lock:
+                get_state(app).walked[sid] = transcript
+
+    threading.Thread(target=walk, name=f"dial-{sid}", daemon=True).start()
+    return sid
+
+
 def default_number(app):
     """The number a caller would dial: the first hotline line, else a branch hotline, else our caller ID."""
     line = db.session.scalars(select(PhoneLine.number).order_by(PhoneLine.line != "hotline", PhoneLine.id)).first()

@@ -1,6 +1,7 @@
 """``GET /desk/events`` (Server-Sent Events) and the simulated softphone's controls on the desk."""
 
 import re
+import time
 
 from crm import live
 from telephony.standin import get_state
@@ -72,3 +73,21 @@ def test_nobody_controls_another_agents_call_nor_without_the_csrf_token(app, cli
         assert client.post("/desk/softphone/answer", json={"call_sid": "CA-theirs"}).status_code == 400
     finally:
         get_state(app).client_legs.legs.clear()
+
+
+def test_the_dial_pad_places_a_call_the_agent_then_hangs_up_from_the_desk(app, client, agent, make, clock):
+    customer = make.customer(manager=agent, phones=("13800138000",))
+    token = sign_in(client, agent)
+    headers = {"X-CSRF-Token": token}
+
+    assert client.post("/desk/softphone/dial", json={}, headers=headers).status_code == 400
+    placed = client.post("/desk/softphone/dial", json={"customer_id": customer.id}, headers=headers)
+    sid = placed.get_json()["call_sid"]
+    assert get_state(app).client_legs.find(sid, agent.softphone_identity, wait=5) is not None
+    hung_up = client.post("/desk/softphone/hangup", json={"call_sid": sid}, headers=headers)
+    assert hung_up.get_json()["status"] == "completed"
+    for _ in range(250):  # the walk ends (dial result, status callback) before the test's tables are emptied
+        if sid in get_state(app).walked:
+            break
+        time.sleep(0.02)
+    assert get_state(app).walked[sid].dials == [("number:+8613800138000", "completed")]

@@ -10,7 +10,7 @@ from crm import live
 from crm.models import Call
 from crm.services.calls.presence import set_presence
 from telephony.standin import get_state
-from telephony.standin.simulator import ring_browser_agent
+from telephony.standin.simulator import browser_dials, ring_browser_agent
 from tests.telephony.ivr_walk import CALLER
 
 
@@ -123,3 +123,30 @@ def test_the_caller_hangs_up_after_their_talk_time(world, agent, db):
     assert transcript.dials == [(f"client:agent-{agent.job_no}", "completed")]
     assert leg.ended_by == "caller"
     assert [kind for kind, _ in heard.read()] == ["ringing", "connected", "ended"]
+
+
+def test_the_agents_browser_places_a_click_to_call_that_lasts_until_the_agent_hangs_up(world, agent, make, db):
+    customer = make.customer(manager=agent, phones=("13800138000",))
+    heard = events(world, agent, seconds=1.5)
+    sid = browser_dials(world, agent, customer_id=customer.id)
+    leg = leg_of(world, sid, agent)
+    assert leg.status == "in-progress"
+    with world.app_context():
+        assert get_state(world).client_legs.end(leg, "agent")
+
+    transcript = transcript_of(world, sid)
+    assert transcript.dials == [("number:+8613800138000", "completed")]
+    assert [kind for kind, _ in heard.read()] == ["connected", "ended"]
+    db.session.expire_all()
+    call = db.session.scalar(select(Call).where(Call.sid == sid))
+    assert (call.direction, call.customer_id, call.outcome) == ("outbound", customer.id, "answered")
+    db.session.refresh(agent)
+    assert agent.presence == "wrap_up"
+
+
+def test_a_click_to_call_on_someone_elses_customer_is_refused_aloud(world, agent, make, branch, db):
+    customer = make.customer(manager=make.staff(role="agent", branch=branch), phones=("13800138000",))
+    sid = browser_dials(world, agent, customer_id=customer.id)
+
+    transcript = transcript_of(world, sid)
+    assert transcript.dials == [] and any("不在允许拨打的范围内" in line for line in transcript.heard)

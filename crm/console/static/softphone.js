@@ -86,7 +86,11 @@
       presence("busy");
     },
     ended({ call_sid }) {
-      if (!callSid || (call_sid && call_sid !== callSid) || state !== "in-call") return;
+      if (state !== "in-call") {
+        if (!callSid) callLabel.textContent = ""; // our own call was not answered
+        return;
+      }
+      if (callSid && call_sid && call_sid !== callSid) return;
       const ended = callSid;
       callSid = null;
       muted = held = false;
