@@ -11,7 +11,8 @@ from sqlalchemy import select
 from crm.core.phones import try_normalise_phone
 from crm.extensions import db
 from crm.models import Branch, PhoneLine
-from telephony.standin.callee import Callee, walk_call
+from telephony.standin.callee import walk_call
+from telephony.standin.script import Callee
 from telephony.standin.state import get_state, new_sid
 
 INCOMING_PATH = "/twilio/voice/incoming"
