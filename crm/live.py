@@ -68,19 +68,27 @@ class RedisHub:
         self.connection.publish(CHANNEL.format(staff_id), message)
 
     def subscribe(self, staff_id):
-        pubsub = self.connection.pubsub(ignore_subscribe_messages=True)
+        """Subscribed once Redis confirms it: an event published after this returns is received."""
+        pubsub = self.connection.pubsub()
         pubsub.subscribe(CHANNEL.format(staff_id))
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=0.5)
+            if message is not None and message["type"] == "subscribe":
+                break
         return pubsub
 
     def unsubscribe(self, staff_id, pubsub):
         pubsub.close()
 
     def receive(self, pubsub, timeout):
-        message = pubsub.get_message(timeout=max(timeout, 0.01))
-        if message is None:
-            return None
-        data = message["data"]
-        return data.decode() if isinstance(data, bytes) else data
+        deadline = time.monotonic() + max(timeout, 0.01)
+        while (left := deadline - time.monotonic()) > 0:
+            message = pubsub.get_message(timeout=left)
+            if message is not None and message["type"] == "message":
+                data = message["data"]
+                return data.decode() if isinstance(data, bytes) else data
+        return None
 
 
 def hub(app=None):

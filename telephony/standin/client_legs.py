@@ -72,10 +72,10 @@ class ClientLegs:
         """The agent's own browser call was answered by the far end: it lasts until the agent hangs up
         (``end``) or the far end does after ``talk_seconds``; its talk time."""
         leg = BrowserLeg(call_sid, identity, staff_id=staff_id, status="in-progress", answered_at=time.monotonic())
+        self.notify(leg, "connected")  # before the desk can reach the leg to hang it up
         with self.condition:
             self.legs[(call_sid, identity)] = leg
             self.condition.notify_all()
-        self.notify(leg, "connected")
         try:
             if not self._wait_for_status(leg, talk_seconds):
                 self.end(leg, "caller")
