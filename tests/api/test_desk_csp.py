@@ -24,3 +24,19 @@ def test_without_twilio_the_desk_is_self_only(client, agent):
     desk = policy_of(client.get("/desk"))
     assert "connect-src" not in desk and "media-src" not in desk
     assert desk["default-src"] == "'self'"
+
+
+def test_the_desk_loads_the_voice_sdk_only_with_twilio_and_keeps_the_call_helpers_regions(
+    app, client, agent, monkeypatch
+):
+    sign_in(client, agent)
+    simulated = client.get("/desk").get_data(as_text=True)
+    assert 'data-mode="simulated"' in simulated and "twilio.min.js" not in simulated
+    regions = [simulated.index(f'<section id="{name}"') for name in ("softphone", "greeting", "call-card", "wrap-up")]
+    assert regions == sorted(regions)
+    assert "softphone.js" in simulated and "desk_call.js" in simulated
+    assert "style=" not in simulated and "<style" not in simulated
+
+    monkeypatch.setitem(app.config, "TWILIO_ACCOUNT_SID", "AC" + "0" * 32)
+    twilio = client.get("/desk").get_data(as_text=True)
+    assert 'data-mode="twilio"' in twilio and "vendor/@twilio/voice-sdk/dist/twilio.min.js" in twilio
