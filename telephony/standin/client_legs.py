@@ -20,7 +20,7 @@ from crm.extensions import db
 from crm.services.calls.outbound_calls import agent_by_client
 
 # How long a console request waits for the walk to reach the ring it was told about.
-ARRIVAL_SECONDS = 3.0
+ARRIVAL_SECONDS = 1.0
 
 
 @dataclass
