@@ -65,7 +65,7 @@ def test_the_agent_answers_a_ringing_call_hangs_up_and_is_in_wrap_up(app, live_s
     sid = ring(app, agent, page, talk_seconds=30)
 
     assert page.evaluate("() => window.rung") == {"callSid": sid, "customerId": None}
-    assert page.text_content("[data-field=softphone-state]") == "来电振铃"
+    assert page.text_content("[data-field=softphone-state]") == "振铃中"
     page.click("#softphone [data-action=answer]")
     page.wait_for_selector("#softphone[data-state=in-call]")
     assert page.text_content("[data-field=softphone-state]") == "通话中"
