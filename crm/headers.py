@@ -3,7 +3,9 @@
 The console's pages load scripts and styles from its own origin only (no inline ``<script>`` or
 ``style=``), so their policy allows nothing else. Swagger UI at /api/docs is flask-smorest's page: an
 inline start-up script and Swagger's own inline styles, with its assets from ``OPENAPI_SWAGGER_UI_URL``
-(a CDN by default), so that one page gets a policy widened for exactly that. No page may be framed.
+(a CDN by default), so that one page gets a policy widened for exactly that. The agent desk, when a
+Twilio account is configured, also lets the Voice SDK reach Twilio (its signalling websocket, its
+event gateway and its ringtones). No page may be framed.
 """
 
 from urllib.parse import urlsplit
@@ -11,6 +13,11 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 
 SWAGGER_UI_ENDPOINT = "api-docs.openapi_swagger_ui"
+DESK_ENDPOINT = "console.desk"
+# The Voice SDK's origins (Twilio's "Voice SDKs network connectivity requirements"; sounds: the SDK's
+# SOUNDS_BASE_URL). The media itself is WebRTC, which CSP does not govern.
+TWILIO_CONNECT = "wss://voice-js.roaming.twilio.com https://eventgw.twilio.com"
+TWILIO_MEDIA = "https://sdk.twilio.com"
 
 COMMON = {
     "X-Content-Type-Options": "nosniff",
@@ -19,13 +26,15 @@ COMMON = {
 }
 
 
-def _policy(scripts="'self'", styles="'self'", images="'self' data:"):
+def _policy(scripts="'self'", styles="'self'", images="'self' data:", connect=None, media=None):
     return "; ".join(
         [
             "default-src 'self'",
             f"script-src {scripts}",
             f"style-src {styles}",
             f"img-src {images}",
+            *([f"connect-src {connect}"] if connect else []),
+            *([f"media-src {media}"] if media else []),
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
@@ -35,6 +44,7 @@ def _policy(scripts="'self'", styles="'self'", images="'self' data:"):
 
 
 CONSOLE_POLICY = _policy()
+DESK_TWILIO_POLICY = _policy(connect=f"'self' {TWILIO_CONNECT}", media=f"'self' {TWILIO_MEDIA}")
 
 
 def _docs_policy():
@@ -51,9 +61,16 @@ def _docs_policy():
 def add_security_headers(response):
     for name, value in COMMON.items():
         response.headers.setdefault(name, value)
-    docs = request.endpoint == SWAGGER_UI_ENDPOINT
-    response.headers.setdefault("Content-Security-Policy", _docs_policy() if docs else CONSOLE_POLICY)
+    response.headers.setdefault("Content-Security-Policy", _page_policy())
     return response
+
+
+def _page_policy():
+    if request.endpoint == SWAGGER_UI_ENDPOINT:
+        return _docs_policy()
+    if request.endpoint == DESK_ENDPOINT and current_app.config["TWILIO_ACCOUNT_SID"]:
+        return DESK_TWILIO_POLICY
+    return CONSOLE_POLICY
 
 
 def register_headers(app):

@@ -13,7 +13,7 @@ from crm.auth import current_staff
 from crm.console.nav import menu_entry
 from crm.console.views import console
 from telephony.standin import get_state
-from telephony.standin.simulator import default_number, simulate_inbound_call
+from telephony.standin.simulator import default_number, ring_browser_agent, simulate_inbound_call
 
 MESSAGES_SHOWN = 20
 
@@ -31,8 +31,10 @@ def phone():
     if staff is None:
         return redirect(url_for("console.login"))
     form = {"from": "+8613800138000", "to": default_number(current_app), "keys": "", "record_text": ""}
-    transcript = None
-    if request.method == "POST":
+    transcript, placed = _browser_call(request.args.get("call")), None
+    if request.method == "POST" and request.form.get("mode") == "browser":
+        placed = _ring_browser(request.form)
+    elif request.method == "POST":
         form = {name: request.form.get(name, "").strip() for name in form}
         transcript = simulate_inbound_call(
             current_app,
@@ -42,7 +44,31 @@ def phone():
             agent_answers=request.form.get("agent_answers") == "on",
             record_text=form["record_text"] or None,
         )
-    return render_template("phone.html", form=form, transcript=transcript, messages=_messages(staff))
+    return render_template(
+        "phone.html",
+        form=form,
+        transcript=transcript,
+        placed=placed or request.args.get("call"),
+        messages=_messages(staff),
+    )
+
+
+def _ring_browser(form):
+    """ "Ring a browser agent": the call is walked in the background (its agents answer on their desks); its
+    CallSid at once. Its transcript is shown at ``/phone?call=<sid>`` once the call has ended."""
+    keys = form.get("keys", "").replace(",", " ").split() or ["1"]
+    record_text = form.get("record_text", "").strip() or None
+    return ring_browser_agent(
+        current_app._get_current_object(), form.get("from", "").strip(), None, keys, record_text=record_text
+    )
+
+
+def _browser_call(sid):
+    if not sid:
+        return None
+    state = get_state(current_app)
+    with state.lock:
+        return state.walked.get(sid)
 
 
 def _messages(staff):

@@ -1,12 +1,15 @@
 """The local Twilio stand-in (simulated telephony, tests): a REST subset and a scripted callee.
 
 - ``standin_blueprint`` (``rest``): Calls, Messages, Recordings under ``/_twilio/2010-04-01/…``;
-- ``walk_call`` / ``run_pending_calls`` (``callee``): drive the app's webhooks as Twilio would;
+- ``walk_call`` / ``run_pending_calls`` (``callee``): drive the app's webhooks as Twilio would, the far
+  end behaving as its ``Callee`` script says (``script``);
+- ``client_legs``: a dialled client that is a real browser (the desk's simulated softphone);
 - ``get_state`` (``state``): the calls, messages and recordings seen so far.
 """
 
-from telephony.standin.callee import Callee, Transcript, run_pending_calls, walk_call
+from telephony.standin.callee import run_pending_calls, walk_call
 from telephony.standin.rest import standin_blueprint
+from telephony.standin.script import Callee, Transcript
 from telephony.standin.state import StandinState, get_state, set_state
 
 __all__ = [

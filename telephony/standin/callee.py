@@ -16,13 +16,14 @@ needs no server and runs inside whatever app context is active, like a signed te
 
 import threading
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from twilio.request_validator import RequestValidator
 
 from crm.core import clock
 from telephony.client import account_sid
+from telephony.standin.client_legs import dial_browser
+from telephony.standin.script import Callee, Transcript
 from telephony.standin.state import get_state, new_sid
 from telephony.standin.transcription import TranscriptionReplay
 
@@ -34,58 +35,6 @@ GATHER_TIMEOUT_SECONDS = 5
 UNANSWERED = ("busy", "no-answer", "failed")
 # A StatusCallbackEvent asked for at creation → the CallStatus Twilio reports for it.
 PROGRESS_EVENTS = {"initiated": "initiated", "ringing": "ringing", "answered": "in-progress"}
-
-
-@dataclass(frozen=True)
-class Callee:
-    """How the far end behaves.
-
-    ``answer``: human | machine | busy | no-answer | failed. ``keys``: what is pressed at each
-    ``<Gather>`` in turn (none left → silence, the Gather times out). ``hangup_after``: hang
-    up once that many prompts were heard. ``agent_answers``: whether a dialled client/number
-    picks up — True, False, or the dialled identities that do (e.g. ``{"agent-9001"}``).
-    ``record_text``: what is said into a ``<Record>`` (None: silence, nothing recorded).
-    ``utterances``: what is said once a ``<Dial>`` connects, as ``(speaker, text)`` pairs in order,
-    speaker ``agent`` or ``customer``; ``{job_no}`` in a text is the dialled agent's job number (their
-    softphone identity ``agent-<job no>``).
-    """
-
-    answer: str = "human"
-    keys: tuple = ()
-    hangup_after: int | None = None
-    agent_answers: bool | frozenset = True
-    record_text: str | None = None
-    talk_seconds: int = 30
-    utterances: tuple = ()
-
-    def answers_dial(self, target):
-        if isinstance(self.agent_answers, bool):
-            return self.agent_answers
-        return target in self.agent_answers or target.removeprefix("client:") in self.agent_answers
-
-
-@dataclass
-class Transcript:
-    """What happened on a walked call, in order (``lines``) and by kind."""
-
-    call_sid: str
-    status: str = "completed"
-    answered_by: str | None = None
-    duration: int = 0
-    heard: list = field(default_factory=list)
-    keys: list = field(default_factory=list)
-    dials: list = field(default_factory=list)
-    recordings: list = field(default_factory=list)
-    webhooks: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    lines: list = field(default_factory=list)
-
-    def hear(self, text):
-        self.heard.append(text)
-        self.lines.append(f"heard: {text}")
-
-    def note(self, line):
-        self.lines.append(line)
 
 
 class CallWalk:
@@ -270,10 +219,14 @@ class CallWalk:
         return self.follow(verb, document_url, extra)
 
     def dial(self, verb, document_url):
-        targets = [_dial_target(noun) for noun in verb] or [f"number:{(verb.text or '').strip()}"]
-        answered = next((target for target in targets if self.callee.answers_dial(target)), None)
-        status = "completed" if answered else "no-answer"
-        talk = self.callee.talk_seconds if answered else 0
+        nouns = [(_dial_target(noun), noun) for noun in verb]
+        targets = [target for target, _ in nouns] or [f"number:{(verb.text or '').strip()}"]
+        browser = self.callee.browser or self.callee.browser_caller
+        outcome = dial_browser(self, verb, nouns) if browser else None
+        if outcome is None:
+            answered = next((target for target in targets if self.callee.answers_dial(target)), None)
+            outcome = answered, "completed" if answered else "no-answer", self.callee.talk_seconds if answered else 0
+        answered, status, talk = outcome
         self.transcript.dials.append((answered or " ".join(targets), status))
         self.transcript.note(f"dialled {' '.join(targets)}: " + (f"{answered} answered" if answered else status))
         if answered and self.transcription is not None:
@@ -354,14 +307,17 @@ def walk_call(
     status_callback=None,
     status_callback_events=(),
     machine_detection=None,
+    params=None,
 ):
     """Walk one call through ``app``'s webhooks as ``callee`` behaves; returns its ``Transcript``.
+    ``params``: more parameters posted with every webhook (a browser call's custom parameters).
 
     ``direction`` is Twilio's: ``inbound`` (someone dials our number: ``url`` is the number's
     voice URL) or ``outbound-api`` (we placed the call through the REST API).
     """
     callee = callee or Callee()
     walk = CallWalk(app, call_sid or new_sid("CA"), from_, to, direction, callee, machine_detection)
+    walk.params.update(params or {})
     transcript = walk.transcript
     if status_callback:
         for event in status_callback_events:

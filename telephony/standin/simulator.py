@@ -4,12 +4,16 @@ Used by ``flask --app wsgi kefu phone`` and the console's phone panel. The call 
 same signed webhooks Twilio would post (``walk_call``), status callbacks included.
 """
 
+import threading
+
 from sqlalchemy import select
 
 from crm.core.phones import try_normalise_phone
 from crm.extensions import db
 from crm.models import Branch, PhoneLine
-from telephony.standin.callee import Callee, walk_call
+from telephony.standin.callee import walk_call
+from telephony.standin.script import Callee
+from telephony.standin.state import get_state, new_sid
 
 INCOMING_PATH = "/twilio/voice/incoming"
 # Where Twilio posts our numbers' call status (configured on the number); used when the app has it.
@@ -24,19 +28,31 @@ DEFAULT_UTTERANCES = (
 
 
 def simulate_inbound_call(
-    app, from_, to=None, keys=(), agent_answers=True, record_text=None, hangup_after=None, utterances=DEFAULT_UTTERANCES
+    app,
+    from_,
+    to=None,
+    keys=(),
+    agent_answers=True,
+    record_text=None,
+    hangup_after=None,
+    utterances=DEFAULT_UTTERANCES,
+    call_sid=None,
+    **script,
 ):
     """Dial ``to`` (default: the first hotline) from ``from_``, pressing ``keys`` at each menu; a ``Transcript``.
-    ``utterances``: what is said once an agent answers (``Callee.utterances``)."""
+    ``utterances``: what is said once an agent answers (``Callee.utterances``); ``script``: more ``Callee``
+    fields (``browser=True``: the agents' browsers answer, see ``client_legs``)."""
     callee = Callee(
         keys=tuple(keys),
         agent_answers=agent_answers,
         record_text=record_text,
         hangup_after=hangup_after,
         utterances=tuple(utterances),
+        **script,
     )
     return walk_call(
         app,
+        call_sid=call_sid,
         from_=try_normalise_phone(from_) or from_,
         to=try_normalise_phone(to) or to if to else default_number(app),
         url=INCOMING_PATH,
@@ -45,6 +61,63 @@ def simulate_inbound_call(
         status_callback=STATUS_PATH if _serves(app, STATUS_PATH) else None,
         status_callback_events=("ringing", "answered"),
     )
+
+
+def ring_browser_agent(app, from_, to=None, keys=("1",), **script):
+    """Place an inbound call whose agents answer in their browsers, walked in a background thread; its CallSid
+    at once. The transcript lands in the stand-in's ``walked`` when the call ends."""
+    sid = new_sid("CA")
+
+    def walk():
+        with app.app_context():
+            try:
+                transcript = simulate_inbound_call(app, from_, to, keys, call_sid=sid, browser=True, **script)
+            finally:
+                db.session.remove()
+            with get_state(app).lock:
+                get_state(app).walked[sid] = transcript
+
+    threading.Thread(target=walk, name=f"walk-{sid}", daemon=True).start()
+    return sid
+
+
+# The softphone's voice URL (the TwiML app's): where a browser-placed call starts.
+OUTBOUND_PATH = "/twilio/voice/outbound"
+
+
+def browser_dials(app, agent, to=None, customer_id=None, talk_seconds=600):
+    """The agent's simulated softphone places a call (the dial pad, or click-to-call by customer id), walked in
+    a background thread through the softphone's voice URL; its CallSid at once. The far end answers (the
+    stand-in's callee script for that number, else it picks up) and the call lasts until the agent hangs up."""
+    sid = new_sid("CA")
+    identity = agent.softphone_identity
+    script = get_state(app).callee_for(try_normalise_phone(to) or to) if to else None
+    callee = Callee(
+        agent_answers=script.agent_answers if script else True,
+        browser_caller=(identity, agent.id),
+        talk_seconds=talk_seconds,
+    )
+    params = {"customer_id": str(customer_id)} if customer_id else {}
+
+    def walk():
+        with app.app_context():
+            try:
+                transcript = walk_call(
+                    app,
+                    from_=f"client:{identity}",
+                    to=to or "",
+                    url=OUTBOUND_PATH,
+                    callee=callee,
+                    call_sid=sid,
+                    params=params,
+                )
+            finally:
+                db.session.remove()
+            with get_state(app).lock:
+                get_state(app).walked[sid] = transcript
+
+    threading.Thread(target=walk, name=f"dial-{sid}", daemon=True).start()
+    return sid
 
 
 def default_number(app):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from crm.core import clock
+from telephony.standin.client_legs import ClientLegs
 
 EXTENSION = "kefu.twilio_standin"
 
@@ -74,6 +75,10 @@ class StandinState:
         # Who answers which number: ``Callee`` scripts by E.164 number, else ``default_callee``.
         self.callees = {}
         self.default_callee = None
+        # Browser legs of walked calls, ringing or connected (``client_legs``).
+        self.client_legs = ClientLegs()
+        # Calls walked in the background (the phone page's "ring a browser agent"): CallSid → Transcript.
+        self.walked = {}
 
     def add_call(self, call):
         with self.lock:

@@ -104,7 +104,12 @@ def ring_next(response, route, tried, first=False):
         record="record-from-answer-dual",
         recording_status_callback=url_for("twilio.recording"),
     )
-    dial.client(agent.softphone_identity)
+    # The browser's incoming call carries the caller's CallSid (the row in ``calls``) and the customer the
+    # IVR identified, as ``call.customParameters``: the screen pop needs no phone number.
+    client = dial.client()
+    client.identity(agent.softphone_identity)
+    client.parameter(name="CallSid", value=route.call.sid)
+    client.parameter(name="customer_id", value=str(route.customer.id) if route.customer is not None else "")
     return response
 
 

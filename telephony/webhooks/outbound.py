@@ -1,6 +1,8 @@
 """Browser-placed calls: the TwiML app's voice URL (issue 5 §6, click-to-call).
 
-Twilio posts ``From=client:agent-<job no>`` and ``To=<the number typed or clicked>``. We dial the
+Twilio posts ``From=client:agent-<job no>`` and ``To=<the number typed>``, or ``customer_id=<id>`` for
+click-to-call on the desk (the browser never holds the unmasked number: it is resolved here, and only
+for a customer the agent may see). We dial the
 number with the centre's caller ID, record both channels from answer, transcribe the call as it goes
 (``<Start><Transcription>``, for the QA checks) and log the call. A number the
 agent may not dial (``outbound_calls.dial_refusal``: premium rate, international, not a customer's) is
@@ -34,11 +36,13 @@ def outbound():
     if agent is None:
         return _ended(response, NOT_AN_AGENT)
     config = current_app.config
-    number = try_normalise_phone(form.get("To"))
-    refused = number and outbound_calls.dial_refusal(db.session, agent, number, config["DIAL_ALLOWED_PREFIXES"])
+    number, refused = _dialled(form, agent)
+    refused = refused or (
+        number and outbound_calls.dial_refusal(db.session, agent, number, config["DIAL_ALLOWED_PREFIXES"])
+    )
     caller_id = config["TWILIO_CALLER_ID"]
     outbound_calls.start_browser_call(db.session, form.get("CallSid", ""), agent, number, caller_id, refused)
-    if number is None:
+    if number is None and not refused:
         return _ended(response, NOT_A_NUMBER)
     if refused:
         current_app.logger.warning("browser call by agent %s refused: %s", agent.job_no, refused)
@@ -52,6 +56,15 @@ def outbound():
     )
     dial.number(number)
     return response
+
+
+def _dialled(form, agent):
+    """``(E.164 number or None, refusal or None)``: the typed number, or the clicked customer's phone."""
+    customer_id = form.get("customer_id", "").strip()
+    if not customer_id:
+        return try_normalise_phone(form.get("To")), None
+    number = customer_id.isdigit() and outbound_calls.customer_number(db.session, agent, int(customer_id))
+    return (number, None) if number else (None, "not_allowed")
 
 
 def _ended(response, text):

@@ -44,7 +44,7 @@ def test_menu_1_rings_a_ready_agent_of_the_branch_and_logs_who_answered(caller, 
     offered = clock.at
     caller.follow("Gather", Digits="1")
     assert caller.heard() == ["请稍等"]
-    assert caller.last.find("Dial/Client").text == f"agent-{agent.job_no}"
+    assert caller.last.find("Dial/Client/Identity").text == f"agent-{agent.job_no}"
 
     clock.advance(timedelta(seconds=57))  # rang 12 s, then talked 45 s
     caller.follow("Dial", DialCallStatus="completed", DialCallDuration="45", DialCallSid="CA-leg")
@@ -62,10 +62,10 @@ def test_unanswered_agent_passes_the_caller_to_a_second_then_to_voicemail(caller
     ready(db, agent, second)
     caller.dial()
     caller.follow("Gather", Digits="1")
-    assert caller.last.find("Dial/Client").text == f"agent-{agent.job_no}"
+    assert caller.last.find("Dial/Client/Identity").text == f"agent-{agent.job_no}"
     caller.follow("Dial", DialCallStatus="no-answer")
     assert caller.heard() == ["对不起，让您久等了"]
-    assert caller.last.find("Dial/Client").text == f"agent-{second.job_no}"
+    assert caller.last.find("Dial/Client/Identity").text == f"agent-{second.job_no}"
     caller.follow("Dial", DialCallStatus="busy")
     assert caller.last.find("Record").get("action").endswith("reason=no_agent")
 
@@ -104,13 +104,25 @@ def test_a_message_from_another_branchs_customer_is_their_branchs_case_without_t
 
 def test_vip_caller_hears_the_club_greeting_and_their_own_manager_rings_first(caller, agent, make, branch, db):
     manager = make.staff(role="agent", branch=branch)
-    make.customer(manager=manager, phones=(CALLER,), is_vip=True, name="贵宾王")
+    customer = make.customer(manager=manager, phones=(CALLER,), is_vip=True, name="贵宾王")
     ready(db, agent, manager)  # the other agent has waited longer
     caller.dial()
     assert caller.heard()[0] == "您好，这里是某某证券财富俱乐部！"
     caller.follow("Gather", Digits="1")
-    assert caller.last.find("Dial/Client").text == f"agent-{manager.job_no}"
+    assert caller.last.find("Dial/Client/Identity").text == f"agent-{manager.job_no}"
     assert caller.call(db.session).line == "wealth_club"
+    assert dial_parameters(caller) == {"CallSid": caller.call(db.session).sid, "customer_id": str(customer.id)}
+
+
+def dial_parameters(caller):
+    return {p.get("name"): p.get("value") for p in caller.last.findall("Dial/Client/Parameter")}
+
+
+def test_the_agent_browser_gets_the_callers_call_sid_and_no_customer_for_an_unknown_number(caller, agent, db):
+    ready(db, agent)
+    caller.dial()
+    caller.follow("Gather", Digits="1")
+    assert dial_parameters(caller) == {"CallSid": caller.call(db.session).sid, "customer_id": ""}
 
 
 def test_ordinary_customer_on_the_hotline_hears_the_hotline_greeting(caller, agent, branch, make, db):
@@ -137,7 +149,7 @@ def test_menu_0_goes_to_an_agent(caller, agent, db):
     ready(db, agent)
     caller.dial()
     caller.follow("Gather", Digits="0")
-    assert caller.last.find("Dial/Client").text == f"agent-{agent.job_no}"
+    assert caller.last.find("Dial/Client/Identity").text == f"agent-{agent.job_no}"
 
 
 def test_a_wrong_key_repeats_the_menu_once_then_silence_goes_to_an_agent(caller, agent, db):
@@ -147,7 +159,7 @@ def test_a_wrong_key_repeats_the_menu_once_then_silence_goes_to_an_agent(caller,
     assert caller.heard()[0] == "对不起，您的输入有误。"
     assert caller.last.find("Gather").get("action").endswith("attempt=1")
     caller.follow("Redirect")  # no key pressed the second time
-    assert caller.last.find("Dial/Client").text == f"agent-{agent.job_no}"
+    assert caller.last.find("Dial/Client/Identity").text == f"agent-{agent.job_no}"
 
 
 def test_caller_hanging_up_while_the_agent_rings_is_an_abandoned_call(caller, agent, make, branch, db):

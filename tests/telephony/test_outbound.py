@@ -160,3 +160,44 @@ def test_the_allowed_prefixes_are_a_setting(app, signed_post, agent, db, monkeyp
 
     assert refused_aloud(landline)
     assert dial_of(mobile).find("Number").text == "+8613800138000"
+
+
+# --- click-to-call: the browser sends the customer's id, the number is resolved here -------------
+
+
+def click(signed_post, agent, customer_id, sid="CA" + "c" * 32):
+    return signed_post(
+        "/twilio/voice/outbound",
+        {"CallSid": sid, "From": f"client:agent-{agent.job_no}", "To": "", "customer_id": str(customer_id)},
+    )
+
+
+def test_click_to_call_dials_the_customers_mobile_resolved_on_the_server(signed_post, make, agent, db):
+    customer = make.customer(manager=agent, phones=("13800138000",))
+
+    response = click(signed_post, agent, customer.id)
+
+    assert dial_of(response).find("Number").text == "+8613800138000"
+    call = db.session.scalar(select(Call))
+    assert (call.customer_id, call.agent_id, call.direction) == (customer.id, agent.id, "outbound")
+
+
+def test_click_to_call_on_a_customer_the_agent_may_not_see_is_refused_and_logged(signed_post, make, agent, db):
+    colleague = make.staff(role="agent", branch=agent.branch)
+    customer = make.customer(manager=colleague, phones=("13800138000",))
+
+    assert refused_aloud(click(signed_post, agent, customer.id))
+    call = db.session.scalar(select(Call))
+    assert (call.outcome, call.to_number) == ("failed", None)
+    assert db.session.scalar(select(CallEvent.detail))["refused"] == "not_allowed"
+
+
+@pytest.mark.parametrize("customer_id", ["999999", "not-an-id"])
+def test_click_to_call_on_no_such_customer_is_refused(signed_post, agent, db, customer_id):
+    assert refused_aloud(click(signed_post, agent, customer_id))
+
+
+def test_click_to_call_keeps_the_premium_rate_rule(signed_post, make, agent, db):
+    customer = make.customer(manager=agent, phones=("16812345",))
+
+    assert refused_aloud(click(signed_post, agent, customer.id))

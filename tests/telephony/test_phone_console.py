@@ -1,8 +1,10 @@
 """The console's phone panel walks the IVR from a form and shows the transcript and SMS sent."""
 
 import re
+import time
 
 from crm.services.calls.presence import set_presence
+from telephony.standin import get_state
 
 
 def csrf(client, path):
@@ -67,3 +69,26 @@ def test_with_a_real_twilio_account_the_panel_and_its_form_are_gone(app, client,
     assert client.get("/phone").status_code == 404
     token = csrf(client, "/customers")
     assert client.post("/phone", data={"csrf_token": token, "from": "13900139000", "keys": "1"}).status_code == 404
+
+
+def test_ring_a_browser_agent_returns_at_once_and_shows_the_transcript_when_the_call_ends(
+    app, client, phone_lines, branch, agent, db, clock
+):
+    set_presence(db.session, agent, "ready")
+    db.session.commit()
+    token = sign_in(client, agent)
+
+    response = client.post("/phone", data={"csrf_token": token, "mode": "browser", "from": "13900139000", "keys": "1"})
+
+    assert response.status_code == 200
+    sid = re.search(r"(CA[0-9a-f]{32})", response.get_data(as_text=True)).group(1)
+    legs = get_state(app).client_legs
+    leg = legs.find(sid, agent.softphone_identity, wait=5)
+    assert leg is not None and leg.status == "ringing"
+    assert legs.answer(leg, agent.id) and legs.end(leg, "agent")
+    for _ in range(200):
+        if sid in get_state(app).walked:
+            break
+        time.sleep(0.02)
+    html = client.get(f"/phone?call={sid}").get_data(as_text=True)
+    assert f"client:agent-{agent.job_no} answered" in html

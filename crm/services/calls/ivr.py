@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from crm import live
 from crm.core.clock import now
 from crm.core.phones import try_normalise_phone
 from crm.errors import NotFound
@@ -136,6 +137,10 @@ def ring(session, route, agent):
     call_log.record_event(session, route.call, "queued", at=now())
     route.call.first_ring_at = route.call.first_ring_at or now()
     call_log.record_event(session, route.call, f"ring:{agent.id}", kind="ringing_agent", agent_id=agent.id)
+    # The desk's screen pop: ids only, sent once the ring is committed (the browser reads the call next).
+    customer_id = route.customer.id if route.customer is not None else None
+    ringing = {"call_sid": route.call.sid, "customer_id": customer_id, "from_known": customer_id is not None}
+    live.publish_after_commit(session, agent.id, "ringing", ringing)
 
 
 def dial_ended(session, route, agent_id, dial_status, talk_seconds):

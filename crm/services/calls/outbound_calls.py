@@ -58,6 +58,16 @@ def dial_refusal(session, agent, number, allowed_prefixes):
     return "not_allowed"
 
 
+def customer_number(session, agent, customer_id):
+    """The phone of customer ``customer_id`` to dial (a mobile first) when ``agent`` may see the customer;
+    None otherwise. Click-to-call sends the customer's id, never the number, from the browser."""
+    customers = access.visible(select(Customer.id).where(Customer.id == customer_id), agent)
+    if session.scalar(customers) is None:
+        return None
+    phones = select(CustomerPhone.e164).where(CustomerPhone.customer_id == customer_id)
+    return session.scalar(phones.order_by(CustomerPhone.label != "mobile", CustomerPhone.id).limit(1))
+
+
 def start_browser_call(session, sid, agent, number, caller_id, refused=None, at=None):
     """Log ``agent``'s call ``sid`` to ``number`` (E.164, or None when not a phone number); ``refused``
     (a ``dial_refusal``) when it is not dialled."""
