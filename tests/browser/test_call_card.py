@@ -6,26 +6,10 @@ from tests.browser.conftest import sign_in
 
 SHARED = "13900139000"
 
-# The desk page's regions and desk_call.js (the desk page has them once its part is merged; until then the
-# test adds them, as desk.html would).
+# desk.html has the regions and loads desk_call.js; the test notes what the wrap-up announces.
 PREPARE_DESK = """() => {
-  const main = document.querySelector("main");
-  for (const id of ["greeting", "call-card", "wrap-up"]) {
-    if (!document.getElementById(id)) {
-      const region = document.createElement("section");
-      region.id = id;
-      main.appendChild(region);
-    }
-  }
   window.wrappedUp = null;
   document.addEventListener("kefu:wrapped-up", (event) => { window.wrappedUp = event.detail.callSid; });
-  if (window.KefuDeskCall) return true;
-  return new Promise((resolve) => {
-    const script = document.createElement("script");
-    script.src = "/static/desk_call.js";
-    script.onload = () => resolve(true);
-    document.head.appendChild(script);
-  });
 }"""
 
 # Dispatch kefu:ringing and resolve with the milliseconds until the card names the customer.
