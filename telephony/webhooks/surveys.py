@@ -52,7 +52,7 @@ def survey_start(run_id):
 def opening(response, run, attempt):
     target = url_for("twilio.survey_opening", run_id=run.id, **{"try": attempt})
     text = runs.text_for(db.session, run, run.survey.opening)
-    return key_menu(response, target, lambda gather: say(gather, text))
+    return key_menu(response, target, lambda gather: say(gather, text, run.survey.language))
 
 
 @twilio_blueprint.post("/surveys/<int:run_id>/opening")
@@ -115,7 +115,7 @@ def ask(response, run, question, attempt):
     target = url_for("twilio.survey_answer", run_id=run.id, position=question.position, **{"try": attempt})
     prompt = runs.text_for(db.session, run, question.prompt)
     if question.kind == "voice":
-        say(response, prompt)
+        say(response, prompt, run.survey.language)
         transcribed = url_for("twilio.survey_transcription", run_id=run.id, position=question.position)
         response.record(
             action=target,
@@ -131,12 +131,12 @@ def ask(response, run, question, attempt):
         response.redirect(target, method="POST")
         return response
     keys = SCORE_KEYS if question.kind == "score" else ONE_KEY
-    return key_menu(response, target, lambda gather: say(gather, prompt), keys)
+    return key_menu(response, target, lambda gather: say(gather, prompt, run.survey.language), keys)
 
 
 def close(response, run):
     runs.complete(db.session, run)
-    say(response, runs.text_for(db.session, run, run.survey.closing))
+    say(response, runs.text_for(db.session, run, run.survey.closing), run.survey.language)
     response.hangup()
     return response
 
