@@ -1,0 +1,77 @@
+"""Every console page, in English, for every role: no Chinese left once the data is ASCII only.
+
+The pages are found in ``app.url_map`` (every ``console.`` GET route without URL parameters), so a page
+added later joins this test by itself.
+"""
+
+import re
+
+import pytest
+
+from tests.api.test_console import BrowserLikeClient
+from tests.language_world import ascii_world, chinese_in, visible_text
+
+ROLES = ("admin", "supervisor", "agent")
+NOT_PAGES = {"console.static", "console.logout", "console.language"}
+
+
+@pytest.fixture
+def browser_client(app, db, signin_budget):
+    return BrowserLikeClient(app, app.response_class, use_cookies=True)
+
+
+def console_pages(app):
+    """The path of every console page a person can open without parameters."""
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("console.")
+        and rule.endpoint not in NOT_PAGES
+        and "GET" in rule.methods
+        and not rule.arguments
+    )
+
+
+def sign_in(client, staff):
+    html = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    response = client.post("/login", data={"job_no": staff.job_no, "password": "correct horse", "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_the_walk_finds_the_console_pages(app):
+    pages = console_pages(app)
+    assert {"/", "/login", "/customers"} <= set(pages)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_in_english_no_console_page_shows_a_chinese_character(app, browser_client, make, role):
+    world = ascii_world(make)
+    browser_client.set_cookie("kefu_lang", "en")
+    sign_in(browser_client, getattr(world, role))
+    leaks, seen = {}, 0
+    for path in console_pages(app):
+        response = browser_client.get(path)
+        if not response.mimetype == "text/html":
+            continue
+        seen += 1
+        if found := chinese_in(visible_text(response.get_data(as_text=True))):
+            leaks[f"{path} ({response.status_code})"] = found
+    print(f"{role}: {seen} pages read")
+    assert seen > 3
+    assert not leaks, "Chinese left in English mode:\n" + "\n".join(f"{p}: {f}" for p, f in leaks.items())
+
+
+def test_in_chinese_the_menu_is_chinese(browser_client, make):
+    world = ascii_world(make)
+    sign_in(browser_client, world.supervisor)
+    text = visible_text(browser_client.get("/").get_data(as_text=True))
+    assert chinese_in(text)
+    assert "Sign out" not in text
+
+
+def test_the_report_page_has_a_translated_name_for_every_figure():
+    from crm.console.reports import METRIC_NAMES
+    from crm.services.quality.exports import METRICS
+
+    assert set(METRIC_NAMES) == {name for name, _header in METRICS}
