@@ -52,7 +52,7 @@ def test_in_english_no_console_page_shows_a_chinese_character(app, browser_clien
     leaks, seen = {}, 0
     for path in console_pages(app):
         response = browser_client.get(path)
-        if not response.mimetype == "text/html":
+        if response.mimetype != "text/html":
             continue
         seen += 1
         if found := chinese_in(visible_text(response.get_data(as_text=True))):
