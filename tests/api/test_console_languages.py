@@ -75,3 +75,29 @@ def test_the_report_page_has_a_translated_name_for_every_figure():
     from crm.services.quality.exports import METRICS
 
     assert set(METRIC_NAMES) == {name for name, _header in METRICS}
+
+
+def _switch(client, language):
+    html = client.get("/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    return client.post("/language", data={"language": language, "next": "/", "csrf_token": token})
+
+
+def test_the_switch_keeps_the_signed_in_persons_language_for_the_texts_sent_to_them(browser_client, agent, db):
+    sign_in(browser_client, agent)
+    assert agent.language == "zh"
+
+    assert _switch(browser_client, "en").status_code == 302
+
+    db.session.refresh(agent)
+    assert agent.language == "en"
+
+
+def test_signing_in_on_a_new_browser_brings_back_the_persons_language(app, browser_client, agent, db):
+    agent.language = "en"
+    db.session.commit()
+
+    sign_in(browser_client, agent)
+
+    assert browser_client.get_cookie("kefu_lang").value == "en"
+    assert "Sign out" in browser_client.get("/").get_data(as_text=True)
