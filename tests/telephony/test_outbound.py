@@ -160,3 +160,14 @@ def test_the_allowed_prefixes_are_a_setting(app, signed_post, agent, db, monkeyp
 
     assert refused_aloud(landline)
     assert dial_of(mobile).find("Number").text == "+8613800138000"
+
+
+def test_an_agent_who_chose_english_hears_the_refusal_in_english(signed_post, agent, db):
+    agent.language = "en"
+    db.session.commit()
+
+    response = place(signed_post, agent, "12345")
+
+    said = ET.fromstring(response.get_data(as_text=True)).find("Say")
+    assert said.text == "Sorry, the number you dialled is wrong; please check it and call again."
+    assert said.get("language") == "en-US"
