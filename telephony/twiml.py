@@ -29,7 +29,7 @@ def spoken(language=None):
 def say(node, text, language=None):
     """Speak ``text`` on ``node`` (a VoiceResponse or a Gather) in ``language`` (a script's; zh-CN if none)."""
     code, voice = spoken(language)
-    node.say(text, language=code, voice=voice)
+    node.say(str(text), language=code, voice=voice)  # a lazy text is rendered now, in the language in force
 
 
 def play_or_say(node, text, audio_url=None, language=None):

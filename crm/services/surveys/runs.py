@@ -15,6 +15,7 @@ conditional update. A flagged visit check tells the manager's supervisors and wh
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import joinedload, lazyload
@@ -205,9 +206,15 @@ def text_for(session, run, text):
 
 
 def spoken_time(session, at):
-    """``11月24日10点00分`` in the installation's time zone."""
+    """``11月24日10点00分`` (``11/24 at 10:00``) in the installation's time zone."""
     local = as_utc(at).astimezone(installation_calendar(session).zone)
-    return f"{local.month}月{local.day}日{local.hour}点{local.minute:02d}分"
+    return _(
+        "%(month)s/%(day)s at %(hour)s:%(minute)s",
+        month=local.month,
+        day=local.day,
+        hour=local.hour,
+        minute=f"{local.minute:02d}",
+    )
 
 
 def opening_choice(digits):
