@@ -7,6 +7,7 @@ added later joins this test by itself.
 import re
 
 import pytest
+from flask_babel import refresh
 
 from tests.api.test_console import BrowserLikeClient
 from tests.language_world import ascii_world, chinese_in, visible_text
@@ -15,9 +16,18 @@ ROLES = ("admin", "supervisor", "agent")
 NOT_PAGES = {"console.static", "console.logout", "console.language"}
 
 
+class LanguageAwareClient(BrowserLikeClient):
+    """Each request also chooses its language afresh: Flask-Babel keeps the one it chose on the app context,
+    which the test's ``db`` fixture holds open across requests."""
+
+    def open(self, *args, **kwargs):
+        refresh()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def browser_client(app, db, signin_budget):
-    return BrowserLikeClient(app, app.response_class, use_cookies=True)
+    return LanguageAwareClient(app, app.response_class, use_cookies=True)
 
 
 def console_pages(app):
