@@ -8,7 +8,6 @@ policy allows no inline script). Without ``static/vendor/chart.js`` the page sti
 from datetime import date, timedelta
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from crm.auth import current_staff
@@ -22,27 +21,6 @@ from crm.services.quality.call_quality_queries import GROUPS
 from crm.services.quality.exports import METRICS
 
 DEFAULT_DAYS = 7
-# The page's words for the report's groups and figures (the exports keep their own English headers).
-GROUP_NAMES = {"agent": _l("Agent"), "team": _l("Team"), "branch": _l("Branch"), "day": _l("Day")}
-METRIC_NAMES = {
-    "offered": _l("Calls offered"),
-    "answered": _l("Answered"),
-    "abandoned_in_queue": _l("Abandoned in queue"),
-    "abandoned_ringing": _l("Abandoned while ringing"),
-    "to_voicemail": _l("To voicemail"),
-    "answered_within_sl": _l("Answered within service level"),
-    "service_level": _l("Service level"),
-    "asa_seconds": _l("Average speed of answer (s)"),
-    "aht_seconds": _l("Average handle time (s)"),
-    "fcr_calls": _l("Answered calls with a customer"),
-    "fcr_resolved": _l("Resolved at first contact"),
-    "fcr_rate": _l("First-contact resolution"),
-    "surveyed": _l("Surveyed (attitude answered)"),
-    "satisfied": _l("Satisfied"),
-    "csat": _l("CSAT"),
-    "scores": _l("Scores given"),
-    "mean_score": _l("Mean score (1-10)"),
-}
 
 
 @console.get("/reports/call-quality")
@@ -60,15 +38,13 @@ def call_quality_page():
         call_quality.check_interactive_period(query["start"], query["end"])
         report = call_quality.build_report(db.session, staff, **query)
     except DomainError as exc:
-        page = render_template("call_quality.html", query=query, error=exc.message, groups=GROUPS, group_names=_names())
-        return page, exc.status
+        return render_template("call_quality.html", query=query, error=exc.message, groups=GROUPS), exc.status
     return render_template(
         "call_quality.html",
         query=query,
         report=report,
-        metrics=[(name, METRIC_NAMES.get(name, header)) for name, header in METRICS],
+        metrics=METRICS,
         groups=GROUPS,
-        group_names=_names(),
         chart=_chart_data(report),
         downloads=_downloads(query),
     )
@@ -86,11 +62,6 @@ def _query():
     return {"start": start, "end": end, "group_by": group_by, "branch_id": request.args.get("branch_id", type=int)}
 
 
-def _names():
-    """Each group's name in the reader's language (an unknown group by its code)."""
-    return {group: GROUP_NAMES.get(group, group) for group in GROUPS}
-
-
 def _downloads(query):
     args = {name: value.isoformat() if isinstance(value, date) else value for name, value in query.items()}
     args = {name: value for name, value in args.items() if value is not None}
@@ -98,10 +69,8 @@ def _downloads(query):
 
 
 def _chart_data(report):
-    """What the two charts draw: the groups side by side, and the trend per day (with the series' names in the
-    reader's language: the script has no catalog)."""
+    """What the two charts draw: the groups side by side, and the trend per day."""
     return {
-        "series": {"offered": _("Offered"), "answered": _("Answered"), "service_level": _("Service level")},
         "groups": {
             "labels": [row["label"] for row in report["rows"]],
             "offered": [row["offered"] for row in report["rows"]],

@@ -9,15 +9,14 @@
   }
   var data = JSON.parse(source.textContent);
   var animation = { duration: 0 }; // printed as drawn
-  var series = data.series; // the series' names, in the reader's language
 
   new window.Chart(document.getElementById("chart-groups"), {
     type: "bar",
     data: {
       labels: data.groups.labels,
       datasets: [
-        { label: series.offered, data: data.groups.offered },
-        { label: series.answered, data: data.groups.answered }
+        { label: "Offered 呼入", data: data.groups.offered },
+        { label: "Answered 接通", data: data.groups.answered }
       ]
     },
     options: { animation: animation, responsive: true }
@@ -28,10 +27,10 @@
     data: {
       labels: data.daily.labels,
       datasets: [
-        { label: series.offered, data: data.daily.offered, yAxisID: "calls" },
-        { label: series.answered, data: data.daily.answered, yAxisID: "calls" },
+        { label: "Offered 呼入", data: data.daily.offered, yAxisID: "calls" },
+        { label: "Answered 接通", data: data.daily.answered, yAxisID: "calls" },
         {
-          label: series.service_level,
+          label: "Service level 服务水平",
           data: data.daily.service_level.map(function (v) { return v === null ? null : v * 100; }),
           yAxisID: "percent"
         }
