@@ -5,6 +5,10 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from sqlalchemy import String, cast, literal, update
+
+from crm.models.quality import QaPhrase
+
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # The language switch names each language in itself (中文 / English): not a label to translate.
 LANGUAGE_NAMES = ("中文",)
@@ -20,6 +24,7 @@ class World:
 
 
 def ascii_world(make):
+    _seeded_data_in_ascii(make.session)
     branch = make.branch(name="Branch One", hotline="+862195500")
     agent = make.staff(role="agent", branch=branch, name="Li Lei")
     supervisor = make.staff(role="supervisor", branch=branch, name="Han Meimei")
@@ -27,6 +32,13 @@ def ascii_world(make):
     customer = make.customer(manager=agent, name="Zhang San", phones=("13800138000",))
     make.visit(agent, customer, summary="Follow-up call")
     return World(branch, agent, supervisor, admin, customer)
+
+
+def _seeded_data_in_ascii(session):
+    """The reference data a fresh installation seeds in Chinese (QA phrases, shown on the desk) is data too:
+    rewritten in ASCII, so only labels can be left in Chinese."""
+    session.execute(update(QaPhrase).values(text=literal("QA phrase ") + cast(QaPhrase.id, String)))
+    session.commit()
 
 
 class _VisibleText(HTMLParser):
