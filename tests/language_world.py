@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 from sqlalchemy import String, cast, literal, update
 
-from crm.models.quality import QaPhrase
+from crm.models.quality import PHRASE_KINDS, QaPhrase
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # The language switch names each language in itself (中文 / English): not a label to translate.
@@ -35,9 +35,10 @@ def ascii_world(make):
 
 
 def _seeded_data_in_ascii(session):
-    """The reference data a fresh installation seeds in Chinese (QA phrases, shown on the desk) is data too:
-    rewritten in ASCII, so only labels can be left in Chinese."""
+    """The reference data a fresh installation has in Chinese (QA phrases, shown on the desk; the built-in
+    defaults stand in while none is stored) is data too: ASCII here, so only labels can be left in Chinese."""
     session.execute(update(QaPhrase).values(text=literal("QA phrase ") + cast(QaPhrase.id, String)))
+    session.add_all(QaPhrase(kind=kind, text=f"ASCII {kind}", match_mode="contains") for kind in PHRASE_KINDS)
     session.commit()
 
 
