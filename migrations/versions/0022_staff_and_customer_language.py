@@ -1,7 +1,7 @@
 """staff.language and customers.language: the language texts to a person are written in (default Chinese)
 
 Revision ID: 0022
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-01 15:00:00.000000
 
 """
@@ -11,8 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0022"
-# The branch this was written on ends at 0017; the lead sets this to the revision before it on merge.
-down_revision = "0017"
+down_revision = "0018"  # main's 0018_call_wrap_up (this branch was cut before it: merge before migrating)
 branch_labels = None
 depends_on = None
 
