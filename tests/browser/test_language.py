@@ -16,6 +16,7 @@ def _page_text(page):
 
 def _focus_the_switch_by_keyboard(page):
     """Tab from the top of the page until the language switch has the focus (it is keyboard-reachable)."""
+    page.wait_for_load_state("load")  # the deferred console.js that submits the switch on a choice has run
     for _ in range(TABS_TO_THE_SWITCH):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement && document.activeElement.name") == "language":
