@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import request
+from flask import has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, refresh
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -27,14 +27,24 @@ babel = Babel()
 
 
 def select_language():
-    """The language of this request: the person's choice (cookie), else Chinese."""
+    """The language of this request: the person's choice (cookie), else Chinese (also outside a request,
+    e.g. a worker's texts not given a language with ``in_language``)."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     chosen = request.cookies.get(COOKIE)
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def language_of(tag):
+    """``zh`` or ``en`` for a language tag such as ``en-US`` or ``zh-CN`` (Chinese if unknown)."""
+    primary = (tag or "").replace("_", "-").split("-")[0].lower()
+    return primary if primary in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def in_language(language):
-    """``with in_language("en"):`` renders texts outside a request in that language (Chinese if unknown)."""
-    return force_locale(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+    """``with in_language("en"):`` renders texts outside a request in that language (``en-US`` is English;
+    Chinese if unknown)."""
+    return force_locale(language_of(language))
 
 
 def catalog_directories(root=TRANSLATIONS):

@@ -11,9 +11,9 @@ def speak(node, purpose, name, route=None, agent=None):
     line = route.line if route is not None else None
     branch = route.branch if route is not None else None
     phrase = greetings.phrase(db.session, purpose, name, now(), line=line, branch=branch, agent=agent)
-    play_or_say(node, phrase.text, phrase.audio_url)
+    play_or_say(node, phrase.text, phrase.audio_url, phrase.language)
 
 
 def greet(node, route):
     phrase = greetings.greeting_for(db.session, route.line, now(), branch=route.branch)
-    play_or_say(node, phrase.text, phrase.audio_url)
+    play_or_say(node, phrase.text, phrase.audio_url, phrase.language)

@@ -6,6 +6,12 @@ from twilio.twiml.voice_response import VoiceResponse
 LANGUAGE = "zh-CN"
 # Polly's Mandarin voice; Twilio falls back to its default zh-CN voice where it is not enabled.
 VOICE = "Polly.Zhiyu"
+# How each language a script may be written in is spoken: Twilio's language code and a voice for it, keyed by
+# the primary tag of ``Script.language`` ("en", "en-US", "en-GB" → English). Anything else is Mandarin.
+SPOKEN = {
+    "zh": (LANGUAGE, VOICE),
+    "en": ("en-US", "Polly.Joanna"),
+}
 APOLOGY = "对不起，系统暂时无法处理您的来电，请稍后再拨。感谢您的来电，再见！"
 # Seconds of silence after which Twilio stops waiting: for keys in a <Gather>, for more speech in a <Record>.
 SILENCE_SECONDS = 6
@@ -14,17 +20,24 @@ ONE_KEY = {"num_digits": 1}
 TRANSCRIPTION_NAME = "agent-call"
 
 
-def say(node, text):
-    """Speak ``text`` in zh-CN on ``node`` (a VoiceResponse or a Gather)."""
-    node.say(text, language=LANGUAGE, voice=VOICE)
+def spoken(language=None):
+    """``(language code, voice)`` Twilio speaks a text written in ``language`` with (zh-CN by default)."""
+    primary = (language or "").split("-")[0].split("_")[0].lower()
+    return SPOKEN.get(primary, SPOKEN["zh"])
 
 
-def play_or_say(node, text, audio_url=None):
-    """The recording when there is one, else the text spoken (DOMAIN §6)."""
+def say(node, text, language=None):
+    """Speak ``text`` on ``node`` (a VoiceResponse or a Gather) in ``language`` (a script's; zh-CN if none)."""
+    code, voice = spoken(language)
+    node.say(str(text), language=code, voice=voice)  # a lazy text is rendered now, in the language in force
+
+
+def play_or_say(node, text, audio_url=None, language=None):
+    """The recording when there is one, else the text spoken in its language (DOMAIN §6)."""
     if audio_url:
         node.play(audio_url)
     else:
-        say(node, text)
+        say(node, text, language)
 
 
 def key_menu(response, target, prompt, keys=ONE_KEY):

@@ -18,7 +18,7 @@ from crm.console.nav import menu_for
 from crm.errors import Forbidden
 from crm.extensions import db
 from crm.i18n import COOKIE, COOKIE_SECONDS, LANGUAGES
-from crm.services.org.staff import check_login
+from crm.services.org.staff import check_login, set_language
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ROLE_NAMES = {"agent": _l("Agent"), "supervisor": _l("Supervisor"), "admin": _l("Admin")}
@@ -61,8 +61,14 @@ def login():
         staff = check_login(db.session, request.form.get("job_no", ""), request.form.get("password", ""))
         if staff:
             start_session(staff)
+            chosen = request.cookies.get(COOKIE)
+            if chosen in LANGUAGES:
+                set_language(db.session, staff, chosen)
             db.session.commit()
-            return redirect(url_for("console.home"))
+            response = redirect(url_for("console.home"))
+            if chosen not in LANGUAGES:  # a new browser: the person's own language
+                response.set_cookie(COOKIE, staff.language, max_age=COOKIE_SECONDS, samesite="Lax", httponly=True)
+            return response
         error = _("Wrong job number or password.")
     status = 401 if error else 200
     return render_template("login.html", error=error), status
@@ -84,11 +90,15 @@ def logout():
 
 @console.post("/language")
 def language():
-    """Keep the person's choice of language (a year-long cookie) and go back to the page they were on."""
+    """Keep the person's choice of language (a year-long cookie, and for the signed-in person their
+    ``staff.language``, which the texts sent to them follow) and go back to the page they were on."""
     chosen = request.form.get("language")
     response = make_response(redirect(_same_site(request.form.get("next")) or url_for("console.home")))
     if chosen in LANGUAGES:
         response.set_cookie(COOKIE, chosen, max_age=COOKIE_SECONDS, samesite="Lax", httponly=True)
+        if (staff := current_staff()) is not None:
+            set_language(db.session, staff, chosen)
+            db.session.commit()
     return response
 
 

@@ -63,6 +63,8 @@ class Customer(db.Model):
     decision_style: Mapped[str | None] = mapped_column(String(16))
     # Set when the customer replied "TD"/"退订" (or staff recorded their wish): no SMS goes to them.
     sms_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language of the text messages sent to the customer (zh or en).
+    language: Mapped[str] = mapped_column(String(8), default="zh", server_default="zh")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 

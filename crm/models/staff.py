@@ -54,6 +54,8 @@ class Staff(db.Model):
     # Softphone presence used by call routing: offline / ready / busy / wrap_up.
     presence: Mapped[str] = mapped_column(String(8), default="offline", server_default="offline")
     presence_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language texts to this person are written in (SMS, notices): their choice in the console.
+    language: Mapped[str] = mapped_column(String(8), default="zh", server_default="zh")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     branch: Mapped[Branch | None] = relationship(lazy="joined", foreign_keys=[branch_id])

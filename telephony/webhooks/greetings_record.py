@@ -31,7 +31,7 @@ def record_greeting():
     script = _script()
     response = VoiceResponse()
     speak(response, "voicemail", "record_greeting_prompt")
-    say(response, script.text)
+    say(response, script.text, script.language)
     response.record(
         action=url_for("twilio.greeting_recorded", script_id=script.id),
         method="POST",

@@ -10,21 +10,31 @@ refused aloud and logged.
 """
 
 from flask import current_app, request, url_for
+from flask_babel import lazy_gettext as _l
 from twilio.twiml.voice_response import VoiceResponse
 
 from crm.core.phones import try_normalise_phone
 from crm.extensions import db
+from crm.i18n import DEFAULT_LANGUAGE, in_language
 from crm.services.calls import outbound_calls
 from telephony.blueprint import twilio_blueprint
 from telephony.security import twilio_webhook
 from telephony.twiml import say, transcribe
 from telephony.urls import public_url
 
-NOT_AN_AGENT = "对不起，无法识别您的坐席身份，请重新登录后再拨。"
-NOT_A_NUMBER = "对不起，您拨打的号码有误，请核对后再拨。"
-NOT_ALLOWED = "对不起，该号码不在允许拨打的范围内，国际及声讯号码不能拨打。如需拨打，请联系主管。"
+# What the agent hears, in their own language (``staff.language``; Chinese when they are not known).
+NOT_AN_AGENT = _l("Sorry, your agent identity was not recognised; please sign in again and call again.")
+NOT_A_NUMBER = _l("Sorry, the number you dialled is wrong; please check it and call again.")
+NOT_ALLOWED = _l(
+    "Sorry, this number is not one you may dial: international and premium-rate numbers cannot be called. "
+    "Ask a supervisor if you need to."
+)
 # What the agent hears when the customer's phone did not connect.
-DIAL_ENDINGS = {"busy": "对方正忙，请稍后再拨。", "no-answer": "对方无人接听。", "failed": "呼叫失败，请稍后再拨。"}
+DIAL_ENDINGS = {
+    "busy": _l("The line is busy; please call again later."),
+    "no-answer": _l("Nobody answered."),
+    "failed": _l("The call failed; please call again later."),
+}
 
 
 @twilio_blueprint.post("/voice/outbound")
@@ -34,7 +44,7 @@ def outbound():
     response = VoiceResponse()
     agent = outbound_calls.agent_by_client(db.session, form.get("From"))
     if agent is None:
-        return _ended(response, NOT_AN_AGENT)
+        return _ended(response, NOT_AN_AGENT, None)
     config = current_app.config
     number, refused = _dialled(form, agent)
     refused = refused or (
@@ -43,10 +53,10 @@ def outbound():
     caller_id = config["TWILIO_CALLER_ID"]
     outbound_calls.start_browser_call(db.session, form.get("CallSid", ""), agent, number, caller_id, refused)
     if number is None and not refused:
-        return _ended(response, NOT_A_NUMBER)
+        return _ended(response, NOT_A_NUMBER, agent.language)
     if refused:
         current_app.logger.warning("browser call by agent %s refused: %s", agent.job_no, refused)
-        return _ended(response, NOT_ALLOWED)
+        return _ended(response, NOT_ALLOWED, agent.language)
     transcribe(response, public_url("twilio.transcription_events"))
     dial = response.dial(
         caller_id=caller_id,
@@ -67,11 +77,17 @@ def _dialled(form, agent):
     return (number, None) if number else (None, "not_allowed")
 
 
-def _ended(response, text):
-    """The agent hears ``text`` and the call ends."""
-    say(response, text)
+def _ended(response, text, language):
+    """The agent hears ``text`` in ``language`` and the call ends."""
+    _say_in(response, text, language)
     response.hangup()
     return response
+
+
+def _say_in(response, text, language):
+    language = language or DEFAULT_LANGUAGE
+    with in_language(language):
+        say(response, str(text), language)
 
 
 @twilio_blueprint.post("/voice/outbound/dialled")
@@ -84,6 +100,7 @@ def outbound_dialled():
     )
     response = VoiceResponse()
     if status in DIAL_ENDINGS:
-        say(response, DIAL_ENDINGS[status])
+        agent = outbound_calls.agent_by_client(db.session, form.get("From"))
+        _say_in(response, DIAL_ENDINGS[status], agent.language if agent else None)
     response.hangup()
     return response

@@ -9,12 +9,16 @@ callback (``/status``) logs the call and retries, rebooks or closes the run.
 """
 
 from datetime import UTC, datetime
+from functools import wraps
 
 from flask import request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from twilio.twiml.voice_response import VoiceResponse
 
 from crm.core.clock import now
 from crm.extensions import db
+from crm.i18n import current_language, in_language
 from crm.services.surveys import dialer, openings, runs
 from telephony.blueprint import twilio_blueprint
 from telephony.security import twilio_webhook
@@ -23,9 +27,20 @@ from telephony.twiml import ONE_KEY, SILENCE_SECONDS, key_menu, say
 # A score is keyed as digits ended by # (10 is two keys).
 SCORE_KEYS = {"finish_on_key": "#"}
 RECORD_MAX_SECONDS = 60
-INVALID = "对不起，您的输入有误。"
-REBOOKED = "好的，我们将于{when}再与您联系。再见！"
-NO_RESPONSE = "我们稍后再与您联系，再见！"
+# Spoken in the survey's language (``Survey.language``), like its own texts.
+INVALID = _l("Sorry, that key is not valid.")
+NO_RESPONSE = _l("We will call you again later. Goodbye!")
+
+
+def in_survey_language(view):
+    """Every text of the step (the survey's own and the built-in ones) in the survey's language."""
+
+    @wraps(view)
+    def speaking(run_id, **kwargs):
+        with in_language(runs.get_run(db.session, run_id).survey.language):
+            return view(run_id, **kwargs)
+
+    return speaking
 
 
 def _sid():
@@ -38,6 +53,7 @@ def _try():
 
 @twilio_blueprint.post("/surveys/<int:run_id>/start")
 @twilio_webhook("survey-start")
+@in_survey_language
 def survey_start(run_id):
     run = runs.get_run(db.session, run_id)
     response = VoiceResponse()
@@ -52,11 +68,12 @@ def survey_start(run_id):
 def opening(response, run, attempt):
     target = url_for("twilio.survey_opening", run_id=run.id, **{"try": attempt})
     text = runs.text_for(db.session, run, run.survey.opening)
-    return key_menu(response, target, lambda gather: say(gather, text))
+    return key_menu(response, target, lambda gather: say(gather, text, run.survey.language))
 
 
 @twilio_blueprint.post("/surveys/<int:run_id>/opening")
 @twilio_webhook("survey-opening")
+@in_survey_language
 def survey_opening(run_id):
     run = runs.get_run(db.session, run_id)
     choice = runs.opening_choice(request.form.get("Digits"))
@@ -69,7 +86,7 @@ def survey_opening(run_id):
         return offer_openings(response, run, int(now().timestamp()), 1)
     elif again := runs.ask_again(_try(), request.form.get("Digits")):
         return opening(_before_asking_again(response, again), run, _try() + 1)
-    say(response, NO_RESPONSE)
+    say(response, NO_RESPONSE, run.survey.language)
     response.hangup()
     return response
 
@@ -79,11 +96,12 @@ def offer_openings(response, run, asked, attempt):
     so the key is read against the list the customer heard."""
     offered = openings.openings(db.session, datetime.fromtimestamp(asked, UTC))
     target = url_for("twilio.survey_rebook", run_id=run.id, asked=asked, **{"try": attempt})
-    return key_menu(response, target, lambda gather: say(gather, openings.offer_text(offered)))
+    return key_menu(response, target, lambda gather: say(gather, openings.offer_text(offered), run.survey.language))
 
 
 @twilio_blueprint.post("/surveys/<int:run_id>/rebook")
 @twilio_webhook("survey-rebook")
+@in_survey_language
 def survey_rebook(run_id):
     run = runs.get_run(db.session, run_id)
     asked = request.args.get("asked", type=int) or int(now().timestamp())
@@ -94,9 +112,10 @@ def survey_rebook(run_id):
     elif again := runs.ask_again(_try(), request.form.get("Digits")):
         return offer_openings(_before_asking_again(response, again), run, asked, _try() + 1)
     if run.state == "scheduled" and run.next_attempt_at:
-        say(response, REBOOKED.format(when=runs.spoken_time(db.session, run.next_attempt_at)))
+        when = runs.spoken_time(db.session, run.next_attempt_at)
+        say(response, _("Fine, we will call you again on %(when)s. Goodbye!", when=when), run.survey.language)
     else:
-        say(response, NO_RESPONSE)
+        say(response, NO_RESPONSE, run.survey.language)
     response.hangup()
     return response
 
@@ -104,7 +123,7 @@ def survey_rebook(run_id):
 def _before_asking_again(response, reason):
     """A wrong key is apologised for before the prompt is heard again; silence just hears it again."""
     if reason == "wrong_key":
-        say(response, INVALID)
+        say(response, INVALID, current_language())
     return response
 
 
@@ -115,7 +134,7 @@ def ask(response, run, question, attempt):
     target = url_for("twilio.survey_answer", run_id=run.id, position=question.position, **{"try": attempt})
     prompt = runs.text_for(db.session, run, question.prompt)
     if question.kind == "voice":
-        say(response, prompt)
+        say(response, prompt, run.survey.language)
         transcribed = url_for("twilio.survey_transcription", run_id=run.id, position=question.position)
         response.record(
             action=target,
@@ -131,18 +150,19 @@ def ask(response, run, question, attempt):
         response.redirect(target, method="POST")
         return response
     keys = SCORE_KEYS if question.kind == "score" else ONE_KEY
-    return key_menu(response, target, lambda gather: say(gather, prompt), keys)
+    return key_menu(response, target, lambda gather: say(gather, prompt, run.survey.language), keys)
 
 
 def close(response, run):
     runs.complete(db.session, run)
-    say(response, runs.text_for(db.session, run, run.survey.closing))
+    say(response, runs.text_for(db.session, run, run.survey.closing), run.survey.language)
     response.hangup()
     return response
 
 
 @twilio_blueprint.post("/surveys/<int:run_id>/questions/<int:position>")
 @twilio_webhook("survey-answer")
+@in_survey_language
 def survey_answer(run_id, position):
     run = runs.get_run(db.session, run_id)
     question = runs.question_at(run, position)

@@ -323,3 +323,14 @@ def test_only_a_supervisor_or_admin_reopens_a_closed_customer(client, make, agen
     url = f"{API}/{customer.id}"
     assert client.patch(url, json={"status": "active"}, headers=as_(agent)).status_code == 403
     assert client.patch(url, json={"status": "active"}, headers=as_(supervisor)).get_json()["status"] == "active"
+
+
+def test_a_customers_language_is_chinese_until_changed_to_english(client, agent, make):
+    customer = make.customer(manager=agent)
+    assert client.get(f"{API}/{customer.id}", headers=as_(agent)).json["language"] == "zh"
+
+    changed = client.patch(f"{API}/{customer.id}", json={"language": "en"}, headers=as_(agent))
+    refused = client.patch(f"{API}/{customer.id}", json={"language": "fr"}, headers=as_(agent))
+
+    assert changed.status_code == 200 and changed.json["language"] == "en"
+    assert refused.status_code == 422 and "language" in refused.json["error"]["fields"]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from crm.models import AuditEntry, CustomerMessage
+from crm.models import AuditEntry, CustomerMessage, SmsTemplate
 from crm.services.messages import outbox
 from crm.services.messages.templates import ensure_default_templates
 from tests.api.identity import as_
@@ -177,3 +177,24 @@ def test_a_branch_that_turns_the_welcome_on_welcomes_new_customers_and_prospects
 def test_the_sender_is_scheduled_every_minute_on_the_telephony_queue():
     [entry] = [periodic for periodic in SCHEDULE if periodic.func is send_customer_messages]
     assert (entry.queue, entry.cron) == ("telephony", "* * * * *")
+
+
+def test_a_customer_who_reads_english_gets_the_english_template_and_hint(client, db, make, agent, templates, clock):
+    customer = make.customer(manager=agent, name="Zhang San", language="en")
+
+    response = send(client, agent, customer, template="visit_reminder", variables={"time": "3 pm Wednesday"})
+
+    assert response.status_code == 202, response.get_json()
+    body = response.get_json()["body"]
+    assert body.startswith(f"[{customer.branch.name}] Dear Zhang San, a reminder of your appointment at 3 pm")
+    assert body.endswith(f"call {customer.branch.hotline}. Reply TD to opt out")
+
+
+def test_an_english_reader_without_an_english_template_gets_the_chinese_one(client, db, make, agent, templates, clock):
+    customer = make.customer(manager=agent, language="en")
+    db.session.query(SmsTemplate).filter_by(key="visit_reminder.en").delete()
+    db.session.commit()
+
+    body = send(client, agent, customer, template="visit_reminder", variables={"time": "3pm"}).get_json()["body"]
+
+    assert "尊敬的" in body and body.endswith("Reply TD to opt out")

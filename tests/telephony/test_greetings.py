@@ -125,3 +125,31 @@ def test_a_holiday_variant_beats_a_standard_phrase_written_later(db, scripts, br
     db.session.commit()
     assert greeting_for(db.session, "hotline", at("2026-10-01"), branch=branch).text.startswith("国庆节快乐！")
     assert greeting_for(db.session, "hotline", at("2026-11-23"), branch=branch).text == f"您好，欢迎致电{branch.name}！"
+
+
+def _said(caller):
+    return [(node.text, node.get("language"), node.get("voice")) for node in caller.last.iter("Say")]
+
+
+def test_a_greeting_written_in_english_is_spoken_in_english(signed_post, phone_lines, db, clock):
+    script = db.session.query(Script).filter_by(purpose="greeting", line="wealth_club", valid_from=None).one()
+    script.text, script.language = "Hello, this is the Wealth Club!", "en"
+    db.session.commit()
+    caller = Caller(signed_post, phone_lines["wealth_club"], from_=CALLER)
+    caller.dial()
+    assert _said(caller)[0] == ("Hello, this is the Wealth Club!", "en-US", "Polly.Joanna")
+
+
+def test_a_chinese_greeting_is_spoken_in_mandarin(signed_post, phone_lines, db, clock):
+    caller = Caller(signed_post, phone_lines["wealth_club"], from_=CALLER)
+    caller.dial()
+    assert _said(caller)[0] == ("您好，这里是某某证券财富俱乐部！", "zh-CN", "Polly.Zhiyu")
+
+
+def test_an_english_script_with_a_recording_plays_the_recording(signed_post, phone_lines, db, clock):
+    script = db.session.query(Script).filter_by(purpose="greeting", line="wealth_club", valid_from=None).one()
+    script.language, script.audio_url = "en-US", "https://media.example.com/club-en.mp3"
+    db.session.commit()
+    caller = Caller(signed_post, phone_lines["wealth_club"], from_=CALLER)
+    caller.dial()
+    assert caller.heard()[0] == "https://media.example.com/club-en.mp3"

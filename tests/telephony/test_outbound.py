@@ -201,3 +201,14 @@ def test_click_to_call_keeps_the_premium_rate_rule(signed_post, make, agent, db)
     customer = make.customer(manager=agent, phones=("16812345",))
 
     assert refused_aloud(click(signed_post, agent, customer.id))
+
+
+def test_an_agent_who_chose_english_hears_the_refusal_in_english(signed_post, agent, db):
+    agent.language = "en"
+    db.session.commit()
+
+    response = place(signed_post, agent, "12345")
+
+    said = ET.fromstring(response.get_data(as_text=True)).find("Say")
+    assert said.text == "Sorry, the number you dialled is wrong; please check it and call again."
+    assert said.get("language") == "en-US"

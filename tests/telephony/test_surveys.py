@@ -323,3 +323,19 @@ def test_a_visit_spot_check_asks_about_the_visit_and_flags_a_denial(db, make, ag
     assert run.state == "completed"
     notice = db.session.scalar(select(Notification).where(Notification.kind == "visit_check_flagged"))
     assert notice.recipient_id == supervisor.id
+
+
+def test_a_survey_written_in_english_is_heard_in_english_with_its_prompts(db, twilio_stub, resolved):
+    run = run_of(db, resolved)
+    run.survey.language = "en-US"
+    run.survey.opening = "Hello from {branch}. Press 1 to go on, 2 if now is not convenient."
+    db.session.commit()
+
+    [transcript] = call(db, twilio_stub, keys=("2",))
+
+    assert transcript.heard[0].startswith("Hello from ")
+    assert transcript.heard[1] == (
+        "When would suit you for the callback survey? today in the afternoon, press 1, "
+        "tomorrow in the morning, press 2, tomorrow in the afternoon, press 3."
+    )
+    assert transcript.heard[-1] == "Fine, we will call you again on 11/24 at 10:00. Goodbye!"

@@ -99,3 +99,13 @@ def test_closed_customers_and_customers_without_a_manager_are_not_reminded(db, m
     make.customer(birthday=date(1980, 11, 28))
 
     assert care_reminders.remind_due(db.session, sh(11, 27, 10)) == 0
+
+
+def test_a_manager_who_chose_english_reads_the_reminder_in_english(db, agent, customer):
+    agent.language = "en"
+    db.session.commit()
+
+    care_reminders.remind_due(db.session, sh(11, 27, 9, 15))
+
+    [notice] = db.session.scalars(select(Notification)).all()
+    assert notice.text == f"Customer #{customer.id}: birthday on 11/29; please send your greetings in time."

@@ -266,3 +266,17 @@ def test_a_row_whose_next_action_time_was_set_too_early_is_corrected_and_blocks_
 
     assert summary.case_ids == {due.id}
     assert events(db, early) == [] and deadline(db, early).next_action_at == REMIND
+
+
+def test_each_person_reads_the_notice_in_their_own_language(db, cases, team):
+    team["boss"].language = "en"
+    db.session.commit()
+    case = cases.case(team["owner"], opened_at=OPENED, subject="Login trouble")
+
+    sweep(db.session, DUE)
+
+    texts = dict(db.session.execute(select(Notification.recipient_id, Notification.text)).all())
+    reminded, told = texts[team["owner"].id], texts[team["boss"].id]
+    assert reminded.startswith(f"工单#{case.id}「Login trouble」答复期限为") and reminded.endswith("，请及时处理。")
+    assert told.startswith(f"Case #{case.id} “Login trouble”: the reply deadline is past (due ")
+    assert told.endswith(f"); owner {team['owner'].name}.")

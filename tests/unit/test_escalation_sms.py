@@ -152,3 +152,17 @@ def test_the_sms_waits_past_a_holiday_the_installation_added(db, cases, owner):
     sweep(db.session, sh(11, 24, 19))
 
     assert only_notice(db).sms_not_before == sh(11, 26, 9)
+
+
+def test_a_person_who_chose_english_gets_the_digest_in_english(db, make, branch, cases, owner):
+    owner.supervisor_id, owner.language = owner.id, "en"
+    make.session.commit()
+    late = cases.case(owner, opened_at=sh(11, 20, 10))
+    fresh = cases.case(owner, opened_at=sh(11, 23, 10))
+    sweep(db.session, REMIND)
+
+    [digest] = pending_sms_digests(db.session, REMIND)
+
+    assert digest.body == (
+        f"[Service reminder] You have 1 case overdue: #{late.id}; 2 cases due soon: #{late.id} #{fresh.id}"
+    )

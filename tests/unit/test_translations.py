@@ -32,8 +32,9 @@ def _catalogs():
             for message in read_po(source):
                 text = message.string if isinstance(message.string, str) else (message.string or ("",))[0]
                 if message.id and text:
-                    key = message.id[0] if isinstance(message.id, tuple) else message.id
-                    yield po.parent.parent.parent.name, key, text
+                    # A plural's singular and plural msgids both have their Chinese (Chinese has one form).
+                    for key in message.id if isinstance(message.id, tuple) else (message.id,):
+                        yield po.parent.parent.parent.name, key, text
 
 
 def _chinese():

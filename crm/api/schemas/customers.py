@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, validate
 
 from crm.api.schemas import fields
 from crm.api.schemas.staff import StaffBrief
+from crm.i18n import LANGUAGES
 from crm.models.customers import CHANNELS, CLASSES, DECISION_STYLES, STATUSES, TRADING_HABITS, VALUE_SEGMENTS
 from crm.services.customers import field_rules
 
@@ -50,6 +51,9 @@ class CustomerFields(Schema):
     turnover_rate = fields.Decimal(post_load=_rule(field_rules.turnover_rate))
     last_trade_on = fields.Date(allow_none=True)
     preferred_channel = _choice(CHANNELS)
+    language = fields.String(
+        validate=validate.OneOf(tuple(LANGUAGES)), metadata={"description": "Of the text messages sent to them."}
+    )
     birthday = fields.Date(allow_none=True)
     is_vip = fields.Boolean()
     vip_since = fields.Date(allow_none=True)
@@ -117,6 +121,7 @@ class CustomerOut(Schema):
     turnover_rate = fields.Decimal(as_string=True)
     last_trade_on = fields.Date(allow_none=True)
     preferred_channel = fields.String(allow_none=True)
+    language = fields.String()
     birthday = fields.String(
         allow_none=True, metadata={"description": "YYYY-MM-DD; the year is ``****`` when ``masked``."}
     )

@@ -20,20 +20,23 @@ import calendar as gregorian
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, extract, or_, select
 
 from crm.core import clock
+from crm.i18n import in_language
 from crm.models import Customer, CustomerDate, Notification, Visit
 from crm.services.cases.calendar.installation import installation_calendar
 from crm.services.cases.notifications import notify
 
 KIND = "care_reminder"
 DATE_WORDS = {
-    "birthday": "生日",
-    "account_anniversary": "开户纪念日",
-    "wedding_anniversary": "结婚纪念日",
-    "family_birthday": "家人生日",
-    "other": "纪念日",
+    "birthday": _l("birthday"),
+    "account_anniversary": _l("account anniversary"),
+    "wedding_anniversary": _l("wedding anniversary"),
+    "family_birthday": _l("family member's birthday"),
+    "other": _l("anniversary"),
 }
 
 
@@ -47,12 +50,22 @@ class Reminder:
     def key(self):
         return f"care:{self.customer.id}:{self.kind}:{self.day.isoformat()}"
 
-    @property
-    def text(self):
-        when = f"{self.day.month}月{self.day.day}日"
-        if self.kind == "next_step":
-            return f"客户 #{self.customer.id} 的拜访约定{when}跟进下一步，请按约联系。"
-        return f"客户 #{self.customer.id} 的{DATE_WORDS[self.kind]}在{when}，请及时送上亲情问候。"
+    def text(self, language):
+        """The notice in ``language`` (the manager's)."""
+        with in_language(language):
+            when = _("%(month)s/%(day)s", month=self.day.month, day=self.day.day)
+            if self.kind == "next_step":
+                return _(
+                    "Customer #%(id)s: the visit agreed a next step on %(when)s; please follow up.",
+                    id=self.customer.id,
+                    when=when,
+                )
+            return _(
+                "Customer #%(id)s: %(occasion)s on %(when)s; please send your greetings in time.",
+                id=self.customer.id,
+                occasion=str(DATE_WORDS[self.kind]),
+                when=when,
+            )
 
 
 def days_covered(calendar, today):
@@ -86,7 +99,16 @@ def remind_due(session, at):
     for key, reminder in reminders.items():
         if key not in sent:
             customer = reminder.customer
-            notify(session, customer.manager, None, KIND, reminder.text, key, at=at, customer=customer)
+            notify(
+                session,
+                customer.manager,
+                None,
+                KIND,
+                reminder.text(customer.manager.language),
+                key,
+                at=at,
+                customer=customer,
+            )
     session.flush()
     return len(reminders) - len(sent)
 

@@ -8,6 +8,9 @@ the dispatch deadline passes, and ``dispatch_calls`` has a worker *phone* the su
 the complaints still not dispatched after their deadline — once per case and supervisor.
 """
 
+from flask_babel import gettext as _
+
+from crm.i18n import in_language
 from crm.models import Case
 from crm.services.calls import call_log, ivr
 from crm.services.cases.notifications import notify
@@ -57,8 +60,13 @@ def take_complaint(session, route, category, recording_url, recording_sid=None):
 
 def page_duty_supervisors(session, case):
     """The urgent page at intake: inbox notice + SMS at any hour, once per supervisor."""
-    text = f"新投诉工单#{case.id}「{case.subject}」，请在5分钟内派单。"
     for supervisor in Roster(session).on_duty(case.branch_id):
+        with in_language(supervisor.language):
+            text = _(
+                "New complaint case #%(id)s “%(subject)s”: dispatch it within 5 minutes.",
+                id=case.id,
+                subject=case.subject,
+            )
         notify(
             session, supervisor, case, PAGE_KIND, text, f"case:{case.id}:complaint_intake:{supervisor.id}", urgent=True
         )
@@ -66,10 +74,16 @@ def page_duty_supervisors(session, case):
 
 
 def page_text(session, case_id):
-    """What the supervisor hears when the dispatch call is answered."""
+    """What the supervisor hears when the dispatch call is answered (in the request's language: the caller's
+    webhook names it)."""
     case = session.get(Case, case_id)
     if case is None:
-        return "投诉工单已不存在。"
+        return _("The complaint case no longer exists.")
     if case.status not in UNDISPATCHED:
-        return f"投诉工单{case.id}号已经派单，无需处理。"
-    return f"您好，这里是客服系统。投诉工单{case.id}号「{case.subject}」已超过五分钟未派单，请立即登录系统派单。"
+        return _("Complaint case number %(id)s has been dispatched; nothing to do.", id=case.id)
+    return _(
+        "Hello, this is the customer service system. Complaint case number %(id)s “%(subject)s” has waited more "
+        "than five minutes for dispatch; please sign in and dispatch it now.",
+        id=case.id,
+        subject=case.subject,
+    )

@@ -15,11 +15,13 @@ A call the provider refuses is tried again when its lease runs out, at most ``MA
 import logging
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 
 from crm.core.bulk import insert_or_skip
 from crm.core.clock import now
 from crm.core.leases import claim_batch
+from crm.i18n import in_language
 from crm.models import Case, CaseDeadline, ComplaintCallout, Notification, Staff
 from crm.services.calls.complaint_line import UNDISPATCHED
 from crm.services.org.duty import Roster
@@ -97,7 +99,7 @@ def claim_calls(session, at, lease, limit=BATCH_SIZE):
 def _still_mine(session, callout_id, attempt):
     """The claim is still this worker's (no later run took it after the lease) and the call still owed."""
     row = session.execute(
-        select(ComplaintCallout.case_id, Staff.phone, Case.status)
+        select(ComplaintCallout.case_id, Staff.phone, Staff.language, Case.status)
         .join(Staff, Staff.id == ComplaintCallout.staff_id)
         .join(Case, Case.id == ComplaintCallout.case_id)
         .where(
@@ -108,6 +110,11 @@ def _still_mine(session, callout_id, attempt):
         .with_for_update(of=ComplaintCallout)
     ).first()
     return row if row is not None and row.status in UNDISPATCHED and row.phone else None
+
+
+def _called_text(case_id, language):
+    with in_language(language):
+        return _("Complaint case #%(id)s is still not dispatched; the system has called you.", id=case_id)
 
 
 def _place_one(session, callout_id, attempt, place, outcome):
@@ -129,7 +136,7 @@ def _place_one(session, callout_id, attempt, place, outcome):
             recipient_id=callout.staff_id,
             case_id=callout.case_id,
             kind=CALL_KIND,
-            text=f"投诉工单#{callout.case_id}仍未派单，系统已致电您。",
+            text=_called_text(callout.case_id, row.language),
             dedupe_key=f"case:{callout.case_id}:dispatch_call:{callout.staff_id}",
             created_at=placed_at,
         )

@@ -9,8 +9,10 @@ signed disclosure starts the interval again.
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from crm.i18n import in_language
 from crm.models import Customer, Document, Notification
 from crm.services.cases.notifications import notify
 
@@ -36,7 +38,8 @@ def remind_due(session, at, days):
     sent = set(session.scalars(select(Notification.dedupe_key).where(Notification.dedupe_key.in_(keys))))
     for key, (customer, signed_at) in keys.items():
         if key not in sent:
-            notify(session, customer.manager, None, KIND, _text(customer, signed_at, days), key, at=at)
+            text = _text(customer, signed_at, days, customer.manager.language)
+            notify(session, customer.manager, None, KIND, text, key, at=at)
     return len(keys) - len(sent)
 
 
@@ -44,9 +47,13 @@ def _key(customer, signed_at):
     return f"{KIND}:{customer.id}:{signed_at.strftime('%Y%m%d%H%M%S')}"
 
 
-def _text(customer, signed_at, days):
+def _text(customer, signed_at, days, language):
     """No name or number of the customer (personal data stays out of notices): their record id."""
-    return (
-        f"客户 #{customer.id} 的高风险业务风险提示书签署于 {signed_at:%Y-%m-%d}，已超过 {days} 天，"
-        "请再次向客户提示风险并请其重新签署。"
-    )
+    with in_language(language):
+        return _(
+            "Customer #%(id)s signed the high-risk business risk disclosure on %(day)s, more than %(days)s days "
+            "ago; remind the customer of the risks and ask them to sign it again.",
+            id=customer.id,
+            day=f"{signed_at:%Y-%m-%d}",
+            days=days,
+        )

@@ -27,11 +27,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, insert, null, select, update
 from sqlalchemy.orm import lazyload
 
 from crm.core.clock import as_utc
+from crm.i18n import in_language
 from crm.models import Case, CaseDeadline, CaseEvent, Notification
 from crm.services.cases.calendar.installation import installation_calendar
 from crm.services.cases.notifications import notice_row
@@ -39,7 +41,8 @@ from crm.services.org.duty import Roster
 
 # Cases in these states escalate no further, whatever their clocks say.
 CLOSED_STATUSES = ("resolved", "closed")
-CLOCK_LABELS = {"dispatch": "派单", "first_response": "首次响应", "resolution": "答复"}
+# Notice texts are English msgids (``_l``), written in each recipient's language (crm/translations/texts).
+CLOCK_LABELS = {"dispatch": _l("dispatch"), "first_response": _l("first response"), "resolution": _l("reply")}
 BATCH_SIZE = 500
 
 
@@ -50,7 +53,7 @@ class Step:
     action: str  # CaseEvent.action written to the case history
     kind: str  # Notification.kind
     recipients: str  # who is told: a rule of the duty roster (crm.services.org.duty.TOLD)
-    text: str  # notice text, formatted with case_id, subject, clock, due, owner
+    text: object  # notice text (lazy msgid), formatted with case_id, subject, clock, due, owner
     marks_overdue: bool = False
     urgent: bool = False  # its SMS may go out outside business hours
 
@@ -62,7 +65,7 @@ OWNER_LADDER = (
         "escalation.reminded",
         "case_reminder",
         "owner",
-        "工单#{case_id}「{subject}」{clock}期限为{due}，请及时处理。",
+        _l("Case #{case_id} “{subject}”: the {clock} deadline is {due}; please deal with it in time."),
     ),
     Step(
         2,
@@ -70,7 +73,7 @@ OWNER_LADDER = (
         "escalation.overdue",
         "case_overdue",
         "supervisors",
-        "工单#{case_id}「{subject}」{clock}已超期（期限{due}），负责人{owner}。",
+        _l("Case #{case_id} “{subject}”: the {clock} deadline is past (due {due}); owner {owner}."),
         marks_overdue=True,
     ),
     Step(
@@ -79,7 +82,7 @@ OWNER_LADDER = (
         "escalation.branch_head",
         "case_branch_head",
         "branch_head",
-        "工单#{case_id}「{subject}」{clock}超期已逾一个工作日（期限{due}），负责人{owner}。",
+        _l("Case #{case_id} “{subject}”: the {clock} deadline is a working day past (due {due}); owner {owner}."),
     ),
 )
 DISPATCH_LADDER = (
@@ -89,7 +92,7 @@ DISPATCH_LADDER = (
         "escalation.dispatch_page",
         "complaint_dispatch",
         "duty_supervisors",
-        "投诉工单#{case_id}「{subject}」未在时限内派单（期限{due}），请立即派单。",
+        _l("Complaint case #{case_id} “{subject}” was not dispatched in time (due {due}); dispatch it now."),
         urgent=True,
     ),
 )
@@ -298,17 +301,20 @@ def _recused(people, case, roster):
 def _record(written, step, row, case, at, calendar, roster):
     """The step's history event and notices, in the transaction of its conditional update."""
     people = _recused(roster.told(step.recipients, case.owner, case.branch_id), case, roster)
-    text = step.text.format(
-        case_id=case.id,
-        subject=case.subject,
-        clock=CLOCK_LABELS[row.clock],
-        due=as_utc(row.due_at).astimezone(calendar.zone).strftime("%m-%d %H:%M"),
-        owner=case.owner.name,
-    )
+    due = as_utc(row.due_at).astimezone(calendar.zone).strftime("%m-%d %H:%M")
+    texts = {}
     for person in people:
+        if person.language not in texts:
+            with in_language(person.language):
+                clock = str(CLOCK_LABELS[row.clock])
+                texts[person.language] = str(step.text).format(
+                    case_id=case.id, subject=case.subject, clock=clock, due=due, owner=case.owner.name
+                )
         key = dedupe_key(case, row.clock, step.level, person.id)
         written.notices.append(
-            notice_row(person, case, step.kind, text, key, at, urgent=step.urgent, opening=written.opening)
+            notice_row(
+                person, case, step.kind, texts[person.language], key, at, urgent=step.urgent, opening=written.opening
+            )
         )
     written.events.append(
         {

@@ -9,23 +9,35 @@ message each, so ten reminders from one sweep are one text, not ten.
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from crm.core import clock
 from crm.errors import NotFound
+from crm.i18n import DEFAULT_LANGUAGE, in_language
 from crm.models import Notification, Staff
 from crm.services.cases.calendar.installation import installation_calendar
 
-SMS_PREFIX = "【客服提醒】"
-# Digest wording per notice kind, most pressing first: "您有3个工单即将到期: #12 #13 #14".
+# Digest wording per notice kind, most pressing first: "您有3个工单即将到期: #12 #13 #14" (English msgids, the
+# Chinese in crm/translations/texts; a digest is written in its recipient's ``staff.language``).
 DIGEST_PHRASES = {
-    "complaint_dispatch": "个投诉工单待派单",
-    "case_branch_head": "个工单超期逾一个工作日",
-    "case_overdue": "个工单已超期",
-    "case_reminder": "个工单即将到期",
-    "care_reminder": "条亲情服务提醒",
+    "complaint_dispatch": lambda n: ngettext(
+        "%(num)d complaint case waiting for dispatch", "%(num)d complaint cases waiting for dispatch", n
+    ),
+    "case_branch_head": lambda n: ngettext(
+        "%(num)d case overdue by more than a working day", "%(num)d cases overdue by more than a working day", n
+    ),
+    "case_overdue": lambda n: ngettext("%(num)d case overdue", "%(num)d cases overdue", n),
+    "case_reminder": lambda n: ngettext("%(num)d case due soon", "%(num)d cases due soon", n),
+    "care_reminder": lambda n: ngettext("%(num)d care reminder", "%(num)d care reminders", n),
 }
-OTHER_PHRASE = "条新通知"
+
+
+def OTHER_PHRASE(n):  # noqa: N802 - one of the phrases above, for any other kind
+    return ngettext("%(num)d new notice", "%(num)d new notices", n)
+
+
 # A digest names at most this many cases per kind; the inbox has the rest.
 DIGEST_CASES_SHOWN = 10
 
@@ -70,6 +82,7 @@ class Digest:
     phone: str
     notification_ids: tuple
     body: str
+    language: str = DEFAULT_LANGUAGE
 
 
 def pending_sms_digests(session, at):
@@ -79,39 +92,50 @@ def pending_sms_digests(session, at):
     so two senders running at once never pick up the same notice.
     """
     stmt = (
-        select(Notification, Staff.phone)
+        select(Notification, Staff.phone, Staff.language)
         .join(Staff, Staff.id == Notification.recipient_id)
         .where(Notification.sms_state == "pending", Notification.sms_not_before <= at, Staff.phone.is_not(None))
         .order_by(Notification.recipient_id, Notification.created_at, Notification.id)
         .with_for_update(skip_locked=True, of=Notification)
     )
     by_recipient = defaultdict(list)
-    phones = {}
-    for notice, phone in session.execute(stmt):
+    phones, languages = {}, {}
+    for notice, phone, language in session.execute(stmt):
         by_recipient[notice.recipient_id].append(notice)
-        phones[notice.recipient_id] = phone
+        phones[notice.recipient_id], languages[notice.recipient_id] = phone, language
     return [
-        Digest(recipient_id, phones[recipient_id], tuple(n.id for n in notices), digest_text(notices))
+        Digest(
+            recipient_id,
+            phones[recipient_id],
+            tuple(n.id for n in notices),
+            digest_text(notices, languages[recipient_id]),
+            languages[recipient_id],
+        )
         for recipient_id, notices in by_recipient.items()
     ]
 
 
-def digest_text(notices):
-    """「【客服提醒】您有3个工单即将到期: #12 #13 #14；1个工单已超期: #9」"""
+def digest_text(notices, language=DEFAULT_LANGUAGE):
+    """「【客服提醒】您有3个工单即将到期: #12 #13 #14；1个工单已超期: #9」, or in English
+    "[Service reminder] You have 3 cases due soon: #12 #13 #14; 1 case overdue: #9"."""
     groups = defaultdict(list)
     for notice in notices:
         groups[notice.kind if notice.kind in DIGEST_PHRASES else None].append(notice)
     order = [*DIGEST_PHRASES, None]
-    parts = [_digest_part(kind, groups[kind]) for kind in order if groups.get(kind)]
-    return f"{SMS_PREFIX}您有" + "；".join(parts)
+    with in_language(language):
+        parts = [_digest_part(kind, groups[kind]) for kind in order if groups.get(kind)]
+        # Translators: between the parts of an SMS digest.
+        return _("[Service reminder] You have %(parts)s", parts=_("; ").join(parts))
 
 
 def _digest_part(kind, notices):
     phrase = DIGEST_PHRASES.get(kind, OTHER_PHRASE)
     case_ids = sorted({n.case_id for n in notices if n.case_id is not None})
     shown = " ".join(f"#{case_id}" for case_id in case_ids[:DIGEST_CASES_SHOWN])
-    more = "等" if len(case_ids) > DIGEST_CASES_SHOWN else ""
-    return f"{len(notices)}{phrase}" + (f": {shown}{more}" if shown else "")
+    if len(case_ids) > DIGEST_CASES_SHOWN:
+        shown = _("%(cases)s and more", cases=shown)
+    counted = phrase(len(notices))
+    return f"{counted}: {shown}" if shown else counted
 
 
 def mark_sent(session, ids, sid, at=None):

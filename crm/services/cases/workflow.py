@@ -12,11 +12,13 @@ people acting at once cannot both win. Every action writes a ``CaseEvent`` (留�
 transaction; callers commit.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select, true, update
 
 from crm.core.clock import now
 from crm.core.filters import where_given
 from crm.errors import Conflict, Forbidden, InvalidInput
+from crm.i18n import in_language
 from crm.models import Branch, Case, CaseDeadline, CaseEvent, CaseReply, Customer, Staff
 from crm.models.cases import CLOCKS
 from crm.services.cases import complaints, deadlines
@@ -370,7 +372,13 @@ def _given(value, default):
 
 def _tell_of_recusal(session, case, owner):
     """The supervisor who takes over a complaint from the person it is about is told at once."""
-    text = f"投诉工单#{case.id}「{case.subject}」转由您负责：被投诉人依规回避。请派单处理。"
+    with in_language(owner.language):
+        text = _(
+            "Complaint case #%(id)s “%(subject)s” is now yours: the person complained about stands aside. "
+            "Please dispatch it.",
+            id=case.id,
+            subject=case.subject,
+        )
     notify(session, owner, case, "complaint_recusal", text, f"case:{case.id}:recusal:{owner.id}", urgent=True)
 
 

@@ -34,6 +34,7 @@ COLUMNS = (
     "turnover_rate",
     "last_trade_on",
     "preferred_channel",
+    "language",
     "birthday",
     "is_vip",
     "vip_since",

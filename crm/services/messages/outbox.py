@@ -14,12 +14,14 @@ those who may see the customer.
 import logging
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select, update
 
 from crm.core.bulk import insert_or_skip
 from crm.core.clock import now
 from crm.core.leases import claim_batch
 from crm.errors import Conflict, InvalidInput
+from crm.i18n import DEFAULT_LANGUAGE, in_language
 from crm.models import Branch, Customer, CustomerMessage, CustomerPhone
 from crm.services.cases.calendar.installation import installation_calendar
 from crm.services.messages import templates
@@ -27,7 +29,7 @@ from crm.services.org.wording import refuse_marketing_words
 
 log = logging.getLogger(__name__)
 
-OPT_OUT_HINT = "回复TD退订"
+OPT_OUT_HINT = "回复TD退订"  # the Chinese of the hint below: a body already ending so keeps it
 MAX_ATTEMPTS = 5
 BATCH_SIZE = 50
 WELCOME_STATUSES = ("active", "prospect")
@@ -46,7 +48,7 @@ def compose(session, actor, customer, *, template=None, variables=None, text=Non
         refuse_marketing_words(session, text=text)
         body = text.strip()
     else:
-        body = templates.render(templates.by_key(session, template), customer, variables)
+        body = templates.render(templates.for_customer(session, template, customer), customer, variables)
         refuse_marketing_words(session, template=body)
     at = now()
     message = CustomerMessage(
@@ -54,7 +56,7 @@ def compose(session, actor, customer, *, template=None, variables=None, text=Non
         author_id=actor.id,
         kind="staff",
         template_key=template,
-        body=with_opt_out_hint(body),
+        body=with_opt_out_hint(body, customer.language),
         urgent=urgent,
         not_before=at if urgent else _opening(session, at),
         created_at=at,
@@ -64,9 +66,12 @@ def compose(session, actor, customer, *, template=None, variables=None, text=Non
     return message
 
 
-def with_opt_out_hint(body):
-    """Every customer SMS tells how to stop them."""
-    return body if OPT_OUT_HINT in body else f"{body}{OPT_OUT_HINT}"
+def with_opt_out_hint(body, language=DEFAULT_LANGUAGE):
+    """Every customer SMS tells how to stop them, in the customer's language."""
+    with in_language(language):
+        hint = _("Reply TD to opt out")
+        # Translators: an SMS and the opt-out hint after it (Chinese: no space between).
+        return body if hint in body or OPT_OUT_HINT in body else _("%(text)s %(hint)s", text=body, hint=hint)
 
 
 def messages_query(customer):
@@ -119,9 +124,11 @@ def owe_welcomes(session, at, limit=200):
     ).all()
     if not owed:
         return 0
-    template = templates.by_key(session, templates.WELCOME)
     opening = _opening(session, at)
-    rows = [_welcome_row(template, customer, at, opening) for customer in owed]
+    rows = [
+        _welcome_row(templates.for_customer(session, templates.WELCOME, customer), customer, at, opening)
+        for customer in owed
+    ]
     stmt = insert_or_skip(session, CustomerMessage, ("dedupe_key",), CustomerMessage.id).values(rows)
     return len(session.execute(stmt).all())
 
@@ -132,7 +139,7 @@ def _welcome_row(template, customer, at, opening):
         "author_id": None,
         "kind": "welcome",
         "template_key": template.key,
-        "body": with_opt_out_hint(templates.render(template, customer)),
+        "body": with_opt_out_hint(templates.render(template, customer), customer.language),
         "urgent": False,
         "dedupe_key": f"welcome:{customer.id}",
         "state": "queued",

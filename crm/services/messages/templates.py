@@ -2,13 +2,18 @@
 
 The customer's own facts fill ``{name}``, ``{manager}``, ``{branch}`` and ``{hotline}``; any other
 variable comes from the sender. A template's text is checked for marketing words when saved.
+
+A customer whose ``language`` is not Chinese gets the template keyed ``<key>.<language>`` (``welcome.en``)
+when there is one, else the Chinese one: the English texts are data the admin edits like the others.
 """
 
 from string import Formatter
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.errors import Conflict, InvalidInput, NotFound
+from crm.i18n import DEFAULT_LANGUAGE, in_language
 from crm.models import SmsTemplate
 from crm.services.org.wording import refuse_marketing_words
 
@@ -28,6 +33,23 @@ DEFAULT_TEMPLATES = {
         "风险揭示提醒",
         "【{branch}】尊敬的{name}，请您再次阅读并确认所办理业务的风险揭示书，详询{hotline}。",
     ),
+    "welcome.en": (
+        "Welcome message (English)",
+        "[{branch}] Dear {name}, welcome! Your account manager is {manager}; for any question call {hotline}.",
+    ),
+    "case_update.en": (
+        "Case progress (English)",
+        "[{branch}] Dear {name}, the matter you raised has a result; {manager} will contact you, or call {hotline}.",
+    ),
+    "visit_reminder.en": (
+        "Visit reminder (English)",
+        "[{branch}] Dear {name}, a reminder of your appointment at {time}; to change it call {hotline}.",
+    ),
+    "disclosure_reminder.en": (
+        "Risk disclosure reminder (English)",
+        "[{branch}] Dear {name}, please read and confirm again the risk disclosure of your services; "
+        "call {hotline} for details.",
+    ),
 }
 UPDATABLE = ("name", "body")
 
@@ -45,9 +67,11 @@ def template_variables(body):
 
 def customer_facts(customer):
     branch = customer.branch
+    with in_language(customer.language):
+        nobody = _("the customer service centre")
     return {
         "name": customer.name,
-        "manager": customer.manager.name if customer.manager else "客服中心",
+        "manager": customer.manager.name if customer.manager else nobody,
         "branch": branch.name if branch else "",
         "hotline": (branch.hotline if branch else None) or "",
     }
@@ -70,6 +94,15 @@ def by_key(session, key):
     if template is None:
         raise NotFound(f"No SMS template {key}.", {"template": ["No such template."]})
     return template
+
+
+def for_customer(session, key, customer):
+    """The template keyed ``key`` in ``customer``'s language when there is one, else ``key`` itself."""
+    if customer.language != DEFAULT_LANGUAGE:
+        translated = session.scalar(select(SmsTemplate).where(SmsTemplate.key == f"{key}.{customer.language}"))
+        if translated is not None:
+            return translated
+    return by_key(session, key)
 
 
 def templates_query():

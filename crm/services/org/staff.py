@@ -7,6 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm.core.phones import optional_phone
 from crm.errors import Conflict, InvalidInput, NotFound
+from crm.i18n import LANGUAGES
 from crm.models import Branch, Staff
 from crm.models.staff import ROLES
 
@@ -74,4 +75,13 @@ def create_staff(session, *, job_no, name, role, branch=None, password=None, pho
     if password:
         set_password(staff, password)
     session.add(staff)
+    return staff
+
+
+def set_language(session, staff, language):
+    """The language the texts sent to ``staff`` are written in (their choice in the console)."""
+    if language not in LANGUAGES:
+        raise InvalidInput(f"Unknown language {language!r}.", {"language": [f"One of {', '.join(LANGUAGES)}."]})
+    staff.language = language
+    session.flush()
     return staff

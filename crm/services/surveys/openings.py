@@ -12,15 +12,26 @@ when a half day began in between.
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from crm.core.clock import as_utc
 from crm.services.cases.calendar.installation import installation_calendar
 
 OFFERED = 3
 # (name, earliest start, end) of each half day; business hours clip both ends.
-HALF_DAYS = (("上午", time(0), time(12)), ("下午", time(14), time.max))
-NEAR_DAYS = ("今天", "明天", "后天")
-WEEKDAYS = "一二三四五六日"
-PROMPT = "请问您什么时候方便接听回访？{choices}。"
+# Words are English msgids spoken in the language in force (the survey's: ``telephony.webhooks.surveys``).
+HALF_DAYS = ((_l("morning"), time(0), time(12)), (_l("afternoon"), time(14), time.max))
+NEAR_DAYS = (_l("today"), _l("tomorrow"), _l("the day after tomorrow"))
+WEEKDAYS = (
+    _l("Monday %(month)s/%(day)s"),
+    _l("Tuesday %(month)s/%(day)s"),
+    _l("Wednesday %(month)s/%(day)s"),
+    _l("Thursday %(month)s/%(day)s"),
+    _l("Friday %(month)s/%(day)s"),
+    _l("Saturday %(month)s/%(day)s"),
+    _l("Sunday %(month)s/%(day)s"),
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +51,7 @@ def openings(session, at, count=OFFERED):
         for name, start in starts:
             instant = datetime.combine(day, start, tzinfo=calendar.zone)
             if instant > local:
-                found.append(Opening(as_utc(instant), _day_label(day, local.date()) + name))
+                found.append(Opening(as_utc(instant), _label(_day_label(day, local.date()), name)))
         day = calendar.next_working_day(day)
     return found[:count]
 
@@ -56,17 +67,23 @@ def _half_day_starts(calendar):
     return starts or [("", calendar.opens)]
 
 
+def _label(day, half):
+    return _("%(day)s in the %(half)s", day=day, half=str(half)) if half else day
+
+
 def _day_label(day, today):
     ahead = (day - today).days
     if ahead < len(NEAR_DAYS):
-        return NEAR_DAYS[ahead]
-    return f"{day.month}月{day.day}日星期{WEEKDAYS[day.weekday()]}"
+        return str(NEAR_DAYS[ahead])
+    return str(WEEKDAYS[day.weekday()]) % {"month": day.month, "day": day.day}
 
 
 def offer_text(offered):
     """What the customer hears: each opening with its key."""
-    choices = "，".join(f"{opening.label}请按{key}" for key, opening in enumerate(offered, start=1))
-    return PROMPT.format(choices=choices)
+    choices = _(", ").join(
+        _("%(opening)s, press %(key)s", opening=opening.label, key=key) for key, opening in enumerate(offered, 1)
+    )
+    return _("When would suit you for the callback survey? %(choices)s.", choices=choices)
 
 
 def picked(offered, digits):

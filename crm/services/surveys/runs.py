@@ -15,12 +15,15 @@ conditional update. A flagged visit check tells the manager's supervisors and wh
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import joinedload, lazyload
 
 from crm.core.bulk import insert_or_skip
 from crm.core.clock import as_utc, now
 from crm.errors import Conflict, InvalidInput, NotFound
+from crm.i18n import in_language
 from crm.models import (
     Branch,
     Case,
@@ -49,9 +52,16 @@ LOOK_BACK = timedelta(days=7)
 OPENING_CHOICES = {"1": "go", "2": "rebook"}
 # Hearings per prompt (the first + repeats after silence or a wrong key) before the call moves on.
 TRIES = 2
-CASE_NOTICE = "工单#{case_id}「{subject}」回访不满意（{question}：{answer}），已重新打开，请跟进。"
+# Notice texts are English msgids written in each recipient's language (crm/translations/texts).
+CASE_NOTICE = _l(
+    "Case #{case_id} “{subject}”: the callback survey found the customer dissatisfied ({question}: {answer}); "
+    "the case is reopened, please follow up."
+)
 # Notices name customers by number (#id), never by name: notice texts are not masked.
-VISIT_NOTICE = "客户经理{manager}{date}的拜访抽查回访异常（{question}：{answer}），客户#{customer_id}。"
+VISIT_NOTICE = _l(
+    "The check call on the visit by account manager {manager} on {date} found a problem ({question}: {answer}); "
+    "customer #{customer_id}."
+)
 
 
 # Who is owed a survey ---------------------------------------------------------------------------
@@ -196,9 +206,15 @@ def text_for(session, run, text):
 
 
 def spoken_time(session, at):
-    """``11月24日10点00分`` in the installation's time zone."""
+    """``11月24日10点00分`` (``11/24 at 10:00``) in the installation's time zone."""
     local = as_utc(at).astimezone(installation_calendar(session).zone)
-    return f"{local.month}月{local.day}日{local.hour}点{local.minute:02d}分"
+    return _(
+        "%(month)s/%(day)s at %(hour)s:%(minute)s",
+        month=local.month,
+        day=local.day,
+        hour=local.hour,
+        minute=f"{local.minute:02d}",
+    )
 
 
 def opening_choice(digits):
@@ -290,9 +306,10 @@ def reopen_and_escalate(session, run, question, value):
     label = f"{question.code}={value}"
     workflow.reopen(session, None, case, reason=f"survey:{label}")
     at = now()
-    text = CASE_NOTICE.format(case_id=case.id, subject=case.subject, question=question.code, answer=value)
+    facts = {"case_id": case.id, "subject": case.subject, "question": question.code, "answer": value}
     people = Roster(session).supervisors_of(case.owner, case.branch_id)
     for person in people:
+        text = in_their_language(CASE_NOTICE, person, facts)
         notify(session, person, case, "survey_dissatisfied", text, f"survey:{run.id}:{person.id}", at=at)
     session.add(
         CaseEvent(
@@ -310,15 +327,26 @@ def _flag_visit(session, run, question, value):
     visit = session.get(Visit, run.visit_id)
     manager = session.get(Staff, visit.manager_id)
     day = as_utc(visit.started_at).astimezone(installation_calendar(session).zone).date()
-    text = VISIT_NOTICE.format(
-        manager=manager.name, date=day.isoformat(), question=question.code, answer=value, customer_id=run.customer_id
-    )
+    facts = {
+        "manager": manager.name,
+        "date": day.isoformat(),
+        "question": question.code,
+        "answer": value,
+        "customer_id": run.customer_id,
+    }
     customer = session.get(Customer, run.customer_id)
     for person in _told_of_flagged_visit(session, run, manager):
         key = f"survey:{run.id}:{person.id}"
         if session.scalar(select(Notification.id).where(Notification.dedupe_key == key)) is None:
+            text = in_their_language(VISIT_NOTICE, person, facts)
             notify(session, person, None, "visit_check_flagged", text, key, customer=customer)
     session.flush()
+
+
+def in_their_language(template, person, facts):
+    """``template`` (a lazy msgid with ``{fields}``) filled with ``facts`` in ``person``'s language."""
+    with in_language(person.language):
+        return str(template).format(**facts)
 
 
 def _told_of_flagged_visit(session, run, manager):
