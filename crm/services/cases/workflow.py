@@ -141,11 +141,10 @@ def hand_off(session, actor, case, new_owner_id, note=None):
         raise Conflict("That person already owns the case.", {"new_owner_id": ["Already the owner."]})
     _transition(session, case, "hand_off", values={"owner_id": new_owner.id}, expect=Case.owner_id == previous)
     _record(session, case, actor, "handed_off", None, **{"from": previous, "to": new_owner.id, "note": note})
-    at = now()
-    text = f"工单 #{case.id} 已转交给您"  # the case's number only: the notice reaches a phone by SMS
-    notify(
-        session, new_owner, case, "case_handed_off", text, f"case:{case.id}:handed_off:{new_owner.id}:{at.isoformat()}"
-    )
+    with in_language(new_owner.language):  # the case's number only: the notice may reach a phone by SMS
+        text = _("Case #%(id)s has been handed to you.", id=case.id)
+    key = f"case:{case.id}:handed_off:{new_owner.id}:{now().isoformat()}"
+    notify(session, new_owner, case, "case_handed_off", text, key)
     return case
 
 
