@@ -48,6 +48,7 @@ def desk(browser, url):
     agent.click("#softphone [data-action=answer]", timeout=15000)
     agent.wait_for_selector("#call-card [data-field=customer_name]", timeout=5000)
     agent.wait_for_load_state("networkidle")
+    agent.evaluate("() => window.scrollTo(0, 0)")
     agent.screenshot(path=str(OUT / "desk.png"))
     agent.click("#softphone [data-action=hangup]")
 

@@ -267,7 +267,7 @@ def test_load_defaults_adds_scripts_and_surveys_once(app, db):
     again = runner.invoke(args=["kefu", "load-defaults"])
     assert (
         first.output.startswith("Defaults added: ")
-        and "scripts, 2 surveys, 4 SMS templates, 10 marketing words, 2 quota targets, 11 contact cadences, "
+        and "scripts, 2 surveys, 8 SMS templates, 10 marketing words, 2 quota targets, 11 contact cadences, "
         "31 QA phrases. Already there: deadline policies."
         in first.output
     )

@@ -4,7 +4,10 @@ Over the last ``CALL_WORKING_DAYS`` working days: the branches' phone traffic wi
 QA checks (``crm.services.demo.calls``); a few inquiries taken on those calls, resolved, and answered in
 the callback survey; the work logs of the last ``WORK_LOG_DAYS`` working days; one spot check of an
 agent's visits drawn by their supervisor; and a few care dates on that agent's customers. Everything but
-the calls goes through the services a user's actions go through, at the time it would have happened.
+the calls goes through the services a user's actions go through, at the time it would have happened. Some
+inquiries of the last working days are still open, a few past their one-working-day deadline, so the
+supervisor board and the agents' desks have cases to show (the escalation sweep then reminds and escalates
+them as it would).
 """
 
 from dataclasses import dataclass
@@ -24,6 +27,8 @@ from crm.services.surveys.default_surveys import CASE_SURVEY
 CALL_WORKING_DAYS = 20
 WORK_LOG_DAYS = 3
 SURVEYED_CASES = 8
+# Open inquiries per agent, taken this many working days ago (the reply is due within one working day).
+OPEN_CASE_AGES = (0, 1, 3)
 SPOT_CHECK_VISITS = 3
 INQUIRIES = (
     "咨询委托未成交原因",
@@ -53,6 +58,7 @@ def seed_activity(session, rnd, staff, customers, seed):
     ensure_default_phrases(session)  # the checks need the QA phrases, as `kefu load-defaults` installs them
     written = demo_calls.seed_calls(session, rnd, days, agents, customers)
     surveyed = _callback_surveys(session, rnd, demo_calls.answered_inbound(written), days[-2])
+    _open_inquiries(session, rnd, demo_calls.answered_inbound(written), days)
     checked = demo_calls.check_quality(session)
     logs = 0
     for day in days[-WORK_LOG_DAYS:]:
@@ -89,6 +95,21 @@ def _callback_surveys(session, rnd, calls, before):
         with clock.frozen(run.next_attempt_at + timedelta(minutes=rnd.randint(1, 30))):
             _answer(session, rnd, run, survey)
     return len(taken)
+
+
+def _open_inquiries(session, rnd, calls, days):
+    """Inquiries taken on calls ``OPEN_CASE_AGES`` working days ago, one agent of each branch each, left open."""
+    taken = set()
+    for age in OPEN_CASE_AGES:
+        day = days[-1 - age]
+        on_day = [call for call in calls if clock.local(call.started_at).date() == day and call.case_id is None]
+        for call in on_day:
+            if (call.agent.branch_id, age) in taken:
+                continue
+            taken.add((call.agent.branch_id, age))
+            with clock.frozen(call.answered_at):
+                data = {"kind": "inquiry", "channel": "phone", "subject": rnd.choice(INQUIRIES)}
+                call.case_id = workflow.open_case(session, call.agent, {**data, "customer_id": call.customer_id}).id
 
 
 def _answer(session, rnd, run, survey):
