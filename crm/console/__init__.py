@@ -18,6 +18,7 @@ from crm.console import (  # noqa: F401  (each adds its pages)
     desk,
     desk_call,
     desk_events,
+    formats,
     my_work,
     phone,
     reports,

@@ -13,7 +13,6 @@ from crm.console import board_labels
 from crm.console.nav import menu_entry
 from crm.console.supervisors import branches_for, chosen_branch_id, supervisors_only
 from crm.console.views import console
-from crm.core.clock import local
 from crm.errors import InvalidInput, NotFound
 from crm.extensions import db
 from crm.services.calls.on_call import calls_in_progress
@@ -23,11 +22,6 @@ from crm.services.org.duty import Roster
 from crm.services.org.organisation import staff_query
 
 REFRESH = "every 15s"
-
-
-@console.app_template_filter("local_time")
-def local_time(value):
-    return local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 @console.get("/board")

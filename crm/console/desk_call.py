@@ -43,12 +43,6 @@ RISK_BANDS = {
 }
 
 
-@console.app_template_filter("call_local_time")
-def call_local_time(value):
-    """An instant in the installation's time zone, to the minute."""
-    return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def signed_in(view):
     """The fragment for a signed-in staff member; 401 (not the login page) inside the desk."""
 

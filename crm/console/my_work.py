@@ -9,7 +9,6 @@ so a panel never shows more than the API would to the same person.
 from functools import wraps
 
 from flask import abort, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
@@ -83,25 +82,6 @@ def case_url(case_id):
     if "console.case" in current_app.view_functions:
         return url_for("console.case", case_id=case_id)
     return f"/api/v1/cases/{case_id}"
-
-
-@console.app_template_global()
-def duration_text(delta):
-    """``3 d 2 h``, ``2 h 15 min`` or ``5 min``: a clock's time left or overdue."""
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return _("%(d)s d %(h)s h", d=days, h=hours)
-    if hours:
-        return _("%(h)s h %(m)s min", h=hours, m=minutes)
-    return _("%(m)s min", m=minutes)
-
-
-@console.app_template_filter("local_dt")
-def local_dt(at):
-    """An aware time as the installation's local ``YYYY-MM-DD HH:MM``."""
-    return clock.local(at).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
 @console.app_template_global()
