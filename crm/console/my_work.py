@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 
 from crm.api.common import paginate
 from crm.auth import current_staff
+from crm.console.board_labels import ACTIVITY_KINDS
 from crm.console.nav import menu_entry
 from crm.console.views import console
 from crm.core import clock
@@ -46,15 +47,6 @@ NOTICE_KINDS = {
     "complaint_register_unsigned": _l("Complaint register to sign"),
     "survey_dissatisfied": _l("Dissatisfied survey"),
     "visit_check_flagged": _l("Visit check flagged"),
-}
-ACTIVITY_NAMES = {
-    "contact_calls": _l("Contact calls"),
-    "appointments": _l("Appointments"),
-    "on_site_visits": _l("On-site visits"),
-    "home_visits": _l("Home visits"),
-    "new_prospects": _l("New prospects"),
-    "surveys_completed": _l("Surveys completed"),
-    "cases_resolved": _l("Cases resolved"),
 }
 
 
@@ -183,7 +175,7 @@ def quota_progress(staff, today):
 def panel_quotas(staff):
     today = clock.local(clock.now()).date()
     return render_template(
-        "desk/panels/quotas.html", periods=quota_progress(staff, today), activity_names=ACTIVITY_NAMES
+        "desk/panels/quotas.html", periods=quota_progress(staff, today), activity_names=ACTIVITY_KINDS
     )
 
 
