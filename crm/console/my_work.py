@@ -21,6 +21,7 @@ from crm.core import clock
 from crm.extensions import db
 from crm.models import Case, CaseDeadline
 from crm.services.activity import attainment, cadence
+from crm.services.calls import callbacks
 from crm.services.cases import notifications, workflow
 from crm.services.cases.calendar.installation import installation_calendar
 from crm.services.cases.deadlines import clock_status
@@ -201,3 +202,13 @@ def my_call_list(staff, today, limit=PANEL_ROWS):
 def panel_call_list(staff):
     today = clock.local(clock.now()).date()
     return render_template("desk/panels/call_list.html", entries=my_call_list(staff, today))
+
+
+# My callbacks ----------------------------------------------------------------------------------
+
+
+@console.get("/desk/panels/callbacks")
+@signed_in(partial=True)
+def panel_callbacks(staff):
+    calls = db.session.scalars(callbacks.owed_callbacks_query(staff).limit(PANEL_ROWS)).all()
+    return render_template("desk/panels/callbacks.html", calls=calls, now=clock.now())
