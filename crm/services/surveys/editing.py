@@ -32,6 +32,7 @@ LANGUAGES = ("zh-CN", "en-US")
 NAME_MAX = 120  # Survey.name's column
 TEXT_MAX = 1000
 SURVEY_TEXTS = ("name", "opening", "closing")
+SPOKEN_TEXTS = ("opening", "closing")  # the name is the staff's label, never heard
 # What ``runs.text_for`` fills in: every survey's branch and hotline, a visit check's manager and date too.
 PLACEHOLDERS = ("branch", "hotline")
 VISIT_PLACEHOLDERS = (*PLACEHOLDERS, "manager", "date")
@@ -45,13 +46,13 @@ def change_survey(session, actor, survey_id, changes):
     for name in SURVEY_TEXTS:
         if name in changes:
             _check_text(errors, name, changes[name], NAME_MAX if name == "name" else TEXT_MAX)
-    for name in ("opening", "closing"):
+    for name in SPOKEN_TEXTS:
         if name in changes and name not in errors:
             _check_placeholders(errors, name, changes[name], survey)
     if "language" in changes and changes["language"] not in LANGUAGES:
         errors["language"] = [f"One of {', '.join(LANGUAGES)}."]
     _raise_if(errors)
-    refuse_marketing_words(session, **{name: changes[name] for name in SURVEY_TEXTS if name in changes})
+    refuse_marketing_words(session, **{name: changes[name] for name in SPOKEN_TEXTS if name in changes})
     _apply(survey, changes, actor, f"survey {survey.id}")
     return survey
 
