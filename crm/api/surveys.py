@@ -3,12 +3,19 @@ and a supervisor's spot check of a visit (``POST /api/v1/visits/<id>/verificatio
 
 from flask_smorest import Blueprint
 
-from crm.api.schemas.surveys import SurveyOut, SurveyQuestionOut, SurveyRunOut, VisitVerificationIn
+from crm.api.schemas.surveys import (
+    SurveyOut,
+    SurveyPatch,
+    SurveyQuestionOut,
+    SurveyQuestionPatch,
+    SurveyRunOut,
+    VisitVerificationIn,
+)
 from crm.auth import current_staff, roles
 from crm.extensions import db
 from crm.services.cases import workflow
 from crm.services.customers import visits
-from crm.services.surveys import runs
+from crm.services.surveys import editing, runs
 
 URL = ""
 blp = Blueprint("surveys", __name__, description="Callback surveys (回访)")
@@ -19,6 +26,30 @@ blp = Blueprint("surveys", __name__, description="Callback surveys (回访)")
 @blp.response(200, SurveyOut(many=True))
 def list_surveys():
     return runs.all_surveys(db.session)
+
+
+@blp.patch("/surveys/<int:survey_id>")
+@roles("admin")
+@blp.arguments(SurveyPatch)
+@blp.response(200, SurveyOut)
+def change_survey(changes, survey_id):
+    """Change the name, opening, closing or language (zh-CN, en-US); the next survey call speaks the new text.
+    Texts are refused (422 naming the field) when blank, too long, with an unknown placeholder or with a
+    forbidden marketing word."""
+    survey = editing.change_survey(db.session, current_staff(), survey_id, changes)
+    db.session.commit()
+    return survey
+
+
+@blp.patch("/surveys/<int:survey_id>/questions/<int:question_id>")
+@roles("admin")
+@blp.arguments(SurveyQuestionPatch)
+@blp.response(200, SurveyQuestionOut)
+def change_question(changes, survey_id, question_id):
+    """Change a question's prompt (same rules as the survey's texts). Its keys and reopen rules stay."""
+    question = editing.change_question(db.session, current_staff(), survey_id, question_id, changes)
+    db.session.commit()
+    return question
 
 
 @blp.get("/surveys/<int:survey_id>/questions")

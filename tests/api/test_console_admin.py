@@ -11,6 +11,7 @@ from rq import Queue, SimpleWorker
 from crm.extensions import queues
 from crm.models import CalendarOverride, PhoneLine, QaPhrase, Script, Staff
 from crm.services.quality.qa_phrases import ensure_default_phrases
+from crm.services.surveys import runs
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.api.test_console import BrowserLikeClient, _sign_in
 from tests.conftest import auth
@@ -270,15 +271,38 @@ def test_calendar_overrides_are_added_listed_and_removed(signed_in, db):
 # --- surveys and QA phrases -----------------------------------------------------------------------------
 
 
-def test_surveys_are_listed_with_their_questions(signed_in, db):
+def test_surveys_are_listed_with_their_questions_and_edited_through_their_forms(signed_in, db):
     ensure_default_surveys(db.session)
     db.session.commit()
     html = _html(signed_in, "/admin/surveys")
-    from crm.services.surveys import runs
-
     survey = runs.all_surveys(db.session)[0]
-    assert survey.name in html
-    assert survey.questions[0].prompt in html
+    question = survey.questions[0]
+    assert survey.name in html and question.prompt in html
+    assert {f"/api/v1/surveys/{survey.id}", f"/api/v1/surveys/{survey.id}/questions/{question.id}"} <= _data_api(html)
+    form = re.search(rf'<form[^>]*id="edit-survey-{survey.id}".*?</form>', html, re.S).group(0)
+    assert {"name", "language", "opening", "closing"} == set(re.findall(r'name="(\w+)"', form))
+    assert form.count('role="alert"') == 1
+
+    saved = signed_in.send("PATCH", f"/api/v1/surveys/{survey.id}", {"closing": "再见，欢迎致电{hotline}。"})
+    prompt = signed_in.send(
+        "PATCH", f"/api/v1/surveys/{survey.id}/questions/{question.id}", {"prompt": "问题解决了吗？是请按1。"}
+    )
+    bad = signed_in.send("PATCH", f"/api/v1/surveys/{survey.id}", {"opening": "您好{客户}"})
+
+    assert (saved.status_code, prompt.status_code, bad.status_code) == (200, 200, 422)
+    assert list(bad.json["error"]["fields"]) == ["opening"]
+    html = _html(signed_in, "/admin/surveys")
+    assert "再见，欢迎致电{hotline}。" in html and "问题解决了吗？是请按1。" in html
+
+
+def test_the_visit_check_names_its_own_placeholders(signed_in, db):
+    ensure_default_surveys(db.session)
+    db.session.commit()
+    visit_check = next(s for s in runs.all_surveys(db.session) if s.code == "visit_check")
+
+    section = _html(signed_in, "/admin/surveys").split(f'id="survey-{visit_check.id}"')[1]
+
+    assert "<code>{manager}</code>" in section.split("</section>")[0]
 
 
 def test_qa_phrases_are_listed_added_and_refused_when_duplicated(signed_in, db):

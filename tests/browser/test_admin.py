@@ -4,6 +4,8 @@ preview, and a failed job run again."""
 from rq import Queue
 
 from crm.models import Script, Staff
+from crm.services.surveys.default_surveys import ensure_default_surveys
+from crm.services.surveys.runs import all_surveys
 from tests.api.test_console_admin import fail_a_job
 from tests.browser.conftest import sign_in
 
@@ -123,3 +125,28 @@ def test_an_admin_moves_an_agent_to_another_branch_clearing_their_supervisor(
     db.session.expire_all()
     moved = db.session.get(Staff, member.id)
     assert (moved.branch_id, moved.supervisor_id) == (other.id, None)
+
+
+def test_an_admin_edits_a_surveys_opening_after_an_error_next_to_the_field(live_server, page, admin, db):
+    ensure_default_surveys(db.session)
+    db.session.commit()
+    survey = next(s for s in all_surveys(db.session) if s.code == "callback")
+    sign_in(page, live_server, admin.job_no)
+    page.goto(f"{live_server}/admin/surveys")
+
+    form = page.locator(f"#edit-survey-{survey.id}")
+    opening = form.locator("textarea[name=opening]")
+    opening.fill("您好，{营业部}回访，方便请按1，不方便请按2。")
+    form.locator("button[type=submit]").click()
+    page.locator(f"#edit-survey-{survey.id}-opening-error").wait_for()
+    assert opening.get_attribute("aria-invalid") == "true"
+
+    opening.fill("您好，{branch}回访，方便请按1，不方便请按2。")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert (
+        page.input_value(f"#edit-survey-{survey.id} textarea[name=opening]")
+        == "您好，{branch}回访，方便请按1，不方便请按2。"
+    )
+    db.session.expire_all()
+    assert survey.opening == "您好，{branch}回访，方便请按1，不方便请按2。"

@@ -10,6 +10,7 @@ from crm.models import Call, CaseEvent, Notification, SurveyAnswer, SurveyRun
 from crm.services.surveys import runs
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.case_factories import CaseFactory, resolve_and_sweep
+from tests.conftest import auth
 from tests.times import sh
 from workers.surveys import dial_surveys
 
@@ -339,3 +340,23 @@ def test_a_survey_written_in_english_is_heard_in_english_with_its_prompts(db, tw
         "tomorrow in the morning, press 2, tomorrow in the afternoon, press 3."
     )
     assert transcript.heard[-1] == "Fine, we will call you again on 11/24 at 10:00. Goodbye!"
+
+
+def test_texts_an_admin_changed_are_what_the_next_survey_call_speaks(db, client, admin, twilio_stub, resolved):
+    survey = run_of(db, resolved).survey
+    first = survey.questions[0]
+    changed = client.patch(
+        f"/api/v1/surveys/{survey.id}",
+        json={"opening": "{branch}回访，方便请按1。", "closing": "谢谢，热线{hotline}。"},
+        headers=auth(admin),
+    )
+    question_url = f"/api/v1/surveys/{survey.id}/questions/{first.id}"
+    prompt = client.patch(question_url, json={"prompt": "解决了吗？是按1，否按2。"}, headers=auth(admin))
+    assert (changed.status_code, prompt.status_code) == (200, 200)
+
+    [transcript] = call(db, twilio_stub, keys=HAPPY, record_text="无")
+
+    assert transcript.heard[0].startswith("测试营业部") and transcript.heard[0].endswith("回访，方便请按1。")
+    assert transcript.heard[1] == "解决了吗？是按1，否按2。"
+    assert transcript.heard[-1].startswith("谢谢，热线+862195500")
+    assert answers(db, run_of(db, resolved))["solved"] == "1"

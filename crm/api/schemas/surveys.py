@@ -1,6 +1,7 @@
-from marshmallow import Schema
+from marshmallow import Schema, validate
 
 from crm.api.schemas import fields
+from crm.services.surveys.editing import LANGUAGES, NAME_MAX, TEXT_MAX
 
 
 class SurveyOut(Schema):
@@ -22,6 +23,22 @@ class SurveyQuestionOut(Schema):
     reopen_on = fields.List(fields.String(), allow_none=True)
     reopen_at_or_below = fields.Integer(allow_none=True)
     optional = fields.Boolean()
+
+
+class SurveyPatch(Schema):
+    """The texts an admin changes; placeholders ``{branch}`` and ``{hotline}`` (a visit check's also
+    ``{manager}`` and ``{date}``) are filled in when the customer hears them."""
+
+    name = fields.String(validate=validate.Length(min=1, max=NAME_MAX))
+    opening = fields.String(validate=validate.Length(min=1, max=TEXT_MAX))
+    closing = fields.String(validate=validate.Length(min=1, max=TEXT_MAX))
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+
+
+class SurveyQuestionPatch(Schema):
+    """A question's prompt; its kind, keys and reopen rules are not editable (answers are kept as digits)."""
+
+    prompt = fields.String(validate=validate.Length(min=1, max=TEXT_MAX))
 
 
 class SurveyAnswerOut(Schema):
