@@ -19,22 +19,29 @@ next step falls due, and steps are *taken* by a conditional update
 m = k+1, or higher when a late sweep finds several steps due: they are then recorded
 in ladder order). Only the transaction whose update hits a row acts on it, and its
 history events and notices commit with that update, so retries, restarts and many
-workers can neither skip nor double a step. On PostgreSQL the selection also locks its rows with ``SKIP LOCKED``, so
-concurrent sweeps split the due rows instead of queueing behind each other.
+workers can neither skip nor double a step.
+
+The selection is a bare read of the pending index, paged by its key ``(next_action_at, id)``:
+no join, no row locks (issue 13: locking every selected row and its case cost ~10 × the read).
+The claim is the update itself: it checks that the case is still open and, on PostgreSQL,
+passes over rows another sweep holds (``SKIP LOCKED``) instead of queueing behind it, so
+concurrent sweeps split the due rows; paging by key carries each sweep past the rows it did
+not take (held elsewhere, or of a closed case) instead of selecting them again.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, insert, null, select, update
+from sqlalchemy import exists, func, insert, literal, null, select, tuple_, update
 from sqlalchemy.orm import lazyload
 
 from crm.core.clock import as_utc
 from crm.i18n import in_language
 from crm.models import Case, CaseDeadline, CaseEvent, Notification
+from crm.models.types import UTCDateTime
 from crm.services.cases.calendar.installation import installation_calendar
 from crm.services.cases.notifications import notice_row
 from crm.services.org.duty import Roster
@@ -44,6 +51,8 @@ CLOSED_STATUSES = ("resolved", "closed")
 # Notice texts are English msgids (``_l``), written in each recipient's language (crm/translations/texts).
 CLOCK_LABELS = {"dispatch": _l("dispatch"), "first_response": _l("first response"), "resolution": _l("reply")}
 BATCH_SIZE = 500
+# The key before every row of the queue: where a sweep's paging starts.
+QUEUE_START = (datetime(1970, 1, 1, tzinfo=UTC), 0)
 
 
 @dataclass(frozen=True)
@@ -148,23 +157,26 @@ def sweep(session, at, calendar=None, batch_size=BATCH_SIZE):
     calendar = calendar or installation_calendar(session)
     summary = SweepSummary(at=as_utc(at))
     roster = Roster(session)  # one per sweep: each branch's supervisors and head are looked up once
+    after = QUEUE_START
     while True:
-        rows = session.execute(due_selection(summary.at, batch_size)).all()
-        moved = _escalate_batch(session, rows, summary, calendar, roster)
+        rows = session.execute(due_selection(summary.at, batch_size, after)).all()
+        if rows:
+            _escalate_batch(session, rows, summary, calendar, roster)
         session.commit()
-        if len(rows) < batch_size or not moved:
+        if len(rows) < batch_size:
             return summary
+        after = (rows[-1].next_action_at, rows[-1].id)
 
 
-def due_selection(at, limit):
-    """The sweep's selection: pending clock rows of open cases whose next step is due, oldest first.
+def due_selection(at, limit, after=QUEUE_START):
+    """The sweep's selection: pending clock rows whose next step is due by ``at``, in queue order
+    ``(next_action_at, id)`` after the key ``after`` — one range of ``ix_case_deadlines_pending``.
 
     Public so the benchmark (``scripts/bench/sweep.py``) times exactly the statement the sweep runs.
-
-    ``FOR NO KEY UPDATE OF case_deadlines, cases SKIP LOCKED`` on PostgreSQL (ignored by
-    SQLite, where the single writer lock serialises sweeps): a worker holds each case it
-    escalates, so two workers never touch one case and cannot deadlock on it.
+    Whether the case is still open, and whether another sweep has the row, is the claim's business
+    (``_take``): checked only for the due rows, in the statement that writes them anyway.
     """
+    key = tuple_(CaseDeadline.next_action_at, CaseDeadline.id)
     return (
         select(
             CaseDeadline.id,
@@ -174,29 +186,28 @@ def due_selection(at, limit):
             CaseDeadline.remind_at,
             CaseDeadline.due_at,
             CaseDeadline.head_at,
+            CaseDeadline.next_action_at,
         )
-        .join(Case, Case.id == CaseDeadline.case_id)
         .where(
             CaseDeadline.met_at.is_(None),
             CaseDeadline.next_action_at.is_not(None),
             CaseDeadline.next_action_at <= at,
-            Case.status.not_in(CLOSED_STATUSES),
+            key > tuple_(literal(after[0], UTCDateTime()), literal(after[1])),
         )
-        .order_by(CaseDeadline.next_action_at)
+        .order_by(CaseDeadline.next_action_at, CaseDeadline.id)
         .limit(limit)
-        .with_for_update(skip_locked=True, key_share=True, of=(CaseDeadline, Case))
     )
 
 
 def _escalate_batch(session, rows, summary, calendar, roster):
-    """Take the batch's due steps; returns how many of its rows this worker moved."""
+    """Take the batch's due steps."""
     plans = {row.id: _due_steps(row, summary.at) for row in rows}
     taken = set()
     for (level, new_level), ids in _by_move(rows, plans).items():
         taken |= _take(session, ids, level, new_level)
     climbed = [row for row in rows if row.id in taken and plans[row.id]]
     if not climbed:
-        return len(taken)
+        return
     cases = {
         c.id: c
         for c in session.scalars(
@@ -220,7 +231,6 @@ def _escalate_batch(session, rows, summary, calendar, roster):
         session.execute(
             update(Case).where(Case.id.in_(overdue)).values(overdue=True).execution_options(synchronize_session=False)
         )
-    return len(taken)
 
 
 def _due_steps(row, at):
@@ -251,12 +261,22 @@ def _take(session, ids, level, new_level):
     """The conditional update that makes the steps from ``level`` up to ``new_level`` ours.
 
     Returns the ids it hit; a row another worker moved (or an owner met) in the meantime
-    no longer matches ``level = :level AND met_at IS NULL`` and is left alone. The next
-    step's time is computed in SQL from the row's own columns (``_next_action_sql``).
+    no longer matches ``level = :level AND met_at IS NULL`` and is left alone, as is a row
+    of a case resolved or closed since its clock ran. On PostgreSQL a row another sweep holds
+    is passed over (``FOR NO KEY UPDATE SKIP LOCKED``: that sweep takes it or lets it go; the
+    condition is checked again on the row as it then stands). The next step's time is
+    computed in SQL from the row's own columns (``_next_action_sql``).
     """
+    pending = (CaseDeadline.level == level, CaseDeadline.met_at.is_(None))
+    case_open = exists().where(Case.id == CaseDeadline.case_id, Case.status.not_in(CLOSED_STATUSES))
+    claimed = (
+        select(CaseDeadline.id)
+        .where(CaseDeadline.id.in_(ids), *pending, case_open)
+        .with_for_update(skip_locked=True, key_share=True)
+    )
     result = session.execute(
         update(CaseDeadline)
-        .where(CaseDeadline.id.in_(ids), CaseDeadline.level == level, CaseDeadline.met_at.is_(None))
+        .where(CaseDeadline.id.in_(claimed.scalar_subquery()), *pending)
         .values(level=new_level, next_action_at=_next_action_sql(new_level))
         .returning(CaseDeadline.id)
         .execution_options(synchronize_session=False)
