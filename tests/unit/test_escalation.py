@@ -185,16 +185,16 @@ def test_a_closed_case_is_never_escalated(db, cases, team):
 
 
 def test_closed_cases_at_the_head_of_the_queue_hold_up_no_one(db, cases, team):
-    """The selection reads the pending index alone; the claim skips the closed case's rows and the
-    sweep pages past them (by ``(next_action_at, id)``) to the open cases behind, several batches deep."""
+    """The selection reads the pending index alone; the claim skips the closed cases' rows and the
+    sweep pages past them (by ``(next_action_at, id)``) to the open cases behind, several pages deep."""
     closed = [cases.case(team["owner"], opened_at=OPENED, status="closed") for _ in range(3)]
     later = [cases.case(team["owner"], opened_at=OPENED + timedelta(minutes=n)) for n in range(1, 4)]
 
-    summary = sweep(db.session, REMIND + timedelta(minutes=5), batch_size=2)
+    summary = sweep(db.session, REMIND + timedelta(minutes=5), batch_size=1, page_size=2)
 
     assert summary.case_ids == {case.id for case in later}
     assert all(events(db, case) == [] for case in closed)
-    assert sweep(db.session, REMIND + timedelta(minutes=5), batch_size=2).total == 0
+    assert sweep(db.session, REMIND + timedelta(minutes=5), batch_size=1, page_size=2).total == 0
 
 
 def test_without_an_own_supervisor_the_supervisor_on_duty_is_told(db, make, branch, cases, team):
