@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from crm.models import Case, CaseDeadline, CaseEvent, Notification
-from crm.services.cases.escalation import sweep
+from crm.services.cases.escalation import _take, due_selection, sweep
 from tests.case_factories import DUE, HEAD, OPENED, REMIND, CaseFactory, deadline_row
 from tests.times import sh
 
@@ -195,6 +195,21 @@ def test_closed_cases_at_the_head_of_the_queue_hold_up_no_one(db, cases, team):
     assert summary.case_ids == {case.id for case in later}
     assert all(events(db, case) == [] for case in closed)
     assert sweep(db.session, REMIND + timedelta(minutes=5), batch_size=1, page_size=2).total == 0
+
+
+def test_the_claim_passes_over_a_row_restarted_or_a_case_closed_after_the_read(db, cases, team):
+    """The selection takes no locks: between a page's read and a batch's claim a reopen can restart
+    a clock, or a case be resolved. The claim's conditions see the row as it then stands."""
+    restarted = cases.case(team["owner"], opened_at=OPENED)
+    closed = cases.case(team["owner"], opened_at=OPENED)
+    at = REMIND + timedelta(minutes=5)
+    rows = db.session.execute(due_selection(at, 10)).all()
+    deadline(db, restarted).next_action_at = at + timedelta(days=1)  # as a reopen leaves it: level 0, due later
+    db.session.get(Case, closed.id).status = "closed"
+    db.session.commit()
+
+    assert {row.case_id for row in rows} == {restarted.id, closed.id}
+    assert _take(db.session, [row.id for row in rows], 0, 1, at) == set()
 
 
 def test_without_an_own_supervisor_the_supervisor_on_duty_is_told(db, make, branch, cases, team):
