@@ -21,14 +21,15 @@ in ladder order). Only the transaction whose update hits a row acts on it, and i
 history events and notices commit with that update, so retries, restarts and many
 workers can neither skip nor double a step.
 
-The selection is a bare read of the pending index, a page of up to ``PAGE_SIZE`` due rows
-at a time, paged by the index key ``(next_action_at, id)``: no join, no row locks (issue 13:
-locking every selected row and its case, batch by batch, cost 15–30 × the bare read). The
-claim is the update itself, batch by batch: it checks that the row is still due at the level
-read and its case still open, and on PostgreSQL passes over rows another sweep holds (``SKIP
-LOCKED``) instead of queueing behind them, so concurrent sweeps split the due rows. A row read
-but not taken (held elsewhere, met, reopened, or of a closed case) is left to its holder or to
-the next sweep; paging by key carries the sweep past it instead of reading it again.
+The selection reads only the pending index (an index-only scan), a page of up to
+``PAGE_SIZE`` due rows' keys ``(next_action_at, id)`` at a time, paged by that key: no join, no
+row locks, no other column (issue 13: locking every selected row and its case, batch by batch,
+cost 15–30 × the bare read). Each batch is then claimed (``_claim``): its rows read again by
+primary key, only those still due, unmet and of an open case, locked on PostgreSQL with ``FOR
+NO KEY UPDATE SKIP LOCKED`` so that concurrent sweeps split the due rows instead of queueing
+behind each other. A row read but not claimed (held elsewhere, met, reopened, or of a closed
+case) is left to its holder or to the next sweep; paging by key carries the sweep past it
+instead of reading it again. The conditional update stays the guarantee (on SQLite the only one).
 """
 
 import json
@@ -176,25 +177,17 @@ def sweep(session, at, calendar=None, batch_size=BATCH_SIZE, page_size=PAGE_SIZE
 
 
 def due_selection(at, limit, after=QUEUE_START):
-    """The sweep's selection: pending clock rows whose next step is due by ``at``, in queue order
-    ``(next_action_at, id)`` after the key ``after`` — one range of ``ix_case_deadlines_pending``.
+    """The sweep's selection: the keys ``(next_action_at, id)`` of pending clock rows whose next step
+    is due by ``at``, in that order, after the key ``after`` — one range of ``ix_case_deadlines_pending``,
+    read from the index alone.
 
     Public so the benchmark (``scripts/bench/sweep.py``) times exactly the statement the sweep runs.
-    Whether the case is still open, and whether another sweep has the row, is the claim's business
-    (``_take``): checked only for the due rows, in the statement that writes them anyway.
+    The rest of each row, whether its case is still open and whether another sweep has it, is the
+    claim's business (``_claim``).
     """
     key = tuple_(CaseDeadline.next_action_at, CaseDeadline.id)
     return (
-        select(
-            CaseDeadline.id,
-            CaseDeadline.case_id,
-            CaseDeadline.clock,
-            CaseDeadline.level,
-            CaseDeadline.remind_at,
-            CaseDeadline.due_at,
-            CaseDeadline.head_at,
-            CaseDeadline.next_action_at,
-        )
+        select(CaseDeadline.id, CaseDeadline.next_action_at)
         .where(
             CaseDeadline.met_at.is_(None),
             CaseDeadline.next_action_at.is_not(None),
@@ -206,8 +199,38 @@ def due_selection(at, limit, after=QUEUE_START):
     )
 
 
-def _escalate_batch(session, rows, summary, calendar, roster, written):
-    """Take the batch's due steps."""
+def _claim(session, ids, at):
+    """The rows among ``ids`` still to escalate by ``at``, with what the ladder needs, held until commit.
+
+    Still pending and due (not met, nor restarted by a reopen since the page was read), of a case not
+    resolved or closed. On PostgreSQL locked ``FOR NO KEY UPDATE SKIP LOCKED``: a row another sweep
+    holds is passed over, that sweep takes it or lets it go; each row is checked as it then stands.
+    """
+    case_open = exists().where(Case.id == CaseDeadline.case_id, Case.status.not_in(CLOSED_STATUSES))
+    return session.execute(
+        select(
+            CaseDeadline.id,
+            CaseDeadline.case_id,
+            CaseDeadline.clock,
+            CaseDeadline.level,
+            CaseDeadline.remind_at,
+            CaseDeadline.due_at,
+            CaseDeadline.head_at,
+        )
+        .where(
+            CaseDeadline.id.in_(ids),
+            CaseDeadline.met_at.is_(None),
+            CaseDeadline.next_action_at <= at,
+            case_open,
+        )
+        .order_by(CaseDeadline.next_action_at, CaseDeadline.id)
+        .with_for_update(skip_locked=True, key_share=True, of=CaseDeadline)
+    ).all()
+
+
+def _escalate_batch(session, keys, summary, calendar, roster, written):
+    """Claim the batch's rows (``keys`` from the selection) and take their due steps."""
+    rows = _claim(session, [key.id for key in keys], summary.at)
     plans = {row.id: _due_steps(row, summary.at) for row in rows}
     taken = set()
     for (level, new_level), ids in _by_move(rows, plans).items():
@@ -266,24 +289,20 @@ def _by_move(rows, plans):
 def _take(session, ids, level, new_level, at):
     """The conditional update that makes the steps from ``level`` up to ``new_level`` ours.
 
-    Returns the ids it hit; a row another worker moved (or an owner met) since it was read
-    no longer matches ``level = :level AND met_at IS NULL`` and is left alone, as is a row
-    restarted by a reopen (its ``next_action_at`` is no longer due) and a row of a case
-    resolved or closed since its clock ran. On PostgreSQL a row another sweep holds
-    is passed over (``FOR NO KEY UPDATE SKIP LOCKED``: that sweep takes it or lets it go; the
-    condition is checked again on the row as it then stands). The next step's time is
-    computed in SQL from the row's own columns (``_next_action_sql``).
+    Returns the ids it hit; a row another worker moved (or an owner met, or a reopen restarted)
+    since it was claimed no longer matches ``level = :level AND met_at IS NULL AND next_action_at
+    <= :at`` and is left alone — on PostgreSQL the claim's lock already rules that out; on SQLite
+    this condition is the guarantee. The next step's time is computed in SQL from the row's own
+    columns (``_next_action_sql``).
     """
-    pending = (CaseDeadline.level == level, CaseDeadline.met_at.is_(None), CaseDeadline.next_action_at <= at)
-    case_open = exists().where(Case.id == CaseDeadline.case_id, Case.status.not_in(CLOSED_STATUSES))
-    claimed = (
-        select(CaseDeadline.id)
-        .where(CaseDeadline.id.in_(ids), *pending, case_open)
-        .with_for_update(skip_locked=True, key_share=True)
-    )
     result = session.execute(
         update(CaseDeadline)
-        .where(CaseDeadline.id.in_(claimed.scalar_subquery()), *pending)
+        .where(
+            CaseDeadline.id.in_(ids),
+            CaseDeadline.level == level,
+            CaseDeadline.met_at.is_(None),
+            CaseDeadline.next_action_at <= at,
+        )
         .values(level=new_level, next_action_at=_next_action_sql(new_level))
         .returning(CaseDeadline.id)
         .execution_options(synchronize_session=False)
