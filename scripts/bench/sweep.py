@@ -4,8 +4,9 @@ Fills N open cases, each with a running reply clock, of which ``--due-share`` ha
 step (the 75 % reminder) due; times in the same run, on the same database:
 
 * one sweep (one worker) taking every due step → escalations per second; while it runs, every
-  execution of its selection statement (``escalation.due_selection``: a page of the pending index
-  in queue order, page after page) is timed;
+  execution of its selection statements (``escalation.due_selection``: the ids of a page of the
+  pending index in queue order, page after page, and ``escalation.queue_key`` where a page is full)
+  is timed;
 * the floor: the bare indexed query ``SELECT id FROM case_deadlines WHERE met_at IS NULL AND
   next_action_at <= :now`` for the same due rows → selection ratio = the sweep's selection time /
   the bare query's (``selection_ratio``, and ``ratio_to_floor``, the same figure);
@@ -92,9 +93,9 @@ class Statements:
     def _after(self, conn, cursor, statement, parameters, context, executemany):
         self.log.append((statement, time.perf_counter() - conn.info.pop("bench_started")))
 
-    def since(self, mark, statement):
-        """The durations of ``statement`` run since the log had ``mark`` entries."""
-        return [seconds for text_, seconds in self.log[mark:] if text_ == statement]
+    def since(self, mark, *statements):
+        """The durations of ``statements`` run since the log had ``mark`` entries."""
+        return [seconds for text_, seconds in self.log[mark:] if text_ in statements]
 
 
 def _arguments():
@@ -197,6 +198,9 @@ def _time_batch(at, due, statements):
     batch = min(due, escalation.PAGE_SIZE)
     seconds = _median(lambda: db.session.execute(escalation.due_selection(at, batch)).all(), batch, statements)
     statements.selection = statements.log[-1][0]
+    db.session.execute(escalation.queue_key(0))  # the other statement of the selection: its text
+    statements.key = statements.log[-1][0]
+    db.session.rollback()
     loaded = db.session.scalar(select(func.count()).select_from(Case))
     print(f"one page of the sweep's selection ({batch} rows) with {loaded:,} cases loaded: {seconds * 1000:.1f} ms")
     return seconds
@@ -224,7 +228,7 @@ def _sweep(at, statements):
     started = time.perf_counter()
     summary = escalation.sweep(db.session, at)
     seconds = time.perf_counter() - started
-    selections = statements.since(mark, statements.selection)
+    selections = statements.since(mark, statements.selection, statements.key)
     again = escalation.sweep(db.session, at)
     assert again.total == 0, f"a second sweep took {again.total} steps"
     return summary, seconds, selections
@@ -235,7 +239,7 @@ def _report(open_cases, first, due, batches, bare, selections, summary, sweep_s)
     selection = sum(selections)
     small, large = batches
     print(
-        f"sweep's selection: {len(selections)} pages, {selection * 1000:.1f} ms in all "
+        f"sweep's selection: {len(selections)} statements, {selection * 1000:.1f} ms in all "
         f"({selection / max(due, 1) * 1e6:.1f} µs per due row); bare indexed query for the same {due:,} ids "
         f"{bare * 1000:.1f} ms; ratio {selection / bare:.2f}"
     )

@@ -203,13 +203,13 @@ def test_the_claim_passes_over_a_row_restarted_or_a_case_closed_after_the_read(d
     restarted = cases.case(team["owner"], opened_at=OPENED)
     closed = cases.case(team["owner"], opened_at=OPENED)
     at = REMIND + timedelta(minutes=5)
-    rows = db.session.execute(due_selection(at, 10)).all()
-    assert len(rows) == 2
+    ids = db.session.scalars(due_selection(at, 10)).all()
+    assert len(ids) == 2
     deadline(db, restarted).next_action_at = at + timedelta(days=1)  # as a reopen leaves it: level 0, due later
     db.session.get(Case, closed.id).status = "closed"
     db.session.commit()
 
-    assert _claim(db.session, [row.id for row in rows], at) == []
+    assert _claim(db.session, ids, at) == []
     assert _take(db.session, [deadline(db, restarted).id], 0, 1, at) == set()  # SQLite's only guard
 
 
