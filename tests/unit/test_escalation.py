@@ -213,6 +213,26 @@ def test_the_claim_passes_over_a_row_restarted_or_a_case_closed_after_the_read(d
     assert _take(db.session, [deadline(db, restarted).id], 0, 1, at) == set()  # SQLite's only guard
 
 
+@pytest.mark.postgres
+def test_a_case_held_by_a_workflow_change_is_not_marked_overdue_until_the_next_sweep(db, cases, team):
+    """The sweep does not wait for a case another transaction holds (it could deadlock with it): the
+    step that would mark it overdue stays due, the other cases' steps are taken, and the next sweep
+    takes it."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks need the real PostgreSQL")
+    held, free = cases.case(team["owner"], opened_at=OPENED), cases.case(team["owner"], opened_at=OPENED)
+    with db.engine.connect() as other:
+        other.execute(select(Case.id).where(Case.id == held.id).with_for_update())
+        first = sweep(db.session, DUE)
+        other.rollback()
+
+    assert first.step_cases["escalation.overdue"] == {free.id}
+    assert events(db, held) == []
+    second = sweep(db.session, DUE)
+    assert second.step_cases == {"escalation.reminded": {held.id}, "escalation.overdue": {held.id}}
+    assert db.session.get(Case, held.id).overdue is True
+
+
 def test_without_an_own_supervisor_the_supervisor_on_duty_is_told(db, make, branch, cases, team):
     loner = make.staff(role="agent", branch=branch)
     case = cases.case(loner, opened_at=OPENED)

@@ -157,8 +157,8 @@ def sweep(session, at, calendar=None, batch_size=BATCH_SIZE, page_size=PAGE_SIZE
 
     Reads the due rows a page at a time, takes them in batches and commits each one: a big
     sweep holds its row locks briefly, and a crash loses at most the batch in hand, which the
-    next sweep redoes. A row whose
-    later steps are also due (a sweep after downtime) climbs them in order, each once.
+    next sweep redoes. A row whose later steps are also due (a sweep after downtime) climbs
+    them in order, each once.
     """
     calendar = calendar or installation_calendar(session)
     summary = SweepSummary(at=as_utc(at))
@@ -238,6 +238,7 @@ def _escalate_batch(session, ids, summary, calendar, roster, written):
     """Claim the batch's rows (``ids`` from the selection) and take their due steps."""
     rows = _claim(session, ids, summary.at)
     plans = {row.id: _due_steps(row, summary.at) for row in rows}
+    rows = _holding_cases_marked_overdue(session, rows, plans)
     taken = set()
     for (level, new_level), ids in _by_move(rows, plans).items():
         taken |= _take(session, ids, level, new_level, summary.at)
@@ -266,6 +267,28 @@ def _escalate_batch(session, ids, summary, calendar, roster, written):
         session.execute(
             update(Case).where(Case.id.in_(overdue)).values(overdue=True).execution_options(synchronize_session=False)
         )
+
+
+def _holding_cases_marked_overdue(session, rows, plans):
+    """``rows`` less those whose steps would mark a case overdue that someone else holds.
+
+    Only these steps write the case row. Its lock is taken here, before the conditional update,
+    with ``SKIP LOCKED``: a workflow change holds the case first and its clock rows next, so a sweep
+    that held the clock rows and then waited for the case could deadlock with it. A row passed over
+    stays due for the next sweep. (SQLite ignores the lock; its one writer serialises them anyway.)
+    """
+    marking = {row.case_id for row in rows if any(step.marks_overdue for step in plans[row.id])}
+    if not marking:
+        return rows
+    held = set(
+        session.scalars(
+            select(Case.id)
+            .where(Case.id.in_(marking))
+            .order_by(Case.id)
+            .with_for_update(skip_locked=True, key_share=True)
+        )
+    )
+    return [row for row in rows if row.case_id in held or row.case_id not in marking]
 
 
 def _due_steps(row, at):
@@ -328,9 +351,9 @@ def _next_action_sql(level):
 
 @dataclass
 class Written:
-    """What a sweep writes: each batch's notices and history events, inserted as multi-row
-    ``INSERT … VALUES`` statements, and what every notice of the sweep shares: the calendar's
-    next opening and the notice templates in each language (``phrase``).
+    """What a sweep writes: each batch's notices and history events, one insert per table and
+    batch, and what every notice of the sweep shares: the calendar's next opening and the
+    notice templates in each language (``phrase``).
 
     The ORM's per-object flush, then the driver's row-by-row executemany, were most of a
     sweep's time: on PostgreSQL each table's rows go in one short statement (``_insert_rows``)."""
