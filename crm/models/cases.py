@@ -97,9 +97,11 @@ class CaseDeadline(db.Model):
         UniqueConstraint("case_id", "clock", name="uq_case_deadlines_case_clock"),
         CheckConstraint(enum_check("clock", CLOCKS), name="clock"),
         CheckConstraint("level BETWEEN 0 AND 3", name="level_range"),
+        # The sweep's queue: pending rows in (next_action_at, id) order, paged by that key (escalation.due_selection).
         Index(
             "ix_case_deadlines_pending",
             "next_action_at",
+            "id",
             postgresql_where=text("met_at IS NULL AND next_action_at IS NOT NULL"),
             sqlite_where=text("met_at IS NULL AND next_action_at IS NOT NULL"),
         ),

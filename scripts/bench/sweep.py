@@ -4,14 +4,18 @@ Fills N open cases, each with a running reply clock, of which ``--due-share`` ha
 step (the 75 % reminder) due; times in the same run, on the same database:
 
 * one sweep (one worker) taking every due step → escalations per second; while it runs, every
-  execution of its selection statement (``escalation.due_selection``: the join to open cases, the
-  order, the row locks, batch after batch) is timed;
-* the bare indexed query ``SELECT id FROM case_deadlines WHERE met_at IS NULL AND next_action_at <= :now``
-  for the same due rows → selection ratio = the sweep's selection time / the bare query's;
-* one batch of the sweep's selection with N/10 and with N cases loaded, the same rows due
+  execution of its selection statements (``escalation.due_selection``: the ids of a page of the
+  pending index in queue order, page after page, and ``escalation.queue_key`` where a page is full)
+  is timed;
+* the floor: the bare indexed query ``SELECT id FROM case_deadlines WHERE met_at IS NULL AND
+  next_action_at <= :now`` for the same due rows → selection ratio = the sweep's selection time /
+  the bare query's (``selection_ratio``, and ``ratio_to_floor``, the same figure);
+* one page of the sweep's selection with N/10 and with N cases loaded, the same rows due
   → whether the selection grows with N or only with the due rows.
 
-The last line is JSON: {"open", "due", "sweep_s", "selection_ratio", "escalations_per_s"}.
+The last line is JSON: {"open", "due", "sweep_s", "selection_ratio", "escalations_per_s",
+"selection_ms", "floor_selection_ms", "ratio_to_floor"}. The machine's other load moves every
+figure: run it two or three times.
 
     .venv/bin/python scripts/create_test_database.py postgresql+psycopg://postgres@127.0.0.1:5432/kefu_bench_sweep
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/kefu_bench_sweep \\
@@ -89,9 +93,9 @@ class Statements:
     def _after(self, conn, cursor, statement, parameters, context, executemany):
         self.log.append((statement, time.perf_counter() - conn.info.pop("bench_started")))
 
-    def since(self, mark, statement):
-        """The durations of ``statement`` run since the log had ``mark`` entries."""
-        return [seconds for text_, seconds in self.log[mark:] if text_ == statement]
+    def since(self, mark, *statements):
+        """The durations of ``statements`` run since the log had ``mark`` entries."""
+        return [seconds for text_, seconds in self.log[mark:] if text_ in statements]
 
 
 def _arguments():
@@ -190,12 +194,15 @@ def _analyze():
 
 
 def _time_batch(at, due, statements):
-    """Median time of one batch of the sweep's selection (the statement and limit it runs)."""
-    batch = min(due, escalation.BATCH_SIZE)
+    """Median time of one page of the sweep's selection (the statement and limit it runs)."""
+    batch = min(due, escalation.PAGE_SIZE)
     seconds = _median(lambda: db.session.execute(escalation.due_selection(at, batch)).all(), batch, statements)
     statements.selection = statements.log[-1][0]
+    db.session.execute(escalation.queue_key(0))  # the other statement of the selection: its text
+    statements.key = statements.log[-1][0]
+    db.session.rollback()
     loaded = db.session.scalar(select(func.count()).select_from(Case))
-    print(f"one batch of the sweep's selection ({batch} rows) with {loaded:,} cases loaded: {seconds * 1000:.1f} ms")
+    print(f"one page of the sweep's selection ({batch} rows) with {loaded:,} cases loaded: {seconds * 1000:.1f} ms")
     return seconds
 
 
@@ -221,7 +228,7 @@ def _sweep(at, statements):
     started = time.perf_counter()
     summary = escalation.sweep(db.session, at)
     seconds = time.perf_counter() - started
-    selections = statements.since(mark, statements.selection)
+    selections = statements.since(mark, statements.selection, statements.key)
     again = escalation.sweep(db.session, at)
     assert again.total == 0, f"a second sweep took {again.total} steps"
     return summary, seconds, selections
@@ -232,12 +239,12 @@ def _report(open_cases, first, due, batches, bare, selections, summary, sweep_s)
     selection = sum(selections)
     small, large = batches
     print(
-        f"sweep's selection: {len(selections)} batches, {selection * 1000:.1f} ms in all "
+        f"sweep's selection: {len(selections)} statements, {selection * 1000:.1f} ms in all "
         f"({selection / max(due, 1) * 1e6:.1f} µs per due row); bare indexed query for the same {due:,} ids "
         f"{bare * 1000:.1f} ms; ratio {selection / bare:.2f}"
     )
     print(
-        f"one selection batch: {small * 1000:.1f} ms with {first:,} cases, {large * 1000:.1f} ms with "
+        f"one selection page: {small * 1000:.1f} ms with {first:,} cases, {large * 1000:.1f} ms with "
         f"{open_cases:,} (x{large / small:.2f} for x{open_cases / first:.0f} cases, same due rows)"
     )
     print(f"sweep (one worker): {summary.total:,} escalations in {sweep_s:.2f} s = {rate:,.0f} escalations/s")
@@ -249,6 +256,9 @@ def _report(open_cases, first, due, batches, bare, selections, summary, sweep_s)
                 "sweep_s": round(sweep_s, 3),
                 "selection_ratio": round(selection / bare, 2),
                 "escalations_per_s": round(rate),
+                "selection_ms": round(selection * 1000, 2),
+                "floor_selection_ms": round(bare * 1000, 2),
+                "ratio_to_floor": round(selection / bare, 2),
             }
         )
     )

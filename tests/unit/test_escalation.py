@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from crm.models import Case, CaseDeadline, CaseEvent, Notification
-from crm.services.cases.escalation import sweep
+from crm.services.cases.escalation import _claim, _take, due_selection, sweep
 from tests.case_factories import DUE, HEAD, OPENED, REMIND, CaseFactory, deadline_row
 from tests.times import sh
 
@@ -182,6 +182,55 @@ def test_a_closed_case_is_never_escalated(db, cases, team):
 
     assert sweep(db.session, HEAD).total == 0
     assert events(db, case) == []
+
+
+def test_closed_cases_at_the_head_of_the_queue_hold_up_no_one(db, cases, team):
+    """The selection reads the pending index alone; the claim skips the closed cases' rows and the
+    sweep pages past them (by ``(next_action_at, id)``) to the open cases behind, several pages deep."""
+    closed = [cases.case(team["owner"], opened_at=OPENED, status="closed") for _ in range(3)]
+    later = [cases.case(team["owner"], opened_at=OPENED + timedelta(minutes=n)) for n in range(1, 4)]
+
+    summary = sweep(db.session, REMIND + timedelta(minutes=5), batch_size=1, page_size=2)
+
+    assert summary.case_ids == {case.id for case in later}
+    assert all(events(db, case) == [] for case in closed)
+    assert sweep(db.session, REMIND + timedelta(minutes=5), batch_size=1, page_size=2).total == 0
+
+
+def test_the_claim_passes_over_a_row_restarted_or_a_case_closed_after_the_read(db, cases, team):
+    """The selection takes no locks: between a page's read and a batch's claim a reopen can restart
+    a clock, or a case be resolved. The claim's conditions see the row as it then stands."""
+    restarted = cases.case(team["owner"], opened_at=OPENED)
+    closed = cases.case(team["owner"], opened_at=OPENED)
+    at = REMIND + timedelta(minutes=5)
+    ids = db.session.scalars(due_selection(at, 10)).all()
+    assert len(ids) == 2
+    deadline(db, restarted).next_action_at = at + timedelta(days=1)  # as a reopen leaves it: level 0, due later
+    db.session.get(Case, closed.id).status = "closed"
+    db.session.commit()
+
+    assert _claim(db.session, ids, at) == []
+    assert _take(db.session, [deadline(db, restarted).id], 0, 1, at) == set()  # SQLite's only guard
+
+
+@pytest.mark.postgres
+def test_a_case_held_by_a_workflow_change_is_not_marked_overdue_until_the_next_sweep(db, cases, team):
+    """The sweep does not wait for a case another transaction holds (it could deadlock with it): the
+    step that would mark it overdue stays due, the other cases' steps are taken, and the next sweep
+    takes it."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks need the real PostgreSQL")
+    held, free = cases.case(team["owner"], opened_at=OPENED), cases.case(team["owner"], opened_at=OPENED)
+    with db.engine.connect() as other:
+        other.execute(select(Case.id).where(Case.id == held.id).with_for_update())
+        first = sweep(db.session, DUE)
+        other.rollback()
+
+    assert first.step_cases["escalation.overdue"] == {free.id}
+    assert events(db, held) == []
+    second = sweep(db.session, DUE)
+    assert second.step_cases == {"escalation.reminded": {held.id}, "escalation.overdue": {held.id}}
+    assert db.session.get(Case, held.id).overdue is True
 
 
 def test_without_an_own_supervisor_the_supervisor_on_duty_is_told(db, make, branch, cases, team):

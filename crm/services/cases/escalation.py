@@ -19,22 +19,33 @@ next step falls due, and steps are *taken* by a conditional update
 m = k+1, or higher when a late sweep finds several steps due: they are then recorded
 in ladder order). Only the transaction whose update hits a row acts on it, and its
 history events and notices commit with that update, so retries, restarts and many
-workers can neither skip nor double a step. On PostgreSQL the selection also locks its rows with ``SKIP LOCKED``, so
-concurrent sweeps split the due rows instead of queueing behind each other.
+workers can neither skip nor double a step.
+
+The selection reads only the pending index (an index-only scan): the ids of up to ``PAGE_SIZE``
+due rows at a time in queue order ``(next_action_at, id)``, paged by that key: no join, no row
+locks, no other column (issue 13: locking every selected row and its case, batch by batch,
+cost 15–30 × the bare read). Each batch is then claimed (``_claim``): its rows read again by
+primary key, only those still due, unmet and of an open case, locked on PostgreSQL with ``FOR
+NO KEY UPDATE SKIP LOCKED`` so that concurrent sweeps split the due rows instead of queueing
+behind each other. A row read but not claimed (held elsewhere, met, reopened, or of a closed
+case) is left to its holder or to the next sweep; paging by key carries the sweep past it
+instead of reading it again. The conditional update stays the guarantee (on SQLite the only one).
 """
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ARRAY, JSON, Text, cast, exists, func, insert, literal, null, select, tuple_, update
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, insert, null, select, update
 from sqlalchemy.orm import lazyload
 
 from crm.core.clock import as_utc
 from crm.i18n import in_language
 from crm.models import Case, CaseDeadline, CaseEvent, Notification
+from crm.models.types import UTCDateTime
 from crm.services.cases.calendar.installation import installation_calendar
 from crm.services.cases.notifications import notice_row
 from crm.services.org.duty import Roster
@@ -43,7 +54,10 @@ from crm.services.org.duty import Roster
 CLOSED_STATUSES = ("resolved", "closed")
 # Notice texts are English msgids (``_l``), written in each recipient's language (crm/translations/texts).
 CLOCK_LABELS = {"dispatch": _l("dispatch"), "first_response": _l("first response"), "resolution": _l("reply")}
-BATCH_SIZE = 500
+BATCH_SIZE = 500  # rows claimed and committed together
+PAGE_SIZE = 20_000  # due rows (their ids) read by one selection, then claimed batch by batch
+# The key before every row of the queue: where a sweep's paging starts.
+QUEUE_START = (datetime(1970, 1, 1, tzinfo=UTC), 0)
 
 
 @dataclass(frozen=True)
@@ -136,36 +150,70 @@ class SweepSummary:
         }
 
 
-def sweep(session, at, calendar=None, batch_size=BATCH_SIZE):
+def sweep(session, at, calendar=None, batch_size=BATCH_SIZE, page_size=PAGE_SIZE):
     """Take every escalation step due by ``at``; returns a ``SweepSummary``.
 
     ``calendar`` (business hours for the SMS) defaults to the installation's calendar.
 
-    Works in batches and commits each one: a big sweep holds its row locks briefly, and
-    a crash loses at most the batch in hand, which the next sweep redoes. A row whose
-    later steps are also due (a sweep after downtime) climbs them in order, each once.
+    Reads the due rows a page at a time, takes them in batches and commits each one: a big
+    sweep holds its row locks briefly, and a crash loses at most the batch in hand, which the
+    next sweep redoes. A row whose later steps are also due (a sweep after downtime) climbs
+    them in order, each once.
     """
     calendar = calendar or installation_calendar(session)
     summary = SweepSummary(at=as_utc(at))
     roster = Roster(session)  # one per sweep: each branch's supervisors and head are looked up once
+    written = Written(opening=calendar.next_opening(summary.at))
+    after = QUEUE_START
     while True:
-        rows = session.execute(due_selection(summary.at, batch_size)).all()
-        moved = _escalate_batch(session, rows, summary, calendar, roster)
+        ids = session.scalars(due_selection(summary.at, page_size, after)).all()
+        if len(ids) == page_size:  # a next page: its start, read before the claims move the rows
+            after = (session.scalar(queue_key(ids[-1])), ids[-1])
         session.commit()
-        if len(rows) < batch_size or not moved:
+        for start in range(0, len(ids), batch_size):
+            _escalate_batch(session, ids[start : start + batch_size], summary, calendar, roster, written)
+            session.commit()
+        if len(ids) < page_size:
             return summary
 
 
-def due_selection(at, limit):
-    """The sweep's selection: pending clock rows of open cases whose next step is due, oldest first.
+def due_selection(at, limit, after=QUEUE_START):
+    """The sweep's selection: the ids of pending clock rows whose next step is due by ``at``, in queue
+    order ``(next_action_at, id)``, after the key ``after`` — one range of ``ix_case_deadlines_pending``,
+    read from the index alone (``queue_key`` gives a page's last key, when there is a next page).
 
     Public so the benchmark (``scripts/bench/sweep.py``) times exactly the statement the sweep runs.
-
-    ``FOR NO KEY UPDATE OF case_deadlines, cases SKIP LOCKED`` on PostgreSQL (ignored by
-    SQLite, where the single writer lock serialises sweeps): a worker holds each case it
-    escalates, so two workers never touch one case and cannot deadlock on it.
+    The rest of each row, whether its case is still open and whether another sweep has it, is the
+    claim's business (``_claim``).
     """
+    key = tuple_(CaseDeadline.next_action_at, CaseDeadline.id)
     return (
+        select(CaseDeadline.id)
+        .where(
+            CaseDeadline.met_at.is_(None),
+            CaseDeadline.next_action_at.is_not(None),
+            CaseDeadline.next_action_at <= at,
+            key > tuple_(literal(after[0], UTCDateTime()), literal(after[1])),
+        )
+        .order_by(CaseDeadline.next_action_at, CaseDeadline.id)
+        .limit(limit)
+    )
+
+
+def queue_key(deadline_id):
+    """The queue key's time of one row, by primary key: where the sweep's next page starts."""
+    return select(CaseDeadline.next_action_at).where(CaseDeadline.id == deadline_id)
+
+
+def _claim(session, ids, at):
+    """The rows among ``ids`` still to escalate by ``at``, with what the ladder needs, held until commit.
+
+    Still pending and due (not met, nor restarted by a reopen since the page was read), of a case not
+    resolved or closed. On PostgreSQL locked ``FOR NO KEY UPDATE SKIP LOCKED``: a row another sweep
+    holds is passed over, that sweep takes it or lets it go; each row is checked as it then stands.
+    """
+    case_open = exists().where(Case.id == CaseDeadline.case_id, Case.status.not_in(CLOSED_STATUSES))
+    return session.execute(
         select(
             CaseDeadline.id,
             CaseDeadline.case_id,
@@ -175,28 +223,28 @@ def due_selection(at, limit):
             CaseDeadline.due_at,
             CaseDeadline.head_at,
         )
-        .join(Case, Case.id == CaseDeadline.case_id)
         .where(
+            CaseDeadline.id.in_(ids),
             CaseDeadline.met_at.is_(None),
-            CaseDeadline.next_action_at.is_not(None),
             CaseDeadline.next_action_at <= at,
-            Case.status.not_in(CLOSED_STATUSES),
+            case_open,
         )
-        .order_by(CaseDeadline.next_action_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True, key_share=True, of=(CaseDeadline, Case))
-    )
+        .order_by(CaseDeadline.next_action_at, CaseDeadline.id)
+        .with_for_update(skip_locked=True, key_share=True, of=CaseDeadline)
+    ).all()
 
 
-def _escalate_batch(session, rows, summary, calendar, roster):
-    """Take the batch's due steps; returns how many of its rows this worker moved."""
+def _escalate_batch(session, ids, summary, calendar, roster, written):
+    """Claim the batch's rows (``ids`` from the selection) and take their due steps."""
+    rows = _claim(session, ids, summary.at)
     plans = {row.id: _due_steps(row, summary.at) for row in rows}
+    rows = _holding_cases_marked_overdue(session, rows, plans)
     taken = set()
     for (level, new_level), ids in _by_move(rows, plans).items():
-        taken |= _take(session, ids, level, new_level)
+        taken |= _take(session, ids, level, new_level, summary.at)
     climbed = [row for row in rows if row.id in taken and plans[row.id]]
     if not climbed:
-        return len(taken)
+        return
     cases = {
         c.id: c
         for c in session.scalars(
@@ -206,7 +254,6 @@ def _escalate_batch(session, rows, summary, calendar, roster):
         )
     }
     overdue = set()
-    written = Written(opening=calendar.next_opening(summary.at))
     for row in climbed:
         for step in plans[row.id]:
             _record(written, step, row, cases[row.case_id], summary.at, calendar, roster)
@@ -220,7 +267,28 @@ def _escalate_batch(session, rows, summary, calendar, roster):
         session.execute(
             update(Case).where(Case.id.in_(overdue)).values(overdue=True).execution_options(synchronize_session=False)
         )
-    return len(taken)
+
+
+def _holding_cases_marked_overdue(session, rows, plans):
+    """``rows`` less those whose steps would mark a case overdue that someone else holds.
+
+    Only these steps write the case row. Its lock is taken here, before the conditional update,
+    with ``SKIP LOCKED``: a workflow change holds the case first and its clock rows next, so a sweep
+    that held the clock rows and then waited for the case could deadlock with it. A row passed over
+    stays due for the next sweep. (SQLite ignores the lock; its one writer serialises them anyway.)
+    """
+    marking = {row.case_id for row in rows if any(step.marks_overdue for step in plans[row.id])}
+    if not marking:
+        return rows
+    held = set(
+        session.scalars(
+            select(Case.id)
+            .where(Case.id.in_(marking))
+            .order_by(Case.id)
+            .with_for_update(skip_locked=True, key_share=True)
+        )
+    )
+    return [row for row in rows if row.case_id in held or row.case_id not in marking]
 
 
 def _due_steps(row, at):
@@ -247,16 +315,23 @@ def _by_move(rows, plans):
     return moves
 
 
-def _take(session, ids, level, new_level):
+def _take(session, ids, level, new_level, at):
     """The conditional update that makes the steps from ``level`` up to ``new_level`` ours.
 
-    Returns the ids it hit; a row another worker moved (or an owner met) in the meantime
-    no longer matches ``level = :level AND met_at IS NULL`` and is left alone. The next
-    step's time is computed in SQL from the row's own columns (``_next_action_sql``).
+    Returns the ids it hit; a row another worker moved (or an owner met, or a reopen restarted)
+    since it was claimed no longer matches ``level = :level AND met_at IS NULL AND next_action_at
+    <= :at`` and is left alone — on PostgreSQL the claim's lock already rules that out; on SQLite
+    this condition is the guarantee. The next step's time is computed in SQL from the row's own
+    columns (``_next_action_sql``).
     """
     result = session.execute(
         update(CaseDeadline)
-        .where(CaseDeadline.id.in_(ids), CaseDeadline.level == level, CaseDeadline.met_at.is_(None))
+        .where(
+            CaseDeadline.id.in_(ids),
+            CaseDeadline.level == level,
+            CaseDeadline.met_at.is_(None),
+            CaseDeadline.next_action_at <= at,
+        )
         .values(level=new_level, next_action_at=_next_action_sql(new_level))
         .returning(CaseDeadline.id)
         .execution_options(synchronize_session=False)
@@ -276,17 +351,55 @@ def _next_action_sql(level):
 
 @dataclass
 class Written:
-    """The batch's notices and history events, written as one multi-row insert each (the ORM's
-    per-object flush was most of a sweep's time)."""
+    """What a sweep writes: each batch's notices and history events, one insert per table and
+    batch, and what every notice of the sweep shares: the calendar's next opening and the
+    notice templates in each language (``phrase``).
+
+    The ORM's per-object flush, then the driver's row-by-row executemany, were most of a
+    sweep's time: on PostgreSQL each table's rows go in one short statement (``_insert_rows``)."""
 
     opening: datetime
     notices: list = field(default_factory=list)
     events: list = field(default_factory=list)
+    phrases: dict = field(default_factory=dict)  # (language, action, clock) → (template, clock label)
+
+    def phrase(self, language, step, clock):
+        """``step``'s notice template and the name of ``clock``, in ``language`` (translated once per sweep)."""
+        key = (language, step.action, clock)
+        if key not in self.phrases:
+            with in_language(language):
+                self.phrases[key] = (str(step.text), str(CLOCK_LABELS[clock]))
+        return self.phrases[key]
 
     def insert(self, session):
+        """Insert the batch's rows and forget them."""
         for model, rows in ((Notification, self.notices), (CaseEvent, self.events)):
             if rows:
-                session.execute(insert(model), rows)
+                _insert_rows(session, model.__table__, rows)
+        self.notices, self.events = [], []
+
+
+def _insert_rows(session, table, rows):
+    """Insert ``rows`` (dicts with the same keys) into ``table``.
+
+    On PostgreSQL in one statement of one array per column, ``INSERT … SELECT unnest(:a), unnest(:b) …``:
+    its text is the same whatever the row count, where a multi-row ``VALUES`` is compiled by SQLAlchemy
+    and parsed by psycopg anew every time (slower than the rows it carries), and executemany sends one
+    INSERT per row. Elsewhere (SQLite) executemany.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    columns = []
+    for name in names:
+        column_type = table.c[name].type
+        values = [row[name] for row in rows]
+        if isinstance(column_type, JSON):  # sent as text, cast back: an array of JSON does not bind
+            columns.append(cast(func.unnest(literal([json.dumps(v) for v in values], ARRAY(Text))), column_type))
+        else:
+            columns.append(func.unnest(literal(values, ARRAY(column_type))))
+    session.execute(insert(table).from_select(names, select(*columns)))
 
 
 def _recused(people, case, roster):
@@ -305,11 +418,10 @@ def _record(written, step, row, case, at, calendar, roster):
     texts = {}
     for person in people:
         if person.language not in texts:
-            with in_language(person.language):
-                clock = str(CLOCK_LABELS[row.clock])
-                texts[person.language] = str(step.text).format(
-                    case_id=case.id, subject=case.subject, clock=clock, due=due, owner=case.owner.name
-                )
+            template, clock = written.phrase(person.language, step, row.clock)
+            texts[person.language] = template.format(
+                case_id=case.id, subject=case.subject, clock=clock, due=due, owner=case.owner.name
+            )
         key = dedupe_key(case, row.clock, step.level, person.id)
         written.notices.append(
             notice_row(
