@@ -72,8 +72,9 @@ def forget_staff(staff_id):
     if not has_app_context():
         return
     entries = _entries()
-    for key in [key for key, entry in entries.items() if entry.staff_id == staff_id]:
-        entries.pop(key, None)
+    for key, entry in list(entries.items()):  # a copy: another thread of this worker may add meanwhile
+        if entry.staff_id == staff_id:
+            entries.pop(key, None)
 
 
 @event.listens_for(Credential, "after_update")
