@@ -40,10 +40,13 @@ def current_staff():
 
 
 def _resolve_staff():
+    """The caller. Reads may use who a credential belonged to less than a second ago in this process
+    (``credential_cache``: the screen pop's budget); writes always ask the database."""
+    cached = request.method in SAFE_METHODS
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        return credentials.staff_for(db.session, header[7:].strip(), "api")
-    staff = credentials.staff_for(db.session, session.get("sid"), "session")
+        return credentials.staff_for(db.session, header[7:].strip(), "api", cached)
+    staff = credentials.staff_for(db.session, session.get("sid"), "session", cached)
     if staff is None:
         return None
     if request.method not in SAFE_METHODS and request.blueprint != "console":

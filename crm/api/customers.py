@@ -1,9 +1,11 @@
 """Customers: search, create, read, change (audited), close, the caller-ID screen pop and the audit trail."""
 
+from flask import jsonify
 from flask_smorest import Blueprint
 
 from crm.api.common import PageArgs, page_schema, paginate
 from crm.api.lookups import visible_customer
+from crm.api.schemas.card import dump_card
 from crm.api.schemas.customers import (
     AuditEntryOut,
     CloseArgs,
@@ -16,7 +18,7 @@ from crm.api.schemas.customers import (
 )
 from crm.auth import current_staff, roles
 from crm.extensions import db
-from crm.services.customers import records
+from crm.services.customers import records, screen_pop
 from crm.services.org import audit
 
 URL = "customers"
@@ -64,7 +66,8 @@ def lookup(args):
     Anyone of the customer's branch may pop the card; ID number and phones stay masked unless the
     viewer is the customer's manager, a supervisor of the branch or an admin.
     """
-    return records.screen_pop(db.session, args["phone"], current_staff())
+    card = screen_pop.screen_pop(db.session, args["phone"], current_staff())
+    return jsonify(dump_card(card))  # a Response: flask-smorest sends it as is (CustomerCard documents it)
 
 
 @blp.get("/<int:customer_id>")

@@ -1,12 +1,16 @@
 """Caller-ID screen pop: GET /api/v1/customers/lookup?phone=… (DOMAIN §1 masking, issue 3 item 8)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import event
 
+from crm.api.schemas.card import dump_card
+from crm.api.schemas.customers import CustomerCard
+from crm.extensions import db as _db
 from crm.models import Staff
-from crm.services.customers import records
+from crm.services.customers import records, screen_pop
 from tests.api.identity import as_
 
 LOOKUP = "/api/v1/customers/lookup"
@@ -124,3 +128,45 @@ def test_the_screen_pop_costs_two_queries_whatever_the_customer_has(db, clock, m
         event.remove(db.engine, "before_cursor_execute", listener)
     assert card["manager"].job_no == viewer.job_no and len(card["visits"]) == 3 and len(card["phones"]) == 2
     assert len(statements) == 2, statements
+
+
+# --- the lean hot path (issue 13) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("own", [True, False], ids=["manager", "colleague"])
+def test_the_lean_card_dump_is_exactly_the_schemas(db, clock, make, branch, agent, own):
+    customer = make.customer(
+        manager=agent,
+        phones=("13800138000", "021-6888 1234"),
+        email="wang@example.com",
+        birthday=date(1990, 1, 1),
+        is_vip=True,
+        vip_since=date(2025, 3, 1),
+        last_trade_on=date(2026, 11, 2),
+        assets=Decimal("1234567.50"),
+        sms_opted_out_at=clock.at,
+    )
+    make.visit(agent, customer, started_at=clock.at - timedelta(days=1), purpose="care", summary="called back")
+    viewer = agent if own else make.staff(role="agent", branch=branch)
+    card = screen_pop.screen_pop(db.session, "+86 138 0013 8000", viewer)
+    assert card["masked"] is not own and len(card["last_visits"]) == 1
+    assert dump_card(card) == CustomerCard().dump(card)
+
+
+def test_a_customer_without_manager_pops_with_manager_none(client, make, branch, supervisor):
+    make.customer(branch=branch, phones=("13600136000",))
+    card = client.get(LOOKUP, query_string={"phone": "13600136000"}, headers=as_(supervisor)).get_json()
+    assert card["manager"] is None and card["branch"]["id"] == branch.id and card["last_visits"] == []
+
+
+def test_a_remembered_caller_pops_the_card_in_one_statement(client, agent, caller):
+    """Whose the token is was asked on the first request; the next costs one statement: the card with its visits."""
+    assert _pop(client, agent).status_code == 200
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(_db.engine, "before_cursor_execute", listener)
+    try:
+        assert _pop(client, agent).status_code == 200
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 1, statements

@@ -149,9 +149,7 @@ def lookup_by_phone(session, raw_phone, viewer=None):
     branch (a hot path: every round trip counts). When several customers share the number, an open
     account beats a closed one and, for staff of a branch, their branch's customer comes first.
     """
-    e164 = try_normalise_phone(raw_phone)
-    if e164 is None:
-        raise NotFound("No customer has that number.", {"phone": ["Not a phone number."]})
+    e164 = phone_or_nobody(raw_phone)
     stmt = (
         select(Customer)
         .join(CustomerPhone, CustomerPhone.customer_id == Customer.id)
@@ -162,22 +160,25 @@ def lookup_by_phone(session, raw_phone, viewer=None):
     )
     customer = session.scalars(stmt).unique().first()
     if customer is None:
-        raise _nobody_has_it()
+        raise nobody_has_it()
     return customer
 
 
-def screen_pop(session, raw_phone, viewer):
-    """The caller-ID card for ``raw_phone``: the customer as ``viewer`` may see it, with their last visits.
+def phone_or_nobody(raw_phone):
+    """``raw_phone`` in E.164; a text that is no phone number finds nobody (404 naming the field)."""
+    e164 = try_normalise_phone(raw_phone)
+    if e164 is None:
+        raise NotFound("No customer has that number.", {"phone": ["Not a phone number."]})
+    return e164
 
-    Wider than ``access``: anyone of the customer's branch (and admins) may pop the card; the
-    ID number and phones stay masked unless the viewer may see the customer itself. Another branch's
-    customer is answered exactly as a number nobody has: whether a number is a customer's is itself
-    confidential.
-    """
-    customer = lookup_by_phone(session, raw_phone, viewer)
-    if viewer.role != "admin" and customer.branch_id != viewer.branch_id:
-        raise _nobody_has_it()
-    return {**customer_view(customer, viewer), "last_visits": last_visits(session, customer)}
+
+def lookup_preference(viewer_branch_id):
+    """The order among customers sharing a number: the viewer's branch (an expression or a bound
+    parameter; None for admins) first, then an open account before a closed one."""
+    preference = [case((Customer.status == "closed", 1), else_=0)]
+    if viewer_branch_id is not None:
+        preference.insert(0, case((Customer.branch_id == viewer_branch_id, 0), else_=1))
+    return preference
 
 
 def last_visits(session, customer, limit=LAST_VISITS):
@@ -198,23 +199,28 @@ def customer_view(customer, viewer):
     The one place masking happens — lists, detail, the screen pop and the console all show this.
     """
     sensitive = access.can_see_sensitive(viewer, customer)
-    shown = {name: getattr(customer, name) for name in (*COLUMNS, "id", "customer_class", "risk_tolerance")}
+    return view_of(customer, customer.phones, sensitive, customer.manager, customer.branch)
+
+
+def view_of(values, phones, sensitive, manager, branch):
+    """The view of a customer from ``values`` (a ``Customer``, or a row with its column names), its
+    ``phones`` (each with ``e164`` and ``label``), its manager and branch: masked unless ``sensitive``."""
+    shown = {name: getattr(values, name) for name in (*COLUMNS, "id", "customer_class", "risk_tolerance")}
     if not sensitive:
         shown.update({name: mask(shown[name]) for name, mask in MASKS.items()})
     return {
         **shown,
-        "created_at": customer.created_at,
-        "updated_at": customer.updated_at,
+        "created_at": values.created_at,
+        "updated_at": values.updated_at,
         "phones": [
-            {"number": phone.e164 if sensitive else mask_phone(phone.e164), "label": phone.label}
-            for phone in customer.phones
+            {"number": phone.e164 if sensitive else mask_phone(phone.e164), "label": phone.label} for phone in phones
         ],
         "masked": not sensitive,
-        "risk_assessment_pending": customer.risk_assessment_pending,
-        "sms_opted_out": customer.sms_opted_out_at is not None,
-        "sms_opted_out_at": customer.sms_opted_out_at,
-        "manager": customer.manager,
-        "branch": customer.branch,
+        "risk_assessment_pending": bool(values.risk_assessment_pending),
+        "sms_opted_out": values.sms_opted_out_at is not None,
+        "sms_opted_out_at": values.sms_opted_out_at,
+        "manager": manager,
+        "branch": branch,
     }
 
 
@@ -355,15 +361,13 @@ def _matches(q):
     return or_(*conditions)
 
 
-def _nobody_has_it():
+def nobody_has_it():
+    """The answer for a number nobody has — and for another branch's customer (whose number it is is confidential)."""
     return NotFound("No customer has that number.", {"phone": ["No customer has this number."]})
 
 
 def _lookup_preference(viewer):
-    preference = [case((Customer.status == "closed", 1), else_=0)]
-    if viewer is not None and viewer.branch_id is not None:
-        preference.insert(0, case((Customer.branch_id == viewer.branch_id, 0), else_=1))
-    return preference
+    return lookup_preference(viewer.branch_id if viewer is not None else None)
 
 
 def _today():

@@ -17,6 +17,7 @@ from crm.core.bulk import delete_in_batches
 from crm.core.clock import now
 from crm.errors import Forbidden, NotFound
 from crm.models import Credential, Staff
+from crm.services.org import credential_cache
 
 _lifetimes = {"session": timedelta(hours=12), "api": timedelta(days=30)}
 # An ended credential is kept this long (to answer "was this token still valid then?"), then pruned.
@@ -57,16 +58,27 @@ def issue_api_token(staff, label=None):
     return issue(staff, "api", label)[1]
 
 
-def staff_for(session, secret, kind):
-    """The active staff member a live credential of ``kind`` with this secret belongs to, else None."""
+def staff_for(session, secret, kind, cached=False):
+    """The active staff member a live credential of ``kind`` with this secret belongs to, else None.
+
+    ``cached``: an answer found less than a second ago in this app may do (``credential_cache``; reads
+    only). Otherwise one query: this runs on every request.
+    """
     if not secret:
         return None
-    # One query: this runs on every request (the screen pop's budget included).
-    return session.scalar(
-        select(Staff)
+    key = (hash_secret(secret), kind)
+    if cached and (staff := credential_cache.remembered(session, key)) is not None:
+        return staff
+    row = session.execute(
+        select(Staff, Credential.expires_at)
         .join(Credential, Credential.staff_id == Staff.id)
-        .where(*_matching(secret, kind), *_live(), Staff.is_active.is_(True))
-    )
+        .where(Credential.secret_hash == key[0], Credential.kind == kind, *_live(), Staff.is_active.is_(True))
+    ).first()
+    if row is None:
+        credential_cache.forget(key)
+        return None
+    credential_cache.remember(key, row[0], row[1])
+    return row[0]
 
 
 def revoke_secret(session, secret, kind):
@@ -74,6 +86,8 @@ def revoke_secret(session, secret, kind):
     credential = session.scalar(select(Credential).where(*_matching(secret, kind), *_live())) if secret else None
     if credential is not None:
         credential.revoked_at = now()
+    if secret:
+        credential_cache.forget((hash_secret(secret), kind))
 
 
 def revoke_all(session, staff):
@@ -83,6 +97,7 @@ def revoke_all(session, staff):
         .where(Credential.staff_id == staff.id, Credential.revoked_at.is_(None))
         .values(revoked_at=now())
     )
+    credential_cache.forget_staff(staff.id)  # a bulk update fires no mapper event
 
 
 def api_tokens(session, actor, staff):
