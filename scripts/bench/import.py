@@ -108,6 +108,7 @@ def _import(path, n):
             source=path.name,
             batch_size=current_app.config["IMPORT_BATCH_SIZE"],
             commit_batches=True,
+            workers=current_app.config["IMPORT_WORKERS"],
         )
     db.session.commit()
     seconds = time.perf_counter() - started

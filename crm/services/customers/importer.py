@@ -23,6 +23,7 @@ job, since the rows already imported are unchanged and write nothing.
 """
 
 import contextlib
+import copy
 import itertools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from crm.core import bulk, clock
 from crm.errors import InvalidInput
 from crm.models import AuditEntry, Branch, Customer, CustomerPhone, Staff
 from crm.models.customers import LABEL_FIELDS
-from crm.services.customers import classification, import_file, records
+from crm.services.customers import classification, import_file, import_pool, records
 from crm.services.customers.field_rules import cell_parsers
 from crm.services.org import audit
 
@@ -135,6 +136,7 @@ def import_customers(
     batch_size=DEFAULT_BATCH_SIZE,
     progress=None,
     commit_batches=False,
+    workers=1,
 ):
     """Create or update customers from ``records`` (``(line, {column: cell})``, as
     ``crm.services.customers.import_file.read_csv`` yields).
@@ -143,9 +145,15 @@ def import_customers(
     branch cells; ``progress(n)`` is told after each batch how many records it held. Without
     ``commit_batches`` it writes in the session's transaction and never commits: the caller does;
     with it, on a connection of its own, committing each batch.
+
+    ``workers`` > 1 (with ``commit_batches``, on PostgreSQL) spreads the batches over that many
+    processes (``crm.services.customers.import_pool``); the results are the same.
     """
     with _connection(session, commit_batches) as connection:
-        run = _ImportRun(session, connection, source, default_branch, commit_batches)
+        run = _ImportRun(Lookups(session), connection, source, default_branch, commit_batches)
+        if workers > 1 and import_pool.usable(connection, commit_batches):
+            import_pool.run(run, records, batch_size, progress, workers)
+            return _finish_import(run)
         return _import(run, records, batch_size, progress)
 
 
@@ -174,6 +182,11 @@ def _import(run, records, batch_size, progress):
             ahead = run.look_up(parsed)
             writing = writer.submit(run.write, writes)
         _finish(writing, progress)
+    return _finish_import(run)
+
+
+def _finish_import(run):
+    """After the last batch: the planner's statistics refreshed after a big load; errors in line order."""
     if run.report.created + run.report.updated >= ANALYZE_AFTER_ROWS:
         run.bulk.analyze((CUSTOMERS, PHONES))
         run.commit()
@@ -198,8 +211,8 @@ class _Batch:
 
 
 class _ImportRun:
-    def __init__(self, session, connection, source, default_branch, commits):
-        self.lookups = Lookups(session)
+    def __init__(self, lookups, connection, source, default_branch, commits):
+        self.lookups = lookups
         self.parsers = cell_parsers(self.lookups.branch_id, self.lookups.manager_id)
         self.default_branch_id = None
         if default_branch:
@@ -212,6 +225,12 @@ class _ImportRun:
         self.today = clock.local(clock.now()).date()
         self.report = ImportReport()
         self.first_line = {}  # account_no → line, to reject a second row for the same account
+
+    def with_connection(self, connection):
+        """A run like this one (same lookups, file and options) writing on ``connection``, with a report of its own."""
+        run = copy.copy(self)
+        run.connection, run.bulk, run.report = connection, bulk.for_connection(connection), ImportReport()
+        return run
 
     def parse(self, records):
         rows = [row for row in (self._parse(line, cells) for line, cells in records) if row]
@@ -244,10 +263,8 @@ class _ImportRun:
         account = values.get("account_no")
         if account is None and not any(e.column == "account_no" for e in errors):
             errors.append(RowError(line, "account_no", "required"))
-        elif account in self.first_line:
-            errors.append(RowError(line, "account_no", f"{account!r} is already on line {self.first_line[account]}"))
-        elif account is not None:
-            self.first_line[account] = line
+        elif account is not None and (first := self.first_line.setdefault(account, line)) != line:
+            errors.append(RowError(line, "account_no", f"{account!r} is already on line {first}"))
         if self.default_branch_id and "branch_id" not in values:
             values["branch_id"] = self.default_branch_id
         if errors:
