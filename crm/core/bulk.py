@@ -54,6 +54,16 @@ class _SqliteWriter:
             return []
         return self.connection.execute(stmt.returning(*returning), rows).all()
 
+    def insert_new(self, table, names, rows, key=None):
+        """Insert new ``rows`` (tuples of the ``names`` columns); with ``key`` (a column among ``names``),
+        return ``{key value: id}`` of the rows inserted."""
+        stmt = self.dialect_insert(table)
+        values = [dict(zip(names, row, strict=True)) for row in rows]
+        if key is None:
+            self.connection.execute(stmt, values)
+            return {}
+        return dict(self.connection.execute(stmt.returning(table.c[key], table.c.id), values).all())
+
     def analyze(self, tables):
         """Refresh the planner's statistics after a big load, so the very next queries get good plans."""
         for target in tables:
@@ -75,6 +85,22 @@ class _PostgresWriter(_SqliteWriter):
     def insert(self, table, rows, returning=()):
         stmt = self.dialect_insert(table).from_select(list(rows[0]), self._staged(table, rows))
         return self.connection.execute(stmt.returning(*returning)).all() if returning else self.connection.execute(stmt)
+
+    def insert_new(self, table, names, rows, key=None):
+        """COPY straight into ``table``, no staging: rows that must be new need no ``ON CONFLICT`` (a clash
+        fails the COPY, as it fails an ``INSERT``). With ``key``, their ids are taken from the table's
+        sequence first, in one round trip, rather than returned."""
+        result = {}
+        if key is not None:
+            ids = self.connection.execute(_NEXT_IDS, {"table": table.name, "n": len(rows)}).scalars().all()
+            at = names.index(key)
+            result = {row[at]: id_ for row, id_ in zip(rows, ids, strict=True)}
+            names, rows = ("id", *names), [(id_, *row) for id_, row in zip(ids, rows, strict=True)]
+        driver = self.connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return result
 
     def upsert(self, table, rows, key, update):
         stmt = self.dialect_insert(table).from_select(list(rows[0]), self._staged(table, rows))
@@ -102,6 +128,8 @@ def _excluded(stmt, columns):
 def _array(column_type, values, name):
     return cast(bindparam(name, list(values), type_=postgresql.ARRAY(column_type)), postgresql.ARRAY(column_type))
 
+
+_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
 
 _WRITERS = {"postgresql": _PostgresWriter, "sqlite": _SqliteWriter}
 

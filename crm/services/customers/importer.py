@@ -69,6 +69,7 @@ NEW_CUSTOMER = {
     "turnover_rate": Decimal("0.0000"),
     "is_vip": False,
 }
+NEW_ROW_COLUMNS = (*CUSTOMER_COLUMNS, "created_at", "updated_at")
 UPDATED_ON_CONFLICT = (*CUSTOMER_COLUMNS[1:], "updated_at")
 # Customer column → audit field name: what ``crm.services.customers.records`` audits, plus the tolerance
 # (set here from the brokerage's own records, elsewhere only by the questionnaire). Phones apart.
@@ -340,7 +341,8 @@ class _ImportRun:
         """Write one compared batch (and commit it, on the import's own connection); returns how many
         records it held.
 
-        New customers are inserted plainly (the fast path); changed ones upserted by account number.
+        New customers and phones are inserted plainly (the fast path: COPY on PostgreSQL); changed
+        customers upserted by account number.
 
         A row another session inserted meanwhile makes the insert fail and the import roll back:
         run it again, it then updates that row.
@@ -348,17 +350,17 @@ class _ImportRun:
         at = clock.now()
         ids = {row["account_no"]: row["id"] for row in writes.changed}
         if writes.created:
-            rows = [{**row, "created_at": at, "updated_at": at} for row in writes.created]
-            ids.update(self.bulk.insert(CUSTOMERS, rows, returning=(CUSTOMERS.c.account_no, CUSTOMERS.c.id)))
+            rows = [(*map(row.__getitem__, CUSTOMER_COLUMNS), at, at) for row in writes.created]
+            ids.update(self.bulk.insert_new(CUSTOMERS, NEW_ROW_COLUMNS, rows, key="account_no"))
         if writes.changed:
             rows = [
                 {**{name: row[name] for name in CUSTOMER_COLUMNS}, "created_at": at, "updated_at": at}
                 for row in writes.changed
             ]
             self.bulk.upsert(CUSTOMERS, rows, "account_no", UPDATED_ON_CONFLICT)
-        phones = [{"customer_id": ids[account], "e164": e164, "label": "mobile"} for account, e164 in writes.phones]
-        if phones:
-            self.bulk.insert(PHONES, phones)
+        if writes.phones:
+            phones = [(ids[account], e164, "mobile") for account, e164 in writes.phones]
+            self.bulk.insert_new(PHONES, ("customer_id", "e164", "label"), phones)
         if writes.audit_rows:
             entries = [{**entry, "at": at, "actor_id": None, "evidence": self.evidence} for entry in writes.audit_rows]
             self.bulk.insert(AUDIT, entries)
