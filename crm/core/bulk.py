@@ -97,7 +97,9 @@ class _PostgresWriter(_SqliteWriter):
             result = {row[at]: id_ for row, id_ in zip(rows, ids, strict=True)}
             names, rows = ("id", *names), [(id_, *row) for id_, row in zip(ids, rows, strict=True)]
         driver = self.connection.connection.driver_connection
-        with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+        sql = f"COPY {table.name} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)"
+        with driver.cursor() as cursor, cursor.copy(sql) as copy:
+            copy.set_types([_binary_type(table.c[name]) for name in names])
             for row in rows:
                 copy.write_row(row)
         return result
@@ -119,6 +121,17 @@ class _PostgresWriter(_SqliteWriter):
             for row in rows:
                 copy.write_row([row[name] for name in names])
         return select(*staging.c)
+
+
+# PostgreSQL's names of the types of columns SQLAlchemy writes in its own words.
+_TYPE_NAMES = {"integer": "int4", "bigint": "int8", "boolean": "bool", "timestamp with time zone": "timestamptz"}
+
+
+def _binary_type(column):
+    """The PostgreSQL type name psycopg needs to send ``column``'s values in COPY's binary format
+    (about half the work of the text format, on both sides): ``VARCHAR(32)`` → ``varchar``."""
+    name = column.type.compile(dialect=postgresql.dialect()).split("(")[0].strip().lower()
+    return _TYPE_NAMES.get(name, name)
 
 
 def _excluded(stmt, columns):
