@@ -1,7 +1,8 @@
 """Set-at-a-time writes for bulk jobs (the customer import), one statement per batch on each database.
 
 PostgreSQL: a batch is COPYed into a temporary staging table and moved with one
-``INSERT … SELECT … ON CONFLICT``; keys are sent as one array (``= ANY``). Neither SQLAlchemy
+``INSERT … SELECT … ON CONFLICT``; rows that must be new are COPYed straight into their table
+(``insert_new``, binary format); keys are sent as one array (``= ANY``). Neither SQLAlchemy
 nor the driver handles thousands of placeholders, and COPY is the server's fastest way in.
 SQLite: a plain ``executemany`` and ``IN`` list, which it runs in-process at full speed.
 """

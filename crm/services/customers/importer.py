@@ -14,7 +14,9 @@ statements). Per batch one query reads the existing customers and one their phon
 is computed here, and only new or changed rows are written. Branches and staff are read once
 per import, never per row. Batches are pipelined: while one batch is written (on the import's
 connection, from a helper thread), the next is parsed and compared, so the database and Python
-work at the same time; the connection itself is only ever used by one of them at a time.
+work at the same time; the connection itself is only ever used by one of them at a time. On
+PostgreSQL the CLI's import (batches committed) goes further: worker processes each parse, compare
+and write whole batches (``import_pool``), so that both cores work; same checks, same report.
 
 Committed batch by batch (``commit_batches``, as the CLI imports): each batch is committed as soon as
 it is written, so other writers of an embedded SQLite database (the web app) wait one batch, never
