@@ -114,7 +114,7 @@ def answer_incoming(session, sid, from_number, to_number, at=None):
     phone_line = phone_line_for(session, to_number)
     customer = caller(session, from_number)
     line = "wealth_club" if customer is not None and customer.is_vip else phone_line.line
-    call = call_log.record_call(
+    call = call_log.record_new_call(
         session,
         sid,
         "inbound",
