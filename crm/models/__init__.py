@@ -22,6 +22,7 @@ from crm.models.notifications import Notification
 from crm.models.products import Product, Recommendation
 from crm.models.quality import CallUtterance, QaFlag, QaPhrase, QaResult
 from crm.models.quotas import QuotaTarget
+from crm.models.reference import ReferenceVersion
 from crm.models.reports import ReportRun
 from crm.models.spot_checks import SpotCheck, SpotCheckVisit
 from crm.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyRun
@@ -66,6 +67,7 @@ __all__ = [
     "QaPhrase",
     "QaResult",
     "QuotaTarget",
+    "ReferenceVersion",
     "Recommendation",
     "ReportRun",
     "RiskAssessment",

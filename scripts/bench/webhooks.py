@@ -1,4 +1,4 @@
-"""Webhook benchmark (issue 5, Speed): the app under gunicorn against a bare Flask app's ceiling.
+"""Webhook benchmark (issues 5 and 13, Speed): the app under gunicorn against its ceiling and its floor.
 
 Prepares the configured database (migrations, a branch with its hotline ``PhoneLine``, the
 default scripts and surveys, a customer, and one survey run per answer request), then serves
@@ -8,9 +8,19 @@ concurrency: ``--count`` to ``/twilio/voice/incoming`` and ``--count`` to a surv
 (question 1 answered with 1; a run per request and a unique CallSid each, so neither the
 idempotency receipts nor the one-answer-per-question rule short-circuit the work). Then it
 serves a bare Flask app returning the very same TwiML bytes under the same gunicorn settings
-and sends it the same requests. Prints req/s, p50 and p99 of each, and the ratio; the last
-line is JSON ``{"req_per_s", "p50_ms", "p99_ms", "ceiling_req_per_s", "ratio"}`` (both
-endpoints together; per endpoint under ``"endpoints"``).
+and sends it the same requests. On PostgreSQL it also serves the *persisting floor* (issue 13):
+the same bare app plus one committed psycopg ``INSERT … ON CONFLICT DO NOTHING`` per request (the
+CallSid into a table of its own), same gunicorn settings, same requests, in the same run. Prints
+req/s, p50 and p99 of each and the ratios; the last line is JSON ``{"req_per_s", "p50_ms",
+"p99_ms", "ceiling_req_per_s", "ratio", "floor_req_per_s", "floor_p99_ms", "ratio_to_floor"}``
+(both endpoints together: requests over the time of both batches, and the worse endpoint's p50
+and p99; per endpoint under ``"endpoints"``).
+
+The load generator is ``wrk`` (``/usr/bin/wrk``, 2 threads, one connection per concurrent request)
+driven by a Lua script holding the pre-signed requests, each with its own CallSid: the client
+costs little of the server's CPU. Without wrk (or with ``--client python``) the old stdlib client
+is used. The gunicorn settings default to the Procfile's (2 workers × 32 threads); the issue's
+table used ``--threads 4``.
 
     .venv/bin/python scripts/create_test_database.py postgresql+psycopg://postgres@127.0.0.1:5432/kefu_bench_wh
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/kefu_bench_wh .venv/bin/python scripts/bench/webhooks.py
@@ -18,14 +28,14 @@ endpoints together; per endpoint under ``"endpoints"``).
 Without DATABASE_URL it uses the embedded SQLite file (not what the targets are about). Leave
 PUBLIC_BASE_URL unset (signatures are for 127.0.0.1:port). Business hours are set to the whole
 day for the run, so the IVR answers with its menu at any hour. Traffic goes to 127.0.0.1 only.
-Requests are signed before the clock starts; the client is stdlib ``http.client`` with one
-keep-alive connection per thread.
+Requests are signed before the clock starts.
 """
 
 import argparse
 import http.client
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -59,6 +69,9 @@ HOTLINE = "+862150500000"
 CALLER = "+8613700000000"  # nobody's number: the plain hotline route
 CUSTOMER_PHONE = "+8613900000000"
 INCOMING = "/twilio/voice/incoming"
+FLOOR_TABLE = "bench_webhook_floor"
+WRK = shutil.which("wrk")
+WRK_THREADS = 2
 # The IVR answers with its menu (not the after-hours message) whatever the hour of the run.
 ALWAYS_OPEN = "00:00-23:59"
 
@@ -70,22 +83,28 @@ def main():
     with app.app_context():
         upgrade()
         _reference_data()
-        run_ids = _survey_runs(args.count + args.warmup + 1)
+        run_ids = _survey_runs(3 * (args.count + args.warmup) + 1)
         token = app.config["TWILIO_AUTH_TOKEN"]
         database = db.engine.url.render_as_string(hide_password=True)
+        floor_dsn = _floor_table() if db.engine.dialect.name == "postgresql" else None
         twiml = _sample_twiml(app, _targets(run_ids))
     gunicorn = ["-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads)]
+    targets = _targets(run_ids[1:])
     with _served("wsgi:app", args.port, gunicorn):
-        app_figures = _measure(args, args.port, token, _targets(run_ids[1:]))
+        app_figures = _measure(args, args.port, token, targets)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
         json.dump(twiml, file)
     try:
         with _served(f"scripts.bench.webhooks:bare_app({file.name!r})", args.port + 1, gunicorn):
-            bare_figures = _measure(args, args.port + 1, token, _targets(run_ids[1:]))
+            bare_figures = _measure(args, args.port + 1, token, targets)
+        floor_figures = None
+        if floor_dsn is not None:
+            with _served(f"scripts.bench.webhooks:floor_app({file.name!r}, {floor_dsn!r})", args.port + 2, gunicorn):
+                floor_figures = _measure(args, args.port + 2, token, targets)
     finally:
         os.unlink(file.name)
-    print(f"database: {database}")
-    _report(app_figures, bare_figures, args, gunicorn)
+    print(f"database: {database}; client: {'wrk' if _uses_wrk(args) else 'python'}")
+    _report(app_figures, bare_figures, floor_figures, args, gunicorn)
 
 
 def _targets(run_ids):
@@ -99,13 +118,20 @@ def _targets(run_ids):
 
 def _arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=3000, help="requests per endpoint (default 3000)")
+    parser.add_argument(
+        "--count", type=int, default=None, help="requests per endpoint (python client: 3000) or pre-signed (wrk: 25000)"
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint with wrk (default 10)")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured requests per endpoint first")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (both sides)")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (both sides)")
-    parser.add_argument("--port", type=int, default=18471, help="the app's port; the bare app uses the next one")
-    return parser.parse_args()
+    parser.add_argument("--threads", type=int, default=32, help="gunicorn threads per worker (the Procfile's 32)")
+    parser.add_argument("--port", type=int, default=18471, help="the app's port; bare and floor use the next two")
+    parser.add_argument("--client", choices=("wrk", "python"), default="wrk" if WRK else "python")
+    args = parser.parse_args()
+    if args.count is None:
+        args.count = 25000 if _uses_wrk(args) else 3000
+    return args
 
 
 # Data ------------------------------------------------------------------------------------------
@@ -139,6 +165,14 @@ def _survey_runs(n):
     ids = db.session.execute(insert(SurveyRun).returning(SurveyRun.id), rows).scalars().all()
     db.session.commit()
     return sorted(ids)
+
+
+def _floor_table():
+    """An empty table for the floor's inserts; the psycopg conninfo of the database."""
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+        connection.exec_driver_sql(f"CREATE TABLE {FLOOR_TABLE} (sid text PRIMARY KEY, at timestamptz NOT NULL)")
+    return db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _sid():
@@ -188,6 +222,30 @@ def bare_app(twiml_file):
     return bare
 
 
+def floor_app(twiml_file, dsn):
+    """The persisting floor: the bare app plus one committed ``INSERT … ON CONFLICT DO NOTHING`` per
+    request with psycopg (a connection per gunicorn thread, as a pool would hand out)."""
+    import psycopg
+
+    bare = bare_app(twiml_file)
+    local = threading.local()
+    statement = f"INSERT INTO {FLOOR_TABLE} (sid, at) VALUES (%s, now()) ON CONFLICT DO NOTHING"
+
+    @bare.before_request
+    def persist():
+        from flask import request
+
+        if request.method != "POST":
+            return None
+        if getattr(local, "connection", None) is None:
+            local.connection = psycopg.connect(dsn)
+        with local.connection.transaction():
+            local.connection.execute(statement, (request.form["CallSid"],))
+        return None
+
+    return bare
+
+
 # Serving and measuring -------------------------------------------------------------------------
 
 
@@ -233,16 +291,100 @@ def _signed(requests, port, token):
     return signed
 
 
+def _uses_wrk(args):
+    return args.client == "wrk" and WRK is not None
+
+
 def _measure(args, port, token, targets):
-    """{endpoint: (seconds, latencies in ms, errors)} — warm-up first, then the timed batch."""
+    """{endpoint: {"seconds", "n", "req_per_s", "p50_ms", "p99_ms", "errors"}} — warm-up first, then the timed batch."""
     figures = {}
     for name, make in targets.items():
-        _blast(_signed(make(args.warmup), port, token), port, args.concurrency)
+        _python_blast(_signed(make(args.warmup), port, token), port, args.concurrency)
         requests = _signed(make(args.count), port, token)
-        started = time.perf_counter()
-        latencies, errors = _blast(requests, port, args.concurrency)
-        figures[name] = (time.perf_counter() - started, latencies, errors)
+        if _uses_wrk(args):
+            figures[name] = _wrk(requests, port, args.concurrency, args.duration)
+            if figures[name]["repeats"]:
+                print(f"warning: {name}: {figures[name]['repeats']} repeated requests, raise --count", file=sys.stderr)
+        else:
+            figures[name] = _python_blast(requests, port, args.concurrency)
     return figures
+
+
+def _python_blast(requests, port, concurrency):
+    started = time.perf_counter()
+    latencies, errors = _blast(requests, port, concurrency)
+    return {**_summary(time.perf_counter() - started, latencies), "errors": errors}
+
+
+# For ``--duration`` seconds (wrk's threads cannot end a run early) each wrk thread sends the requests
+# whose index ≡ its number (mod threads), each once; should the pool run out it starts over and the run
+# reports it (repeats are cheap no-ops: raise --count). A response that is not 200 with a <Gather> counts
+# as an error. The last line is JSON for Python.
+WRK_SCRIPT = """
+local threads = {}
+local counter = 0
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+sent, bad, wrapped = 0, 0, 0
+function request()
+  local i = tid + 1 + sent * NTHREADS
+  sent = sent + 1
+  if i > #requests then
+    wrapped = wrapped + 1
+    i = (i - 1) % #requests + 1
+  end
+  local r = requests[i]
+  return wrk.format("POST", r[1], {["Content-Type"] = "application/x-www-form-urlencoded",
+    ["X-Twilio-Signature"] = r[3]}, r[2])
+end
+function response(status, headers, body)
+  if status ~= 200 or not string.find(body, "<Gather", 1, true) then bad = bad + 1 end
+end
+function done(summary, latency, requests)
+  local failed, repeats = 0, 0
+  for _, thread in ipairs(threads) do
+    failed = failed + thread:get("bad")
+    repeats = repeats + thread:get("wrapped")
+  end
+  local e = summary.errors
+  io.write(string.format('{"n": %d, "us": %.0f, "p50_us": %.0f, "p99_us": %.0f, '
+    .. '"bad": %d, "socket": %d, "repeats": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), failed,
+    e.connect + e.read + e.write + e.timeout, repeats))
+end
+"""
+
+
+def _wrk(requests, port, concurrency, duration):
+    """The signed requests sent by wrk for ``duration`` seconds, each once; its figures."""
+    rows = ",\n".join(
+        f"{{{json.dumps(path)}, {json.dumps(body)}, {json.dumps(headers['X-Twilio-Signature'])}}}"
+        for path, body, headers in requests
+    )
+    script = f"NTHREADS = {WRK_THREADS}\nrequests = {{\n{rows}\n}}\n{WRK_SCRIPT}"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
+        file.write(script)
+    try:
+        command = [WRK, "-t", str(WRK_THREADS), "-c", str(concurrency), "-d", f"{duration}s", "--timeout", "30s"]
+        output = subprocess.run(
+            [*command, "-s", file.name, f"http://{HOST}:{port}"], capture_output=True, text=True, check=True
+        ).stdout
+    finally:
+        os.unlink(file.name)
+    result = json.loads(output.strip().splitlines()[-1])
+    seconds = result["us"] / 1e6
+    return {
+        "seconds": seconds,
+        "n": result["n"],
+        "req_per_s": round(result["n"] / seconds, 1),
+        "p50_ms": round(result["p50_us"] / 1000, 2),
+        "p99_ms": round(result["p99_us"] / 1000, 2),
+        "errors": result["bad"] + result["socket"],
+        "repeats": result["repeats"],
+    }
 
 
 def _blast(requests, port, concurrency):
@@ -272,6 +414,8 @@ def _blast(requests, port, concurrency):
 def _summary(seconds, latencies):
     ordered = sorted(latencies)
     return {
+        "seconds": seconds,
+        "n": len(ordered),
         "req_per_s": round(len(ordered) / seconds, 1),
         "p50_ms": round(statistics.median(ordered), 2),
         "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2),
@@ -279,33 +423,56 @@ def _summary(seconds, latencies):
 
 
 def _combined(figures):
-    seconds = sum(s for s, _, _ in figures.values())
-    return _summary(seconds, [ms for _, latencies, _ in figures.values() for ms in latencies])
+    """Both endpoints: requests over the time of both batches; the worse endpoint's p50 and p99."""
+    stats = list(figures.values())
+    return {
+        "req_per_s": round(sum(f["n"] for f in stats) / sum(f["seconds"] for f in stats), 1),
+        "p50_ms": max(f["p50_ms"] for f in stats),
+        "p99_ms": max(f["p99_ms"] for f in stats),
+    }
 
 
-def _report(app_figures, bare_figures, args, gunicorn):
+def _public(stats):
+    return {key: stats[key] for key in ("req_per_s", "p50_ms", "p99_ms")}
+
+
+def _report(app_figures, bare_figures, floor_figures, args, gunicorn):
     print(f"gunicorn {' '.join(gunicorn)}; {args.count} requests per endpoint at concurrency {args.concurrency}")
     endpoints = {}
     for name in app_figures:
-        app_stats = _summary(*app_figures[name][:2])
-        bare_stats = _summary(*bare_figures[name][:2])
-        errors = app_figures[name][2] + bare_figures[name][2]
+        app_stats, bare_stats = app_figures[name], bare_figures[name]
+        errors = app_stats["errors"] + bare_stats["errors"]
         ratio = round(app_stats["req_per_s"] / bare_stats["req_per_s"], 3)
-        endpoints[name] = {**app_stats, "ceiling_req_per_s": bare_stats["req_per_s"], "ratio": ratio, "errors": errors}
-        print(
+        entry = {**_public(app_stats), "ceiling_req_per_s": bare_stats["req_per_s"], "ratio": ratio}
+        line = (
             f"{name:14} app {app_stats['req_per_s']:8.1f} req/s  p50 {app_stats['p50_ms']:6.2f} ms  "
             f"p99 {app_stats['p99_ms']:6.2f} ms | bare {bare_stats['req_per_s']:8.1f} req/s  "
             f"p50 {bare_stats['p50_ms']:6.2f} ms  p99 {bare_stats['p99_ms']:6.2f} ms | ratio {ratio:.3f}"
-            + (f" | {errors} errors" if errors else "")
         )
+        if floor_figures is not None:
+            floor_stats = floor_figures[name]
+            errors += floor_stats["errors"]
+            to_floor = round(app_stats["req_per_s"] / floor_stats["req_per_s"], 3)
+            entry.update(
+                floor_req_per_s=floor_stats["req_per_s"], floor_p99_ms=floor_stats["p99_ms"], ratio_to_floor=to_floor
+            )
+            line += (
+                f" | floor {floor_stats['req_per_s']:8.1f} req/s  p50 {floor_stats['p50_ms']:6.2f} ms  "
+                f"p99 {floor_stats['p99_ms']:6.2f} ms | to floor {to_floor:.3f}"
+            )
+        endpoints[name] = {**entry, "errors": errors}
+        print(line + (f" | {errors} errors" if errors else ""))
     app_all, bare_all = _combined(app_figures), _combined(bare_figures)
-    ratio = round(app_all["req_per_s"] / bare_all["req_per_s"], 3)
-    print(
-        json.dumps(
-            {**app_all, "ceiling_req_per_s": bare_all["req_per_s"], "ratio": ratio, "endpoints": endpoints},
-            ensure_ascii=False,
+    result = {**app_all, "ceiling_req_per_s": bare_all["req_per_s"]}
+    result["ratio"] = round(app_all["req_per_s"] / bare_all["req_per_s"], 3)
+    if floor_figures is not None:
+        floor_all = _combined(floor_figures)
+        result.update(
+            floor_req_per_s=floor_all["req_per_s"],
+            floor_p99_ms=floor_all["p99_ms"],
+            ratio_to_floor=round(app_all["req_per_s"] / floor_all["req_per_s"], 3),
         )
-    )
+    print(json.dumps({**result, "endpoints": endpoints}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

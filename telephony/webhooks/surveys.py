@@ -37,7 +37,10 @@ def in_survey_language(view):
 
     @wraps(view)
     def speaking(run_id, **kwargs):
-        with in_language(runs.get_run(db.session, run_id).survey.language):
+        # Held while the view runs: the session's identity map is weak, and the view's own ``get_run``
+        # then finds the run loaded instead of querying it a second time.
+        run = runs.get_run(db.session, run_id)
+        with in_language(run.survey.language):
             return view(run_id, **kwargs)
 
     return speaking

@@ -2,9 +2,8 @@
 
 from datetime import date
 
-from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
-from crm.models import CalendarOverride
 from crm.services.cases.calendar.installation import add_override, installation_calendar, remove_override
 
 TUESDAY = date(2026, 11, 24)
@@ -22,8 +21,9 @@ def test_an_override_added_in_the_same_transaction_changes_the_calendar_at_once(
 
 def test_an_override_written_by_another_process_is_seen_by_the_next_transaction(db):
     assert installation_calendar(db.session).is_working_day(TUESDAY)
-    with db.engine.begin() as other_process:
-        other_process.execute(insert(CalendarOverride).values(day=TUESDAY, kind="holiday"))
+    with Session(db.engine) as other_process:  # its own connection; the change bumps the reference version
+        add_override(other_process, None, TUESDAY, "holiday")
+        other_process.commit()
 
     db.session.commit()  # the request ends; the next one begins a new transaction
     assert not installation_calendar(db.session).is_working_day(TUESDAY)

@@ -70,6 +70,14 @@ def record_call(session, sid, direction="inbound", **facts):
     return call
 
 
+def record_new_call(session, sid, direction="inbound", **facts):
+    """``record_call`` for a call most likely never seen (the incoming-call webhook): the INSERT is tried
+    first, without the look-up, and only a call already there (a retry, a racing callback) is read."""
+    values = {name: value for name, value in facts.items() if value is not None}
+    call = _insert_or_ignore(session, Call, "sid", sid=sid, direction=direction, started_at=now(), **values)
+    return call if call is not None else record_call(session, sid, direction, **facts)
+
+
 def record_event(session, call, step, kind=None, at=None, **detail):
     """Write step ``step`` of ``call`` once; returns the event, or None when it was already recorded."""
     key = f"{call.sid}:{step}"

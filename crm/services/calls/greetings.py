@@ -22,9 +22,26 @@ from crm.models import PhoneLine, Script
 from crm.models.telephony import LINES, SCRIPT_PURPOSES
 from crm.services.cases.calendar.installation import installation_calendar
 from crm.services.org.organisation import branch_by_id
+from crm.services.org.reference_cache import cached
 
 MEMO_KEY = "active_scripts"
 SCRIPT_FIELDS = ("purpose", "line", "branch_id", "name", "text", "language", "audio_url", "valid_from", "valid_to")
+
+
+@dataclass(frozen=True)
+class ScriptInfo:
+    """An active script as cached per process (``reference_cache``): the columns a phrase needs."""
+
+    id: int
+    purpose: str
+    line: str | None
+    branch_id: int | None
+    name: str
+    text: str
+    language: str
+    audio_url: str | None
+    valid_from: date | None
+    valid_to: date | None
 
 
 @dataclass(frozen=True)
@@ -66,17 +83,20 @@ def script_for(session, purpose, name, at, line=None, branch=None):
 
 
 def _active_scripts(session, line, branch):
-    """Every active script that may play on ``line`` for ``branch``: one query per request (a call's
-    greeting, menu and prompts all come from it), read afresh by the next transaction."""
+    """Every active script that may play on ``line`` for ``branch``, as snapshots kept per process
+    until a change to the scripts bumps the reference version (``reference_cache``)."""
     branch_id = branch.id if branch else None
 
     def load():
-        stmt = select(Script).where(Script.is_active.is_(True))
+        stmt = select(*(getattr(Script, name) for name in ScriptInfo.__dataclass_fields__))
+        stmt = stmt.where(Script.is_active.is_(True))
         stmt = stmt.where((Script.line == line) | Script.line.is_(None))
         stmt = stmt.where((Script.branch_id == branch_id) | Script.branch_id.is_(None))
-        return session.scalars(stmt).all()
+        return tuple(ScriptInfo(*row) for row in session.execute(stmt))
 
-    return per_transaction(session, (MEMO_KEY, line, branch_id), load)
+    return per_transaction(
+        session, (MEMO_KEY, line, branch_id), lambda: cached(session, (MEMO_KEY, line, branch_id), load)
+    )
 
 
 def _in_force(script, day: date):

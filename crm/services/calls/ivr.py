@@ -26,6 +26,7 @@ from crm.services.cases import workflow
 from crm.services.cases.calendar.installation import installation_calendar
 from crm.services.customers.records import lookup_by_phone
 from crm.services.org.duty import Roster
+from crm.services.org.reference_cache import cached
 
 # Menu key → what happens (DOMAIN §6 / issue 5 §3).
 MENU = {"1": "agent", "2": "complaint", "3": "callback", "0": "agent"}
@@ -42,7 +43,7 @@ class Route:
 
     call: Call
     line: str
-    branch: Branch
+    branch: "Branch | BranchInfo"
     customer: Customer | None
     is_open: bool
 
@@ -58,15 +59,45 @@ class Route:
         return customer.manager_id if customer is not None and customer.is_vip else None
 
 
+@dataclass(frozen=True)
+class BranchInfo:
+    """What the IVR needs of a branch (its scripts, the ``{branch}``/``{hotline}`` placeholders)."""
+
+    id: int
+    code: str
+    name: str
+    hotline: str | None
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """A phone line as the IVR sees it: a snapshot kept per process (``reference_cache``)."""
+
+    number: str
+    line: str
+    branch_id: int
+    branch: BranchInfo
+
+
 def phone_line_for(session, dialled):
-    """The PhoneLine of the dialled number; an unknown number falls back to the first hotline."""
+    """The line of the dialled number; an unknown number falls back to the first hotline."""
     number = try_normalise_phone(dialled) or dialled
-    line = session.scalar(select(PhoneLine).where(PhoneLine.number == number))
-    if line is None:
-        line = session.scalars(select(PhoneLine).where(PhoneLine.line == "hotline").order_by(PhoneLine.id)).first()
+    lines = cached(session, ("phone_lines",), lambda: _phone_lines(session))
+    line = lines.get(number) or lines.get(None)
     if line is None:
         raise NotFound(f"No phone line answers {dialled}.")
     return line
+
+
+def _phone_lines(session):
+    """Every line by number, and under None the first hotline (where unknown numbers go)."""
+    lines = {}
+    for row in session.scalars(select(PhoneLine).order_by(PhoneLine.id)):
+        branch = BranchInfo(row.branch.id, row.branch.code, row.branch.name, row.branch.hotline)
+        lines[row.number] = LineInfo(row.number, row.line, row.branch_id, branch)
+        if row.line == "hotline":
+            lines.setdefault(None, lines[row.number])
+    return lines
 
 
 def caller(session, from_number):
@@ -83,7 +114,7 @@ def answer_incoming(session, sid, from_number, to_number, at=None):
     phone_line = phone_line_for(session, to_number)
     customer = caller(session, from_number)
     line = "wealth_club" if customer is not None and customer.is_vip else phone_line.line
-    call = call_log.record_call(
+    call = call_log.record_new_call(
         session,
         sid,
         "inbound",

@@ -4,9 +4,9 @@ admin's overrides stored in ``calendar_overrides`` — DOMAIN §5.
 ``installation_calendar(session)`` is what every deadline computation asks for. Building a
 ``BusinessCalendar`` is cheap, but its holiday tables fill year by year on first use, so the
 last one built is kept and reused while the override rows are unchanged. The cache key *is*
-the override rows (a handful of dates), read once per transaction (``crm.core.memo``): a
-change made by another web process or worker is seen by the next request, with no invalidation
-message to lose.
+the override rows (a handful of dates), kept per process while the reference version is unchanged
+(``crm.services.org.reference_cache``: a change bumps it in its own transaction), so a change made by
+another web process or worker is seen by the next request, with no invalidation message to lose.
 """
 
 from datetime import date, time, timedelta
@@ -18,6 +18,7 @@ from crm.core.memo import forget, per_transaction
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.models import CalendarOverride
 from crm.services.cases.calendar.working_days import BusinessCalendar
+from crm.services.org.reference_cache import cached
 
 OVERRIDE_KINDS = ("holiday", "workday")
 # Longest range the working-days listing answers in one go.
@@ -51,7 +52,7 @@ def installation_calendar(session):
 
 
 def _calendar(session):
-    rows = frozenset(map(tuple, session.execute(select(CalendarOverride.day, CalendarOverride.kind))))
+    rows = cached(session, (MEMO_KEY,), lambda: _override_rows(session))
     key = (tuple(sorted(_settings.items())), rows)
     if key not in _cache:
         _cache.clear()
@@ -61,6 +62,11 @@ def _calendar(session):
             extra_workdays=frozenset(day for day, kind in rows if kind == "workday"),
         )
     return _cache[key]
+
+
+def _override_rows(session):
+    """The override rows, kept per process until a change bumps the reference version (``reference_cache``)."""
+    return frozenset(map(tuple, session.execute(select(CalendarOverride.day, CalendarOverride.kind))))
 
 
 def describe_day(calendar, day):
