@@ -1,7 +1,7 @@
 """reference_versions: the version the per-process reference-data caches check (issue 13)
 
-Revision ID: 0020_reference_version
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-01 16:15:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0020_reference_version"
-down_revision = "0019"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
