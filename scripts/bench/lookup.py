@@ -43,6 +43,7 @@ from crm.models import Branch, Customer, Staff  # noqa: E402
 from crm.services.customers import import_file, importer  # noqa: E402
 from crm.services.org import credentials, organisation, staff  # noqa: E402
 from scripts.bench import lookup_served  # noqa: E402
+from scripts.bench.served import served  # noqa: E402
 from scripts.bench.throwaway_secrets import use_throwaway_secrets  # noqa: E402
 
 BRANCH = "BENCH"
@@ -159,10 +160,10 @@ def _time_served(args, token, numbers, rnd):
         shown = rnd.choice(FORMATS).format(p=prefix, d=digits, d4a=digits[:4], d4b=digits[4:])
         app_paths.append(f"/api/v1/customers/lookup?phone={quote(shown)}")
         floor_paths.append(f"/lookup?phone={quote(f'+86{prefix}{digits}')}")
-    with lookup_served.served("wsgi:app", args.port, args.workers):
+    with served("wsgi:app", args.port, ["-w", str(args.workers)]):
         app_figures = lookup_served.wrk_latency(args.port, app_paths, args.seconds, args.connections, token)
     floor_target = "scripts.bench.lookup_served:floor_app()"
-    with lookup_served.served(floor_target, args.port + 1, args.workers):
+    with served(floor_target, args.port + 1, ["-w", str(args.workers)]):
         floor_figures = lookup_served.wrk_latency(args.port + 1, floor_paths, args.seconds, args.connections)
     return {
         "app": app_figures,

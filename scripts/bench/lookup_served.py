@@ -8,14 +8,12 @@ same phone numbers, so the load generator is a C program rather than Python shar
 CPU. The Lua script also counts the statuses: anything but 200 (a hit) or 404 (a miss) fails the run.
 """
 
-import http.client
 import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 from flask import Flask, jsonify, request
@@ -85,34 +83,6 @@ def floor_app():
         return "ok"
 
     return app
-
-
-class served:
-    """``gunicorn <target>`` on 127.0.0.1:``port`` (the Procfile's web settings) for a ``with`` block."""
-
-    def __init__(self, target, port, workers):
-        gunicorn = str(ROOT / ".venv/bin/gunicorn")
-        self.command = [gunicorn, "-w", str(workers), "-b", f"{HOST}:{port}", "--log-level", "warning", target]
-        self.port = port
-
-    def __enter__(self):
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=dict(os.environ))
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                connection = http.client.HTTPConnection(HOST, self.port, timeout=1)
-                connection.request("GET", "/")
-                connection.getresponse().read()
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    raise SystemExit(f"gunicorn exited: {' '.join(self.command)}") from None
-                time.sleep(0.2)
-        raise SystemExit(f"gunicorn did not answer on port {self.port}")
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def wrk_latency(port, paths, seconds, connections, token=None):

@@ -61,6 +61,7 @@ from crm.extensions import db  # noqa: E402
 from crm.models import Branch, Customer, CustomerPhone, Survey, SurveyRun  # noqa: E402
 from crm.services.calls.default_scripts import ensure_default_scripts, ensure_phone_lines  # noqa: E402
 from crm.services.surveys.default_surveys import CASE_SURVEY, ensure_default_surveys  # noqa: E402
+from scripts.bench.served import served  # noqa: E402
 from scripts.bench.throwaway_secrets import use_throwaway_secrets  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -74,6 +75,7 @@ WRK = shutil.which("wrk")
 WRK_THREADS = 2
 # The IVR answers with its menu (not the after-hours message) whatever the hour of the run.
 ALWAYS_OPEN = "00:00-23:59"
+ALWAYS_OPEN_ENV = {"KEFU_BUSINESS_HOURS": ALWAYS_OPEN}
 
 
 def main():
@@ -90,16 +92,17 @@ def main():
         twiml = _sample_twiml(app, _targets(run_ids))
     gunicorn = ["-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads)]
     targets = _targets(run_ids[1:])
-    with _served("wsgi:app", args.port, gunicorn):
+    with served("wsgi:app", args.port, gunicorn, env=ALWAYS_OPEN_ENV):
         app_figures = _measure(args, args.port, token, targets)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
         json.dump(twiml, file)
     try:
-        with _served(f"scripts.bench.webhooks:bare_app({file.name!r})", args.port + 1, gunicorn):
+        with served(f"scripts.bench.webhooks:bare_app({file.name!r})", args.port + 1, gunicorn, env=ALWAYS_OPEN_ENV):
             bare_figures = _measure(args, args.port + 1, token, targets)
         floor_figures = None
         if floor_dsn is not None:
-            with _served(f"scripts.bench.webhooks:floor_app({file.name!r}, {floor_dsn!r})", args.port + 2, gunicorn):
+            floor = f"scripts.bench.webhooks:floor_app({file.name!r}, {floor_dsn!r})"
+            with served(floor, args.port + 2, gunicorn, env=ALWAYS_OPEN_ENV):
                 floor_figures = _measure(args, args.port + 2, token, targets)
     finally:
         os.unlink(file.name)
@@ -247,34 +250,6 @@ def floor_app(twiml_file, dsn):
 
 
 # Serving and measuring -------------------------------------------------------------------------
-
-
-class _served:
-    """``gunicorn <app>`` on 127.0.0.1:``port`` for the duration of a ``with`` block."""
-
-    def __init__(self, target, port, options):
-        self.command = [str(ROOT / ".venv/bin/gunicorn"), *options, "-b", f"{HOST}:{port}", "--log-level", "warning"]
-        self.command.append(target)
-        self.port = port
-
-    def __enter__(self):
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env={**os.environ, "KEFU_BUSINESS_HOURS": ALWAYS_OPEN})
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                connection = http.client.HTTPConnection(HOST, self.port, timeout=1)
-                connection.request("GET", "/")
-                connection.getresponse().read()
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    raise SystemExit(f"gunicorn exited: {' '.join(self.command)}") from None
-                time.sleep(0.2)
-        raise SystemExit(f"gunicorn did not answer on port {self.port}")
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def _signed(requests, port, token):
