@@ -14,9 +14,7 @@ statements). Per batch one query reads the existing customers and one their phon
 is computed here, and only new or changed rows are written. Branches and staff are read once
 per import, never per row. Batches are pipelined: while one batch is written (on the import's
 connection, from a helper thread), the next is parsed and compared, so the database and Python
-work at the same time; the connection itself is only ever used by one of them at a time. On
-PostgreSQL the CLI's import (batches committed) goes further: worker processes each parse, compare
-and write whole batches (``import_pool``), so that both cores work; same checks, same report.
+work at the same time; the connection itself is only ever used by one of them at a time.
 
 Committed batch by batch (``commit_batches``, as the CLI imports): each batch is committed as soon as
 it is written, so other writers of an embedded SQLite database (the web app) wait one batch, never
@@ -25,7 +23,6 @@ job, since the rows already imported are unchanged and write nothing.
 """
 
 import contextlib
-import copy
 import itertools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,7 +34,7 @@ from crm.core import bulk, clock
 from crm.errors import InvalidInput
 from crm.models import AuditEntry, Branch, Customer, CustomerPhone, Staff
 from crm.models.customers import LABEL_FIELDS
-from crm.services.customers import classification, import_file, import_pool, records
+from crm.services.customers import classification, import_file, records
 from crm.services.customers.field_rules import cell_parsers
 from crm.services.org import audit
 
@@ -71,7 +68,6 @@ NEW_CUSTOMER = {
     "turnover_rate": Decimal("0.0000"),
     "is_vip": False,
 }
-NEW_ROW_COLUMNS = (*CUSTOMER_COLUMNS, "created_at", "updated_at")
 UPDATED_ON_CONFLICT = (*CUSTOMER_COLUMNS[1:], "updated_at")
 # Customer column → audit field name: what ``crm.services.customers.records`` audits, plus the tolerance
 # (set here from the brokerage's own records, elsewhere only by the questionnaire). Phones apart.
@@ -139,7 +135,6 @@ def import_customers(
     batch_size=DEFAULT_BATCH_SIZE,
     progress=None,
     commit_batches=False,
-    workers=1,
 ):
     """Create or update customers from ``records`` (``(line, {column: cell})``, as
     ``crm.services.customers.import_file.read_csv`` yields).
@@ -148,15 +143,9 @@ def import_customers(
     branch cells; ``progress(n)`` is told after each batch how many records it held. Without
     ``commit_batches`` it writes in the session's transaction and never commits: the caller does;
     with it, on a connection of its own, committing each batch.
-
-    ``workers`` > 1 (with ``commit_batches``, on PostgreSQL) spreads the batches over that many
-    processes (``crm.services.customers.import_pool``); the results are the same.
     """
     with _connection(session, commit_batches) as connection:
-        run = _ImportRun(Lookups(session), connection, source, default_branch, commit_batches)
-        if workers > 1 and import_pool.usable(connection, commit_batches):
-            import_pool.run(run, records, batch_size, progress, workers)
-            return _finish_import(run)
+        run = _ImportRun(session, connection, source, default_branch, commit_batches)
         return _import(run, records, batch_size, progress)
 
 
@@ -185,11 +174,6 @@ def _import(run, records, batch_size, progress):
             ahead = run.look_up(parsed)
             writing = writer.submit(run.write, writes)
         _finish(writing, progress)
-    return _finish_import(run)
-
-
-def _finish_import(run):
-    """After the last batch: the planner's statistics refreshed after a big load; errors in line order."""
     if run.report.created + run.report.updated >= ANALYZE_AFTER_ROWS:
         run.bulk.analyze((CUSTOMERS, PHONES))
         run.commit()
@@ -214,8 +198,8 @@ class _Batch:
 
 
 class _ImportRun:
-    def __init__(self, lookups, connection, source, default_branch, commits):
-        self.lookups = lookups
+    def __init__(self, session, connection, source, default_branch, commits):
+        self.lookups = Lookups(session)
         self.parsers = cell_parsers(self.lookups.branch_id, self.lookups.manager_id)
         self.default_branch_id = None
         if default_branch:
@@ -228,12 +212,6 @@ class _ImportRun:
         self.today = clock.local(clock.now()).date()
         self.report = ImportReport()
         self.first_line = {}  # account_no → line, to reject a second row for the same account
-
-    def with_connection(self, connection):
-        """A run like this one (same lookups, file and options) writing on ``connection``, with a report of its own."""
-        run = copy.copy(self)
-        run.connection, run.bulk, run.report = connection, bulk.for_connection(connection), ImportReport()
-        return run
 
     def parse(self, records):
         rows = [row for row in (self._parse(line, cells) for line, cells in records) if row]
@@ -266,8 +244,10 @@ class _ImportRun:
         account = values.get("account_no")
         if account is None and not any(e.column == "account_no" for e in errors):
             errors.append(RowError(line, "account_no", "required"))
-        elif account is not None and (first := self.first_line.setdefault(account, line)) != line:
-            errors.append(RowError(line, "account_no", f"{account!r} is already on line {first}"))
+        elif account in self.first_line:
+            errors.append(RowError(line, "account_no", f"{account!r} is already on line {self.first_line[account]}"))
+        elif account is not None:
+            self.first_line[account] = line
         if self.default_branch_id and "branch_id" not in values:
             values["branch_id"] = self.default_branch_id
         if errors:
@@ -343,8 +323,7 @@ class _ImportRun:
         """Write one compared batch (and commit it, on the import's own connection); returns how many
         records it held.
 
-        New customers and phones are inserted plainly (the fast path: COPY on PostgreSQL); changed
-        customers upserted by account number.
+        New customers are inserted plainly (the fast path); changed ones upserted by account number.
 
         A row another session inserted meanwhile makes the insert fail and the import roll back:
         run it again, it then updates that row.
@@ -352,17 +331,17 @@ class _ImportRun:
         at = clock.now()
         ids = {row["account_no"]: row["id"] for row in writes.changed}
         if writes.created:
-            rows = [(*map(row.__getitem__, CUSTOMER_COLUMNS), at, at) for row in writes.created]
-            ids.update(self.bulk.insert_new(CUSTOMERS, NEW_ROW_COLUMNS, rows, key="account_no"))
+            rows = [{**row, "created_at": at, "updated_at": at} for row in writes.created]
+            ids.update(self.bulk.insert(CUSTOMERS, rows, returning=(CUSTOMERS.c.account_no, CUSTOMERS.c.id)))
         if writes.changed:
             rows = [
                 {**{name: row[name] for name in CUSTOMER_COLUMNS}, "created_at": at, "updated_at": at}
                 for row in writes.changed
             ]
             self.bulk.upsert(CUSTOMERS, rows, "account_no", UPDATED_ON_CONFLICT)
-        if writes.phones:
-            phones = [(ids[account], e164, "mobile") for account, e164 in writes.phones]
-            self.bulk.insert_new(PHONES, ("customer_id", "e164", "label"), phones)
+        phones = [{"customer_id": ids[account], "e164": e164, "label": "mobile"} for account, e164 in writes.phones]
+        if phones:
+            self.bulk.insert(PHONES, phones)
         if writes.audit_rows:
             entries = [{**entry, "at": at, "actor_id": None, "evidence": self.evidence} for entry in writes.audit_rows]
             self.bulk.insert(AUDIT, entries)
