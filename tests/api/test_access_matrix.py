@@ -12,9 +12,10 @@ and "other" are branch A's and B's agent's rows; the admin's "own" is their own 
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from crm.extensions import db
-from crm.models import Call, Notification, QaFlag, QaResult, QuotaTarget, ReportRun, WorkLog
+from crm.models import Call, Notification, QaFlag, QaResult, QuotaTarget, ReportRun, Survey, WorkLog
 from crm.services.activity import spot_checks
 from crm.services.surveys.default_surveys import ensure_default_surveys
 from tests.api.identity import as_
@@ -61,6 +62,10 @@ MATRIX = {
     ("work_log", "read"):         {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
     ("work_log", "write"):        {"agent": (200, 403, 403), "supervisor": (200, 403, 403), "admin": (None, 403, 403)},
     ("work_log_review", "write"): {"agent": (403, 403, 403), "supervisor": (403, 200, 403), "admin": (None, 200, 200)},
+    # The desk's card of a call: the agent it was routed to, the branch's supervisors, admins (console, HTML).
+    ("call_card", "read"):        {"agent": (200, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
+    # Survey texts are the installation's: admins only, whoever's row is named.
+    ("survey", "write"):          {"agent": (403, 403, 403), "supervisor": (403, 403, 403), "admin": (None, 200, 200)},
     # The call-quality report of the owner's branch (reports are read-only).
     ("call_quality", "read"):     {"agent": (403, 403, 403), "supervisor": (200, 200, 403), "admin": (None, 200, 200)},
 }
@@ -262,6 +267,10 @@ def request(client, resource, action, viewer, rows, world):
         ("work_log", "write"): lambda: client.patch(
             f"{API}/work-logs/{rows['work_log'].id}", json={"remarks": "备注"}, headers=headers
         ),
+        ("call_card", "read"): lambda: client.get(f"/desk/calls/{call.sid}/card", headers=headers),
+        ("survey", "write"): lambda: client.patch(
+            f"{API}/surveys/{_survey_id()}", json={"name": f"回访 {rows['staff'].id}"}, headers=headers
+        ),
         ("work_log_review", "write"): lambda: client.post(
             f"{API}/work-logs/{rows['work_log'].id}/review", json={"comment": "已阅"}, headers=headers
         ),
@@ -270,6 +279,10 @@ def request(client, resource, action, viewer, rows, world):
 
 
 _TODAY = {"start": "2026-11-23", "end": "2026-11-23"}  # the clock fixture's day, when the world's visits are
+
+
+def _survey_id():
+    return db.session.scalar(select(Survey.id).order_by(Survey.id).limit(1))
 
 
 def _spot_check(world, visit):
