@@ -11,7 +11,9 @@ transcription's ``statusCallbackUrl`` as Twilio's real-time transcription events
 status callback gets the final CallStatus and CallDuration. The result is a ``Transcript``.
 
 Requests go through the app's WSGI stack in this process (Flask's test client), so a walk
-needs no server and runs inside whatever app context is active, like a signed test request.
+needs no server and runs inside whatever app context is active, like a signed test request. A load
+driver passes its own ``http`` (anything with the test client's ``post``) to walk a served app over a
+socket instead (``scripts/bench/centre.py``).
 """
 
 import threading
@@ -40,8 +42,8 @@ PROGRESS_EVENTS = {"initiated": "initiated", "ringing": "ringing", "answered": "
 class CallWalk:
     """One call being walked: its parameters, the callee's script and the transcript so far."""
 
-    def __init__(self, app, sid, from_, to, direction, callee, machine_detection=None):
-        self.http = app.test_client()
+    def __init__(self, app, sid, from_, to, direction, callee, machine_detection=None, http=None):
+        self.http = http or app.test_client()
         self.validator = RequestValidator(app.config["TWILIO_AUTH_TOKEN"])
         self.base_url = app.config["PUBLIC_BASE_URL"] or "http://localhost"
         self.state = get_state(app)
@@ -308,15 +310,17 @@ def walk_call(
     status_callback_events=(),
     machine_detection=None,
     params=None,
+    http=None,
 ):
     """Walk one call through ``app``'s webhooks as ``callee`` behaves; returns its ``Transcript``.
-    ``params``: more parameters posted with every webhook (a browser call's custom parameters).
+    ``params``: more parameters posted with every webhook (a browser call's custom parameters);
+    ``http``: where the webhooks go (default: ``app``'s test client).
 
     ``direction`` is Twilio's: ``inbound`` (someone dials our number: ``url`` is the number's
     voice URL) or ``outbound-api`` (we placed the call through the REST API).
     """
     callee = callee or Callee()
-    walk = CallWalk(app, call_sid or new_sid("CA"), from_, to, direction, callee, machine_detection)
+    walk = CallWalk(app, call_sid or new_sid("CA"), from_, to, direction, callee, machine_detection, http)
     walk.params.update(params or {})
     transcript = walk.transcript
     if status_callback:
@@ -335,7 +339,7 @@ def walk_call(
     return transcript
 
 
-def walk_standin_call(app, call):
+def walk_standin_call(app, call, http=None):
     """Walk a call placed through the REST stand-in, to the callee registered for its number."""
     state = get_state(app)
     callee = state.callee_for(call.to) or Callee()
@@ -352,6 +356,7 @@ def walk_standin_call(app, call):
         status_callback=call.status_callback,
         status_callback_events=call.status_callback_events,
         machine_detection=call.machine_detection,
+        http=http,
     )
     with state.lock:
         call.status, call.duration, call.answered_by = transcript.status, transcript.duration, transcript.answered_by

@@ -37,9 +37,11 @@ def simulate_inbound_call(
     hangup_after=None,
     utterances=DEFAULT_UTTERANCES,
     call_sid=None,
+    http=None,
     **script,
 ):
     """Dial ``to`` (default: the first hotline) from ``from_``, pressing ``keys`` at each menu; a ``Transcript``.
+    ``http``: where the webhooks go (``walk_call``; default the app in this process).
     ``utterances``: what is said once an agent answers (``Callee.utterances``); ``script``: more ``Callee``
     fields (``browser=True``: the agents' browsers answer, see ``client_legs``)."""
     callee = Callee(
@@ -60,6 +62,7 @@ def simulate_inbound_call(
         direction="inbound",
         status_callback=STATUS_PATH if _serves(app, STATUS_PATH) else None,
         status_callback_events=("ringing", "answered"),
+        http=http,
     )
 
 
