@@ -222,7 +222,7 @@ def _print_step(step, errors, checked, production):
     if errors:
         print(f"  errors: {errors}")
     print(f"  lost: {dict(checked['missing'])}; duplicated: {dict(checked['duplicated'])}")
-    print(f"  CPU (cores of {CORES}): {step.cpu}")
+    print(f"  CPU (cores of {CORES}): {step.cpu}; CPU s per call: {step.cpu_per_call()}")
     if production.exited():
         print(f"  processes exited: {production.exited()}")
 
@@ -230,11 +230,16 @@ def _print_step(step, errors, checked, production):
 def _report(args, steps, surveys, driver, logs):
     held = [step for step in steps if not plan.failures(step)]
     best = held[-1] if held else None
+    costed = steps[-1]  # the busiest step: its CPU per call is the least diluted by idle overhead
     failed = next((step for step in steps if plan.failures(step)), None)
     saturated = plan.saturated(failed, CORES) if failed else f"nothing up to --max-rate {args.max_rate:g}"
     print(f"\nsurveys: {surveys}; API errors: {driver.api_errors}; process logs in {logs}")
     print(f"load average at the end (1, 5, 15 min; every user of the machine): {os.getloadavg()}")
     print(f"highest rate that held: {best.rate if best else 0:g} new calls/s; saturated first: {saturated}")
+    print(
+        f"CPU per call at {costed.rate:g} calls/s: {costed.cpu_per_call()} s; {CORES} cores to itself, the centre "
+        f"would carry about {plan.calls_per_s_alone(costed, CORES)} new calls/s"
+    )
     figures = {
         "calls_per_s": best.rate if best else 0,
         "webhook_p99_ms": round(best.worst_p99(), 1) if best else None,
@@ -242,6 +247,9 @@ def _report(args, steps, surveys, driver, logs):
         "saturated": saturated,
         "driver_cpu_cores": best.cpu.get("driver") if best else None,
         "survey_problems": surveys["missing_answers"] + surveys["duplicated"] + surveys["unfinished"],
+        "cpu_s_per_call": costed.cpu_per_call(),
+        "calls_per_s_alone": plan.calls_per_s_alone(costed, CORES),
+        "machine_cpu_cores": costed.cpu.get("machine"),
         "steps": [
             {k: v for k, v in asdict(step).items() if k != "latencies"} | {"webhook_p99_ms": round(step.worst_p99(), 1)}
             for step in steps

@@ -3,7 +3,8 @@
 For each call the driver walked (CallSid and flow): its ``calls`` row, completed; its events (the incoming
 call, the final status, and the flow's own step: the agent's answer, the voicemail, the callback booked); its
 case (``source_ref`` ``call:<sid>`` for the case the agent opened through the API, resolved, else the IVR's
-``complaint:``/``callback:``/``voicemail:<sid>``). And for the agents' resolved cases, their callback
+``complaint:``/``callback:``/``voicemail:<sid>``) and no other case from the call (``source_ref`` is unique, so
+a duplicated step shows as a case of another source). And for the agents' resolved cases, their callback
 survey: at most one run per resolution, and a run that was rung has one answer per question answered —
 ``SURVEY_ANSWERS`` — none twice. Counts what is missing and what is there more than once.
 """
@@ -49,15 +50,14 @@ def check_calls(session, calls):
     for chunk in _chunks(keys):
         found |= set(session.scalars(select(CallEvent.dedupe_key).where(CallEvent.dedupe_key.in_(chunk))))
     missing["event"] = len(keys.keys() - found)
-    refs = {case_ref(sid, flow): flow for sid, flow in flows.items()}
-    cases = Counter()
+    # Any case of any IVR or agent source for the call: one more than the flow's own is a duplicated step.
+    refs = {f"{source}:{sid}": sid for sid in flows for source in CASE_SOURCES.values()}
+    found_refs = set()
     for chunk in _chunks(refs):
-        rows = session.execute(
-            select(Case.source_ref, func.count()).where(Case.source_ref.in_(chunk)).group_by(Case.source_ref)
-        )
-        cases.update(dict(rows.all()))
-    missing["case"] = len(refs.keys() - cases.keys())
-    duplicated["case"] = sum(n - 1 for n in cases.values() if n > 1)
+        found_refs |= set(session.scalars(select(Case.source_ref).where(Case.source_ref.in_(chunk))))
+    missing["case"] = sum(1 for sid, flow in flows.items() if case_ref(sid, flow) not in found_refs)
+    per_call = Counter(refs[ref] for ref in found_refs)
+    duplicated["case"] = sum(n - 1 for n in per_call.values() if n > 1)
     return {"missing": missing, "duplicated": duplicated}
 
 

@@ -80,6 +80,21 @@ class StepFigures:
     def worst_p99(self):
         return max((p99 for _, _, p99 in self.webhooks().values()), default=0.0)
 
+    def cpu_per_call(self):
+        """CPU seconds per call of each group of the centre (and the driver): what a call costs, whatever else
+        the machine is doing — the basis of a capacity estimate where the latencies are noise."""
+        return {group: round(self.cpu.get(group, 0.0) * self.seconds / self.calls, 4) for group in CENTRE + ("driver",)}
+
+
+# The process groups a centre runs: together they decide how many calls a core carries.
+CENTRE = ("web", "workers", "scheduler", "postgres", "redis")
+
+
+def calls_per_s_alone(step, cores):
+    """The new calls per second ``cores`` would carry at ``step``'s CPU cost per call, with nothing else running."""
+    per_call = sum(value for group, value in step.cpu_per_call().items() if group in CENTRE)
+    return round(cores / per_call, 1) if per_call else None
+
 
 def failures(step):
     """Why ``step`` did not hold: a list of ``(reason, detail)``; empty when it held."""
@@ -104,7 +119,8 @@ QUEUE_SUSPECTS = ("workers", "postgres", "scheduler")
 
 
 def saturated(step, machine_cores):
-    """What saturated first in a failed step: the reason, and the busiest process group behind it."""
+    """What saturated first in a failed step: the reason, and the busiest process group behind it — or the
+    other processes of the machine, when its CPU was full and they had most of it."""
     reasons = failures(step)
     if not reasons:
         return None
@@ -113,5 +129,8 @@ def saturated(step, machine_cores):
     busy = {name: step.cpu.get(name, 0.0) for name in suspects}
     busiest = max(busy, key=busy.get)
     machine = step.cpu.get("machine", 0.0)
+    ours = sum(step.cpu.get(name, 0.0) for name in (*CENTRE, "driver"))
+    if machine >= 0.9 * machine_cores and machine - ours > ours:
+        return f"{reason}: machine CPU full, {machine - ours:.2f} of {machine_cores} cores used by other processes"
     full = " (machine CPU full)" if machine >= 0.9 * machine_cores else ""
     return f"{reason}: {busiest} CPU {busy[busiest]:.2f} cores{full}"
