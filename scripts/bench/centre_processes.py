@@ -133,5 +133,5 @@ def cores_used(before, after, seconds):
             spent = sum(cpu - before[group].get(pid, 0.0) for pid, cpu in value.items())
         else:
             spent = value - before.get(group, 0.0)
-        used[group] = round(max(spent, 0.0) / seconds, 2)
+        used[group] = round(max(spent, 0.0) / seconds, 3)
     return used
