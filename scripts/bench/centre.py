@@ -178,12 +178,12 @@ def _climb(args, app, driver, recorder, probe, meter, production):
         probe.reset()
         before, started = meter.read(), time.monotonic()
         done = len(driver.calls)
-        start_lag = driver.run_step(planned)
+        start_lag, broken = driver.run_step(planned)
         seconds = time.monotonic() - started
         step = plan.StepFigures(rate, round(seconds, 1), len(planned), start_lag_s=round(start_lag, 2))
         step.cpu = cores_used(before, meter.read(), seconds)
         step.latencies, errors = recorder.take()
-        step.errors = sum(errors.values())
+        step.errors = sum(errors.values()) + broken
         step.queue_lag_s = round(probe.lag(), 2)
         with app.app_context():
             checked = check_calls(db.session, [(sid, flow) for _, sid, flow, _ in driver.calls[done:]])
@@ -245,7 +245,7 @@ def _report(args, steps, surveys, driver, logs):
         "webhook_p99_ms": round(best.worst_p99(), 1) if best else None,
         "queue_lag_s": best.queue_lag_s if best else None,
         "saturated": saturated,
-        "driver_cpu_cores": best.cpu.get("driver") if best else None,
+        "driver_cpu_cores": costed.cpu.get("driver"),
         "survey_problems": surveys["missing_answers"] + surveys["duplicated"] + surveys["unfinished"],
         "cpu_s_per_call": costed.cpu_per_call(),
         "calls_per_s_alone": plan.calls_per_s_alone(costed, CORES),

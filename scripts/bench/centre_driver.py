@@ -127,7 +127,8 @@ class Driver:
         self.api_errors = 0
 
     def run_step(self, planned, drain_s=60):
-        """Start each ``(offset, number, flow)`` of ``planned`` on time; wait for them to end."""
+        """Start each ``(offset, number, flow)`` of ``planned`` on time; wait (``drain_s`` at most) for them to
+        end. Returns the latest start and the walks that failed (an exception) or did not end in time."""
         self.start_lags = []
         t0 = time.monotonic()
         futures = []
@@ -137,9 +138,14 @@ class Driver:
                 time.sleep(delay)
             futures.append(self.pool.submit(self._call, t0 + offset, number, flow))
         deadline = time.monotonic() + drain_s
+        broken = 0
         for future in futures:
-            future.result(timeout=max(0.1, deadline - time.monotonic()))
-        return max(self.start_lags, default=0.0)
+            try:
+                future.result(timeout=max(0.1, deadline - time.monotonic()))
+            except Exception as exc:  # noqa: BLE001 — counted against the step, and the run goes on
+                broken += 1
+                print(f"  a walk failed: {type(exc).__name__}: {exc}"[:300])
+        return max(self.start_lags, default=0.0), broken
 
     def _call(self, due, number, flow):
         lag = time.monotonic() - due

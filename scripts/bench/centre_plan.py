@@ -107,7 +107,7 @@ def failures(step):
     if step.lost or step.duplicated:
         found.append(("lost_or_duplicated", f"{step.lost} lost, {step.duplicated} duplicated"))
     if step.errors:
-        found.append(("errors", f"{step.errors} answers other than 2xx"))
+        found.append(("errors", f"{step.errors} answers other than 2xx or failed walks"))
     if step.start_lag_s >= MAX_START_LAG_S:
         found.append(("driver_backlog", f"calls started up to {step.start_lag_s:.1f} s late"))
     return found
