@@ -186,7 +186,7 @@ def _climb(args, app, driver, recorder, probe, meter, production):
         step.errors = sum(errors.values()) + broken
         step.queue_lag_s = round(probe.lag(), 2)
         with app.app_context():
-            checked = check_calls(db.session, [(sid, flow) for _, sid, flow, _ in driver.calls[done:]])
+            checked = check_calls(db.session, driver.calls[done:])
             db.session.rollback()
         step.lost, step.duplicated = sum(checked["missing"].values()), sum(checked["duplicated"].values())
         _print_step(step, errors, checked, production)
@@ -198,7 +198,7 @@ def _climb(args, app, driver, recorder, probe, meter, production):
 
 def _surveys(args, app, driver, twilio):
     """Wait, at most ``--grace`` s, for the workers to ring every survey owed and the calls to end; check them."""
-    agent_sids = [sid for _, sid, flow, _ in driver.calls if flow == "agent"]
+    agent_sids = [sid for sid, flow in driver.calls if flow == "agent"]
     deadline = time.monotonic() + args.grace
     while True:
         with app.app_context():

@@ -122,7 +122,7 @@ class Driver:
         self.run_id = secrets.token_hex(4)  # CallSids of their own: an earlier run's would be idempotent replays
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="call")
         self.lock = threading.Lock()
-        self.calls = []  # (call number, CallSid, flow, answered identity)
+        self.calls = []  # (CallSid, flow) of each call walked to its end
         self.start_lags = []
         self.api_errors = 0
 
@@ -168,7 +168,7 @@ class Driver:
             self._case_by_agent(identity, sid, customer_id)
         with self.lock:
             self.start_lags.append(lag)
-            self.calls.append((number, sid, flow, identity))
+            self.calls.append((sid, flow))
 
     def _caller(self, number, flow):
         callers = self.centre.vip_callers if flow == "agent" else self.centre.plain_callers

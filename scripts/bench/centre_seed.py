@@ -7,7 +7,7 @@ Seeding is idempotent: staff are created once, customers topped up to the number
 wrap calls up on the desk (a console form), and the API refuses ``ready`` to an agent with a call not wrapped up.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select
 
@@ -32,7 +32,6 @@ class Centre:
     tokens: dict  # "agent-C1001" → bearer token
     vip_callers: list  # (phone, customer id, their branch's hotline)
     plain_callers: list  # (phone, customer id, their branch's hotline)
-    staff_ids: dict = field(default_factory=dict)  # identity → staff id
 
 
 def branch_code(b):
@@ -55,7 +54,6 @@ def seed(session, customers):
         tokens=tokens,
         vip_callers=vip,
         plain_callers=plain,
-        staff_ids={agent.softphone_identity: agent.id for agent in every_agent},
     )
 
 
