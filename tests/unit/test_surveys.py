@@ -186,6 +186,29 @@ def test_a_dialer_sweep_rings_a_case_resolved_since_the_last_one(db, seeded, mak
     assert (summary.opened, dialler.rung, run.state, run.attempts) == (1, [run.id], "calling", 1)
 
 
+def test_a_dialer_run_rings_every_due_survey_batch_after_batch(db, seeded, make, agent, clock, resolved_at):
+    for _ in range(5):
+        resolved_at(make.customer(manager=agent), sh(11, 23, 10))
+    dialler = Dialler()
+
+    summary = dialer.dial_due(db.session, clock.at, dialler, limit=2)
+
+    assert len(summary.placed) == len(set(dialler.rung)) == 5
+
+
+def test_a_dialer_run_past_its_budget_leaves_the_next_batch_to_the_next_run(
+    db, seeded, make, agent, clock, resolved_at
+):
+    for _ in range(5):
+        resolved_at(make.customer(manager=agent), sh(11, 23, 10))
+    dialler = Dialler()
+
+    dialer.dial_due(db.session, clock.at, dialler, limit=2, budget_s=0)
+    assert len(dialler.rung) == 2  # one batch: the budget was spent
+    dialer.dial_due(db.session, clock.at, dialler, limit=2)
+    assert len(set(dialler.rung)) == 5
+
+
 def test_two_sweeps_at_the_same_instant_open_one_run_per_resolution(app, db, seeded, make, agent, clock, resolved_at):
     case = resolved_at(make.customer(manager=agent), sh(11, 23, 10))
     opened = at_once(app, 2, lambda: runs.owe_callback_surveys(db.session, clock.at))

@@ -18,6 +18,7 @@ after the customer agreed to answer ends the run as ``declined``; its answers st
 """
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -35,6 +36,9 @@ REDIAL_AFTER = (timedelta(minutes=30), timedelta(hours=2))
 # How long a placed call may take to report its result before the run is dialled again.
 CALL_LEASE = timedelta(minutes=30)
 BATCH_SIZE = 50
+# The dialer runs every minute: it claims batch after batch for this long at most, then leaves the rest
+# to the next run (a batch claimed is always dialled to its end).
+DIAL_BUDGET_S = 45
 FINAL_STATUSES = ("completed", "busy", "no-answer", "failed", "canceled")
 MACHINE_ANSWERS = ("machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax")
 
@@ -47,32 +51,40 @@ class DialSummary:
     given_up: int = 0
 
 
-def dial_due(session, at, place, limit=BATCH_SIZE):
-    """Open the runs owed to resolved cases, claim the runs due at ``at`` and ring each through
-    ``place(run) -> CallSid``; commits.
+def dial_due(session, at, place, limit=BATCH_SIZE, budget_s=DIAL_BUDGET_S):
+    """Open the runs owed to resolved cases, then claim the runs due at ``at`` ``limit`` at a time and ring
+    each through ``place(run) -> CallSid``, until none is left or ``budget_s`` seconds have passed; commits.
 
-    The claim commits before any call is placed, so a run is never rung by two workers; a call
-    that cannot be placed counts as a failed attempt and does not stop the others.
+    Each claim commits before any of its calls is placed, so a run is never rung by two workers; a call
+    that cannot be placed counts as a failed attempt and does not stop the others. A run claimed is no
+    longer due at ``at`` (its lease runs past it), so a later batch never takes it again.
     """
     summary = DialSummary(opened=owe_callback_surveys(session, at), given_up=give_up_stale(session, at))
-    claimed = claim_due_runs(session, at, limit)
-    session.commit()
-    for run_id in claimed:
-        run = session.get(SurveyRun, run_id)
-        try:
-            sid = place(run)
-        except Exception as exc:  # noqa: BLE001 — any refusal (bad number, Twilio down) is one failed attempt
-            # The error's class only: Twilio's messages quote the number dialled.
-            log.warning("survey run %s: call not placed: %s", run_id, type(exc).__name__)
-            attempt_failed(session, run, "not_placed", at)
-            summary.failed.append(run_id)
-        else:
-            session.execute(
-                update(SurveyRun).where(SurveyRun.id == run_id, SurveyRun.call_sid.is_(None)).values(call_sid=sid)
-            )
-            summary.placed.append((run_id, sid))
+    stop_at = time.monotonic() + budget_s
+    while True:
+        claimed = claim_due_runs(session, at, limit)
         session.commit()
-    return summary
+        for run_id in claimed:
+            _ring(session, run_id, place, at, summary)
+        if len(claimed) < limit or time.monotonic() >= stop_at:
+            return summary
+
+
+def _ring(session, run_id, place, at, summary):
+    run = session.get(SurveyRun, run_id)
+    try:
+        sid = place(run)
+    except Exception as exc:  # noqa: BLE001 — any refusal (bad number, Twilio down) is one failed attempt
+        # The error's class only: Twilio's messages quote the number dialled.
+        log.warning("survey run %s: call not placed: %s", run_id, type(exc).__name__)
+        attempt_failed(session, run, "not_placed", at)
+        summary.failed.append(run_id)
+    else:
+        session.execute(
+            update(SurveyRun).where(SurveyRun.id == run_id, SurveyRun.call_sid.is_(None)).values(call_sid=sid)
+        )
+        summary.placed.append((run_id, sid))
+    session.commit()
 
 
 def _due(at):
