@@ -264,11 +264,13 @@ def _claim(session, ids, at):
 
 
 def _among(session, column, ids):
-    """``column IN ids``; on PostgreSQL ``column = ANY(:array)``, one parameter: SQLAlchemy and the driver
-    handle a batch's hundreds of placeholders at a cost above the query's (issue 13)."""
+    """``column IN ids`` (integer ids); on PostgreSQL ``column = ANY(:array)``, the array sent as one
+    literal text ``{1,2,…}``: SQLAlchemy and the driver handle a batch's thousand placeholders at a cost
+    above the query's, and the driver quotes a list element by element in Python (issue 13)."""
     if session.get_bind().dialect.name != "postgresql":
         return column.in_(ids)
-    return column == any_(cast(bindparam("ids", list(ids), type_=ARRAY(column.type)), ARRAY(column.type)))
+    array = "{" + ",".join(map(str, ids)) + "}"
+    return column == any_(cast(bindparam("ids", array, type_=Text), ARRAY(column.type)))
 
 
 def _escalate_batch(session, ids, summary, roster, written):
@@ -431,7 +433,7 @@ def _insert_rows(session, table, rows):
         session.execute(insert(table), rows)
         return
     first, names = rows[0], list(rows[0])
-    varying = [name for name in names if any(row[name] != first[name] for row in rows)] or names
+    varying = [name for name in names if _varies([row[name] for row in rows])] or names
     text_ = json.dumps(
         [{name: row[name] for name in varying} for row in rows], default=_json_instant, ensure_ascii=False
     )
@@ -442,6 +444,10 @@ def _insert_rows(session, table, rows):
     )
     values = [recordset.c[name] if name in varying else literal(first[name], table.c[name].type) for name in names]
     session.execute(insert(table).from_select(names, select(*values)))
+
+
+def _varies(values):
+    return values.count(values[0]) != len(values)
 
 
 def _json_instant(value):
@@ -509,8 +515,8 @@ def _record(written, step, row, at, roster):
             "detail": {
                 "clock": row.clock,
                 "level": step.level,
-                "due_at": as_utc(row.due_at).isoformat(),
-                "step_due_at": as_utc(getattr(row, step.time)).isoformat(),
+                "due_at": row.due_at.isoformat(),  # aware UTC, as the column type reads it
+                "step_due_at": getattr(row, step.time).isoformat(),
                 "notified": [person.id for person in people],
             },
         }
