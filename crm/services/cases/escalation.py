@@ -434,11 +434,11 @@ def _insert_rows(session, table, rows):
         return
     first, names = rows[0], list(rows[0])
     varying = [name for name in names if _varies([row[name] for row in rows])] or names
-    text_ = json.dumps(
+    document = json.dumps(
         [{name: row[name] for name in varying} for row in rows], default=_json_instant, ensure_ascii=False
     )
     recordset = (
-        func.json_to_recordset(cast(bindparam("rows", text_, type_=Text), JSON))
+        func.json_to_recordset(cast(bindparam("rows", document, type_=Text), JSON))
         .table_valued(*(column(name, table.c[name].type) for name in varying))
         .render_derived(with_types=True)
     )
@@ -447,6 +447,7 @@ def _insert_rows(session, table, rows):
 
 
 def _varies(values):
+    """Whether ``values`` (one column of the rows) holds more than one value."""
     return values.count(values[0]) != len(values)
 
 
