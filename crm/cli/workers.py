@@ -14,8 +14,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from rq.exceptions import StopRequested
 
-from crm.extensions import queues
+from crm.core import clock
+from crm.extensions import db, queues
 from crm.queueing import QUEUE_NAMES
+from crm.services.cases.calendar.installation import warm_up
 from workers.retry import REDIS_WAIT_MAX, redis_waits
 from workers.schedule import build_scheduler
 from workers.scheduler import REDIS_DOWN
@@ -42,6 +44,8 @@ def worker(queue_names, burst):
     away it waits for it, and starts again as a fresh worker if RQ gave up."""
     _require_redis()
     app = current_app._get_current_object()
+    warm_up(db.session, clock.now())  # each job's work horse is forked from here: it finds the calendar filled
+    db.session.rollback()
     waits = redis_waits()
     while True:
         rq_worker, started = None, time.monotonic()

@@ -7,7 +7,7 @@ due Wed 10:00, branch head Thu 10:00.
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
 from crm.models import Case, CaseDeadline, CaseEvent, Notification
@@ -315,6 +315,34 @@ def test_a_row_whose_next_action_time_was_set_too_early_is_corrected_and_blocks_
 
     assert summary.case_ids == {due.id}
     assert events(db, early) == [] and deadline(db, early).next_action_at == REMIND
+
+
+def test_owners_come_with_the_claim_not_one_query_each_after_every_batch(db, make, branch, cases):
+    """Each batch commits, and the session then expires what it read of staff: owners looked up one
+    by one would cost a query per owner and batch. What the notices need of them comes with the claim."""
+    owners = [make.staff(role="agent", branch=branch) for _ in range(3)]
+    owners[0].language = "en"
+    owners[0].phone, owners[2].phone = "+8613900000001", "+8613900000002"
+    db.session.commit()
+    made = [cases.case(owner, opened_at=OPENED) for _ in range(2) for owner in owners]
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        summary = sweep(db.session, REMIND, batch_size=2)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+
+    assert summary.steps["escalation.reminded"] == len(made)
+    assert [statement for statement in statements if "FROM staff" in statement] == []
+    written = db.session.execute(
+        select(Notification.case_id, Notification.recipient_id, Notification.sms_state, Notification.text)
+    ).all()
+    by_case = {case_id: (recipient, state, text) for case_id, recipient, state, text in written}
+    assert {case.id: by_case[case.id][:2] for case in made} == {
+        case.id: (case.owner_id, "none" if case.owner_id == owners[1].id else "pending") for case in made
+    }
+    assert all(by_case[case.id][2].startswith("Case #") == (case.owner_id == owners[0].id) for case in made)
 
 
 def test_each_person_reads_the_notice_in_their_own_language(db, cases, team):

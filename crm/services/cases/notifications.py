@@ -52,19 +52,22 @@ def notify(session, recipient, case, kind, text, dedupe_key, urgent=False, *, at
     """
     at = at or clock.now()
     opening = None if urgent or not recipient.phone else (calendar or installation_calendar(session)).next_opening(at)
-    row = notice_row(recipient, case, kind, text, dedupe_key, at, urgent=urgent, opening=opening)
+    row = notice_row(
+        recipient, case.id if case is not None else None, kind, text, dedupe_key, at, urgent=urgent, opening=opening
+    )
     notice = Notification(**row, customer_id=customer.id if customer is not None else None)
     session.add(notice)
     return notice
 
 
-def notice_row(recipient, case, kind, text, dedupe_key, at, *, urgent, opening):
-    """The column values of one notice; ``opening`` is the calendar's next opening after ``at``
-    (asked once by a caller writing many notices, e.g. the sweep's multi-row insert)."""
+def notice_row(recipient, case_id, kind, text, dedupe_key, at, *, urgent, opening):
+    """The column values of one notice about case ``case_id`` (None: about no case); ``opening`` is the
+    calendar's next opening after ``at`` (asked once by a caller writing many notices, e.g. the sweep's
+    multi-row insert)."""
     pending = bool(recipient.phone)
     return {
         "recipient_id": recipient.id,
-        "case_id": case.id if case is not None else None,
+        "case_id": case_id,
         "kind": kind,
         "text": text,
         "dedupe_key": dedupe_key,
