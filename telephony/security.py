@@ -9,6 +9,12 @@
    (step, CallSid, a digest of the URL and parameters) in the same transaction as the changes,
    and a repeat gets that stored answer back without running the view again;
 4. turns any failure into the apology TwiML, after rolling the transaction back.
+
+A view declared with ``receipt_by_view=True`` (the incoming call: almost every delivery is a first
+one) skips the look-up of step 3: it is called with ``receipt_key`` and stores its TwiML under that key
+itself, with the statement that makes its changes, and returns None when the key was stored already —
+a repeat, which then gets the stored answer. One round trip instead of a look-up, the changes and the
+receipt.
 """
 
 import functools
@@ -43,9 +49,13 @@ def delivery_key(step, sid):
     return f"{step}:{params[sid]}:{digest}"
 
 
-def twilio_webhook(step, sid="CallSid", fallback=apology):
+def _stored_answer(key):
+    return db.session.scalar(select(WebhookReceipt.response).where(WebhookReceipt.key == key))
+
+
+def twilio_webhook(step, sid="CallSid", fallback=apology, receipt_by_view=False):
     """The guard for a call flow's webhook; an SMS webhook passes ``sid="MessageSid"`` and a ``fallback``
-    answering empty TwiML (there is no caller to apologise to)."""
+    answering empty TwiML (there is no caller to apologise to). ``receipt_by_view``: see the module."""
 
     def decorate(view):
         @functools.wraps(view)
@@ -57,18 +67,23 @@ def twilio_webhook(step, sid="CallSid", fallback=apology):
                 current_app.logger.warning("webhook %s refused: %s", step, refused)
                 return twiml_response(fallback())
             key = delivery_key(step, sid)
-            stored = db.session.scalar(select(WebhookReceipt.response).where(WebhookReceipt.key == key))
+            stored = None if receipt_by_view else _stored_answer(key)
             if stored is not None:
                 return Response(stored, mimetype="text/xml")
             try:
-                body = str(view(*args, **kwargs))
-                db.session.add(WebhookReceipt(key=key, response=body))
+                if receipt_by_view:
+                    body = view(*args, receipt_key=key, **kwargs)
+                    if body is None:  # a repeat: the view found the key stored and wrote nothing
+                        db.session.rollback()
+                        return Response(_stored_answer(key) or str(fallback()), mimetype="text/xml")
+                else:
+                    body = str(view(*args, **kwargs))
+                    db.session.add(WebhookReceipt(key=key, response=body))
                 db.session.commit()
             except IntegrityError:
                 # A concurrent delivery of the same request won the race: answer what it answered.
                 db.session.rollback()
-                stored = db.session.scalar(select(WebhookReceipt.response).where(WebhookReceipt.key == key))
-                return Response(stored or str(fallback()), mimetype="text/xml")
+                return Response(_stored_answer(key) or str(fallback()), mimetype="text/xml")
             except Exception:
                 db.session.rollback()
                 current_app.logger.exception("webhook %s failed", step)
