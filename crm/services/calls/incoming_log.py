@@ -16,7 +16,7 @@ the event written once. SQLite has no data-modifying CTEs: there the same rows a
 statement after the other, with the same outcome.
 """
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.dialects import postgresql
 
 from crm.core.bulk import insert_or_skip
@@ -24,17 +24,20 @@ from crm.models import Call, CallEvent, WebhookReceipt
 from crm.services.calls import call_log
 
 STEP = "incoming"
+# The call's columns the incoming step knows (None when it does not).
+FACTS = ("from_number", "to_number", "line", "branch_id", "customer_id")
 
 
 def log_new_call(session, receipt_key, response, sid, at, facts, detail):
-    """Store ``response`` under ``receipt_key`` and log the inbound call ``sid`` (its columns ``facts``)
+    """Store ``response`` under ``receipt_key`` and log the inbound call ``sid`` (``facts``: its ``FACTS``)
     with its first event (``detail``) at ``at``. The call's id, or None when the receipt was stored
     already (a repeated delivery: nothing written)."""
     receipt = {"key": receipt_key, "response": response, "received_at": at}
-    call = {"sid": sid, "direction": "inbound", "started_at": at, **_given(facts)}
+    call = {"sid": sid, "direction": "inbound", "started_at": at, **{name: facts.get(name) for name in FACTS}}
     event = {"kind": STEP, "at": at, "detail": detail or None, "dedupe_key": f"{sid}:{STEP}"}
     if session.get_bind().dialect.name == "postgresql":
-        stored, call_id, _ = session.execute(_in_one_statement(receipt, call, event)).one()
+        params = {**_named("receipt", receipt), **_named("call", call), **_named("event", event)}
+        stored, call_id, _ = session.execute(ONE_STATEMENT, params).one()
         if not stored:
             return None
         if call_id is not None:
@@ -52,27 +55,28 @@ def _stored_now(session, receipt):
     return session.scalars(stmt).first() is not None
 
 
-def _given(values):
-    return {name: value for name, value in values.items() if value is not None}
+def _named(prefix, values):
+    return {f"{prefix}_{name}": value for name, value in values.items()}
 
 
-def _literals(model, values):
-    """``values`` and the fixed defaults of ``model``'s other columns (``Call.status``) as typed literals: the
-    SELECT list feeding an ``INSERT … SELECT`` in a CTE, where SQLAlchemy fills no defaults itself."""
+def _columns(model, prefix, names):
+    """A SELECT list feeding ``INSERT INTO model (names …) SELECT``: each name a typed parameter
+    ``<prefix>_<name>``, then the fixed defaults of the model's other columns (``Call.status``), which
+    SQLAlchemy fills itself only when the INSERT is the statement, not a CTE."""
     columns = model.__table__.c
-    defaults = {
-        column.name: column.default.arg
+    bound = [bindparam(f"{prefix}_{name}", type_=columns[name].type).label(name) for name in names]
+    defaults = [
+        literal(column.default.arg, column.type).label(column.name)
         for column in columns
-        if column.default is not None and column.default.is_scalar and column.name not in values
-    }
-    return [literal(value, columns[name].type).label(name) for name, value in {**values, **defaults}.items()]
+        if column.default is not None and column.default.is_scalar and column.name not in names
+    ]
+    return [*bound, *defaults]
 
 
-def _insert_from(model, source, values, conflict, leading=()):
-    """``INSERT INTO model … SELECT leading, values FROM source ON CONFLICT (conflict) DO NOTHING
-    RETURNING id``: a row only for each row ``source`` returned."""
-    columns = [*leading, *_literals(model, values)]
-    rows = select(*columns).select_from(source)
+def _insert_from(model, source, columns, conflict):
+    """``INSERT INTO model … SELECT columns [FROM source] ON CONFLICT (conflict) DO NOTHING RETURNING id``:
+    with a ``source``, a row only for each row it returned."""
+    rows = select(*columns) if source is None else select(*columns).select_from(source)
     return (
         postgresql.insert(model)
         .from_select([column.name for column in columns], rows, include_defaults=False)
@@ -81,19 +85,20 @@ def _insert_from(model, source, values, conflict, leading=()):
     )
 
 
-def _in_one_statement(receipt, call, event):
-    receipt_cte = (
-        postgresql.insert(WebhookReceipt)
-        .values(**receipt)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(WebhookReceipt.id)
-        .cte("receipt")
-    )
-    call_cte = _insert_from(Call, receipt_cte, call, "sid").cte("call")
-    event_cte = _insert_from(CallEvent, call_cte, event, "dedupe_key", [call_cte.c.id.label("call_id")]).cte("event")
+def _one_statement():
+    """The statement, built once (its parameters are ``<receipt|call|event>_<column>``)."""
+    receipt_columns = _columns(WebhookReceipt, "receipt", ("key", "response", "received_at"))
+    receipt = _insert_from(WebhookReceipt, None, receipt_columns, "key").cte("receipt")
+    call = _insert_from(Call, receipt, _columns(Call, "call", ("sid", "direction", "started_at", *FACTS)), "sid")
+    call = call.cte("call")
+    event_columns = [call.c.id.label("call_id"), *_columns(CallEvent, "event", ("kind", "at", "detail", "dedupe_key"))]
+    event = _insert_from(CallEvent, call, event_columns, "dedupe_key").cte("event")
     return select(
-        select(func.count()).select_from(receipt_cte).scalar_subquery(),
-        select(call_cte.c.id).scalar_subquery(),
+        select(func.count()).select_from(receipt).scalar_subquery(),
+        select(call.c.id).scalar_subquery(),
         # Referenced so that it is rendered (PostgreSQL runs every data-modifying CTE once rendered).
-        select(func.count()).select_from(event_cte).scalar_subquery(),
+        select(func.count()).select_from(event).scalar_subquery(),
     )
+
+
+ONE_STATEMENT = _one_statement()

@@ -13,18 +13,18 @@ customer's phones), never into the case's subject or body.
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from crm import live
 from crm.core.clock import now
 from crm.core.phones import try_normalise_phone
 from crm.errors import NotFound
-from crm.models import Branch, Call, Case, Customer, PhoneLine
+from crm.models import Branch, Call, Case, Customer, CustomerPhone, PhoneLine
 from crm.services.calls import call_log, incoming_log
 from crm.services.calls.presence import ready_agents
 from crm.services.cases import workflow
 from crm.services.cases.calendar.installation import installation_calendar
-from crm.services.customers.records import lookup_by_phone
+from crm.services.customers.records import lookup_preference
 from crm.services.org.duty import Roster
 from crm.services.org.reference_cache import cached
 
@@ -45,7 +45,7 @@ class Route:
     call: Call | None
     line: str
     branch: "Branch | BranchInfo"
-    customer: Customer | None
+    customer: "Customer | CallerInfo | None"
     is_open: bool
 
     @property
@@ -101,12 +101,32 @@ def _phone_lines(session):
     return lines
 
 
+@dataclass(frozen=True)
+class CallerInfo:
+    """What the incoming step needs of a known caller: one light row, not the customer's card."""
+
+    id: int
+    is_vip: bool
+    branch_id: int
+    manager_id: int | None
+
+
+# The customer calling from a number, chosen as the screen pop chooses among customers sharing it
+# (``lookup_preference``: an open account first), built once.
+_CALLER = (
+    select(Customer.id, Customer.is_vip, Customer.branch_id, Customer.manager_id)
+    .join(CustomerPhone, CustomerPhone.customer_id == Customer.id)
+    .where(CustomerPhone.e164 == bindparam("e164"))
+    .order_by(*lookup_preference(None), Customer.id)
+    .limit(1)
+)
+
+
 def caller(session, from_number):
-    """The customer calling from ``from_number`` (caller ID), or None."""
-    try:
-        return lookup_by_phone(session, from_number)
-    except NotFound:
-        return None
+    """The customer calling from ``from_number`` (caller ID) as a ``CallerInfo``, or None."""
+    e164 = try_normalise_phone(from_number)
+    row = session.execute(_CALLER, {"e164": e164}).first() if e164 is not None else None
+    return CallerInfo(*row) if row is not None else None
 
 
 def incoming_route(session, from_number, to_number, at):
