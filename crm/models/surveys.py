@@ -84,6 +84,16 @@ class SurveyRun(db.Model):
 
     survey = relationship("Survey", lazy="joined")
     answers: Mapped[list["SurveyAnswer"]] = relationship(order_by="SurveyAnswer.id", lazy="selectin")
+    # The customer's branch, whose name and hotline the survey's texts speak (read-only; a webhook step
+    # loads it with the run, in the same query).
+    branch = relationship(
+        "Branch",
+        secondary="customers",
+        primaryjoin="SurveyRun.customer_id == Customer.id",
+        secondaryjoin="Customer.branch_id == Branch.id",
+        viewonly=True,
+        uselist=False,
+    )
 
 
 class SurveyAnswer(db.Model):

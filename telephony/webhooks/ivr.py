@@ -9,6 +9,7 @@ after-hours message and voicemail. One small view per step; the decisions are in
 from flask import request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
+from crm.core.clock import now
 from crm.extensions import db
 from crm.services.calls import ivr
 from telephony.blueprint import twilio_blueprint
@@ -30,15 +31,20 @@ def _attempt():
 
 
 @twilio_blueprint.post("/voice/incoming")
-@twilio_webhook("incoming")
-def incoming():
-    route = ivr.answer_incoming(db.session, _sid(), request.form.get("From"), request.form.get("To"))
+@twilio_webhook("incoming", receipt_by_view=True)
+def incoming(receipt_key):
+    """The greeting and menu (or the after-hours voicemail), stored with the new call in one statement."""
+    at, from_number, to_number = now(), request.form.get("From"), request.form.get("To")
+    route = ivr.incoming_route(db.session, from_number, to_number, at)
     response = VoiceResponse()
     greet(response, route)
-    if not route.is_open:
+    if route.is_open:
+        body = str(menu(response, route, attempt=0))
+    else:
         speak(response, "after_hours", "after_hours", route)
-        return voicemail(response, route, "after_hours")
-    return menu(response, route, attempt=0)
+        body = str(voicemail(response, route, "after_hours"))
+    logged = ivr.log_incoming(db.session, route, _sid(), from_number, to_number, at, receipt_key, body)
+    return body if logged is not None else None
 
 
 @twilio_blueprint.post("/voice/menu")

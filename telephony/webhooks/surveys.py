@@ -164,7 +164,7 @@ def close(response, run):
 
 
 @twilio_blueprint.post("/surveys/<int:run_id>/questions/<int:position>")
-@twilio_webhook("survey-answer")
+@twilio_webhook("survey-answer", look_up_first=False)  # one answer per question: a repeat records nothing
 @in_survey_language
 def survey_answer(run_id, position):
     run = runs.get_run(db.session, run_id)

@@ -288,6 +288,28 @@ def test_a_duplicated_answer_webhook_changes_nothing(db, twilio_stub, resolved, 
     assert resolved.status == "resolved"
 
 
+def test_a_flagged_answer_delivered_twice_answers_alike_and_escalates_once(
+    db, twilio_stub, resolved, signed_post, supervisor
+):
+    """The answer step runs without looking its receipt up first: the repeat collides with the stored
+    receipt at commit, is rolled back and gets the stored TwiML."""
+    [transcript] = call(db, twilio_stub, keys=("1", "1", "3", "1", "8"))
+    run = run_of(db, resolved)
+    path = f"/twilio/surveys/{run.id}/questions/2?try=1"
+    first = signed_post(path, {"CallSid": transcript.call_sid, "Digits": "3"})
+    again = signed_post(path, {"CallSid": transcript.call_sid, "Digits": "3"})
+
+    assert first.status_code == again.status_code == 200
+    assert first.get_data() == again.get_data()
+    assert b"<Gather" in first.get_data()
+    db.session.expire_all()
+    assert answers(db, run)["attitude"] == "3"
+    escalated = select(func.count()).select_from(CaseEvent).where(CaseEvent.action == "survey.escalated")
+    assert db.session.scalar(escalated) == 1
+    told = select(func.count()).select_from(Notification).where(Notification.kind == "survey_dissatisfied")
+    assert db.session.scalar(told) == 1
+
+
 def test_two_dialer_ticks_at_the_same_instant_dial_once(db, twilio_stub, resolved):
     dial_surveys()
     dial_surveys()

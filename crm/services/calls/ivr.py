@@ -13,18 +13,18 @@ customer's phones), never into the case's subject or body.
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from crm import live
 from crm.core.clock import now
 from crm.core.phones import try_normalise_phone
 from crm.errors import NotFound
-from crm.models import Branch, Call, Case, Customer, PhoneLine
-from crm.services.calls import call_log
+from crm.models import Branch, Call, Case, Customer, CustomerPhone, PhoneLine
+from crm.services.calls import call_log, incoming_log
 from crm.services.calls.presence import ready_agents
 from crm.services.cases import workflow
 from crm.services.cases.calendar.installation import installation_calendar
-from crm.services.customers.records import lookup_by_phone
+from crm.services.customers.records import lookup_preference
 from crm.services.org.duty import Roster
 from crm.services.org.reference_cache import cached
 
@@ -39,12 +39,13 @@ RING_TIMEOUT_SECONDS = 20
 
 @dataclass(frozen=True)
 class Route:
-    """Where an inbound call stands: the line whose greeting it hears, its branch, its caller."""
+    """Where an inbound call stands: the line whose greeting it hears, its branch, its caller
+    (``call`` is None while the incoming step decides what to answer, before the call is logged)."""
 
-    call: Call
+    call: Call | None
     line: str
     branch: "Branch | BranchInfo"
-    customer: Customer | None
+    customer: "Customer | CallerInfo | None"
     is_open: bool
 
     @property
@@ -100,37 +101,60 @@ def _phone_lines(session):
     return lines
 
 
+@dataclass(frozen=True)
+class CallerInfo:
+    """What the incoming step needs of a known caller: one light row, not the customer's card."""
+
+    id: int
+    is_vip: bool
+    branch_id: int
+    manager_id: int | None
+
+
+# The customer calling from a number, chosen as the screen pop chooses among customers sharing it
+# (``lookup_preference``: an open account first), built once.
+_CALLER = (
+    select(Customer.id, Customer.is_vip, Customer.branch_id, Customer.manager_id)
+    .join(CustomerPhone, CustomerPhone.customer_id == Customer.id)
+    .where(CustomerPhone.e164 == bindparam("e164"))
+    .order_by(*lookup_preference(None), Customer.id)
+    .limit(1)
+)
+
+
 def caller(session, from_number):
-    """The customer calling from ``from_number`` (caller ID), or None."""
-    try:
-        return lookup_by_phone(session, from_number)
-    except NotFound:
-        return None
+    """The customer calling from ``from_number`` (caller ID) as a ``CallerInfo``, or None."""
+    e164 = try_normalise_phone(from_number)
+    row = session.execute(_CALLER, {"e164": e164}).first() if e164 is not None else None
+    return CallerInfo(*row) if row is not None else None
 
 
-def answer_incoming(session, sid, from_number, to_number, at=None):
-    """Log the new inbound call and decide its route."""
-    at = at or now()
+def incoming_route(session, from_number, to_number, at):
+    """The route of a new inbound call: the dialled line, the caller, whether the centre is open at ``at``."""
     phone_line = phone_line_for(session, to_number)
     customer = caller(session, from_number)
     line = "wealth_club" if customer is not None and customer.is_vip else phone_line.line
-    call = call_log.record_new_call(
-        session,
-        sid,
-        "inbound",
-        from_number=from_number,
-        to_number=to_number,
-        line=line,
-        branch_id=phone_line.branch_id,
-        customer_id=customer.id if customer else None,
-    )
     is_open = installation_calendar(session).is_open(at)
-    call_log.record_event(session, call, "incoming", at=at, line=line, after_hours=not is_open)
-    return Route(call=call, line=line, branch=phone_line.branch, customer=customer, is_open=is_open)
+    return Route(call=None, line=line, branch=phone_line.branch, customer=customer, is_open=is_open)
+
+
+def log_incoming(session, route, sid, from_number, to_number, at, receipt_key, response):
+    """Log the new call of ``route`` and its first event, with the webhook's receipt (``incoming_log``);
+    the call's id, or None for a repeated delivery (nothing written)."""
+    customer_id = route.customer.id if route.customer is not None else None
+    facts = {
+        "from_number": from_number,
+        "to_number": to_number,
+        "line": route.line,
+        "branch_id": route.branch.id,
+        "customer_id": customer_id,
+    }
+    detail = {"line": route.line, "after_hours": not route.is_open}
+    return incoming_log.log_new_call(session, receipt_key, response, sid, at, facts, detail)
 
 
 def route_of(session, sid):
-    """The route of a call already answered by ``answer_incoming`` (later steps of the IVR)."""
+    """The route of a call already logged by ``log_incoming`` (later steps of the IVR)."""
     call = call_log.find_call(session, sid)
     if call is None or call.branch_id is None:
         raise NotFound(f"No inbound call {sid}.")

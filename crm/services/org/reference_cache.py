@@ -37,13 +37,14 @@ def _plain(session):
     return session() if isinstance(session, scoped_session) else session
 
 
+# Read through the session's connection (Core, not the ORM's execution path): the first statement of
+# every webhook, built once.
+_VERSION = select(ReferenceVersion.version).where(ReferenceVersion.id == VERSION_ROW)
+
+
 def version(session):
     """The reference data's version as this transaction sees it (read once per transaction)."""
-
-    def load():
-        return session.scalar(select(ReferenceVersion.version).where(ReferenceVersion.id == VERSION_ROW))
-
-    return per_transaction(session, (_MEMO_KEY,), load)
+    return per_transaction(session, (_MEMO_KEY,), lambda: _plain(session).connection().execute(_VERSION).scalar())
 
 
 def cached(session, key, build):

@@ -25,7 +25,6 @@ from crm.core.clock import as_utc, now
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import in_language
 from crm.models import (
-    Branch,
     Case,
     CaseEvent,
     Customer,
@@ -183,8 +182,12 @@ def runs_for_case(session, case):
 
 
 def get_run(session, run_id):
-    """The run with its survey and questions in one query (a webhook step needs no earlier answers)."""
-    options = [lazyload(SurveyRun.answers), joinedload(SurveyRun.survey).joinedload(Survey.questions)]
+    """The run with its survey, questions and branch in one query (a webhook step needs no earlier answers)."""
+    options = [
+        lazyload(SurveyRun.answers),
+        joinedload(SurveyRun.survey).joinedload(Survey.questions),
+        joinedload(SurveyRun.branch),
+    ]
     run = session.get(SurveyRun, run_id, options=options)
     if run is None:
         raise NotFound(f"No survey run {run_id}.")
@@ -193,10 +196,7 @@ def get_run(session, run_id):
 
 def text_for(session, run, text):
     """A survey phrase with the branch, hotline and (visit checks) manager and visit date filled in."""
-    branch = session.scalar(
-        select(Branch).join(Customer, Customer.branch_id == Branch.id).where(Customer.id == run.customer_id)
-    )
-    filled = greetings.fill(text, branch=branch)
+    filled = greetings.fill(text, branch=run.branch)
     if run.visit_id is None:
         return filled
     visit = session.get(Visit, run.visit_id)
