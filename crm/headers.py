@@ -58,17 +58,18 @@ def _docs_policy():
     )
 
 
-def add_security_headers(response):
+def add_security_headers(response, endpoint=None):
+    """The headers of every response; ``endpoint`` is the request's unless given (the screen pop's lane)."""
     for name, value in COMMON.items():
         response.headers.setdefault(name, value)
-    response.headers.setdefault("Content-Security-Policy", _page_policy())
+    response.headers.setdefault("Content-Security-Policy", _page_policy(endpoint or request.endpoint))
     return response
 
 
-def _page_policy():
-    if request.endpoint == SWAGGER_UI_ENDPOINT:
+def _page_policy(endpoint):
+    if endpoint == SWAGGER_UI_ENDPOINT:
         return _docs_policy()
-    if request.endpoint == DESK_ENDPOINT and current_app.config["TWILIO_ACCOUNT_SID"]:
+    if endpoint == DESK_ENDPOINT and current_app.config["TWILIO_ACCOUNT_SID"]:
         return DESK_TWILIO_POLICY
     return CONSOLE_POLICY
 

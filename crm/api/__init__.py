@@ -43,3 +43,7 @@ def register_api(app, api, resources):
     for name in resources:
         resource = importlib.import_module(f"{__name__}.{name}")
         api.register_blueprint(resource.blp, url_prefix=f"/api/v1/{resource.URL}")
+    if "customers" in resources:
+        from crm.api.screen_pop_lane import ScreenPopLane
+
+        app.wsgi_app = ScreenPopLane(app, app.wsgi_app)

@@ -24,6 +24,20 @@ def test_common_formats_of_a_mobile_number_normalise_to_one_e164(raw):
     assert normalise_phone(raw) == "+8613800138000"
 
 
+@pytest.mark.parametrize("digits", ["13800138000", "14681676447", "19912345678"])
+def test_a_written_out_mobile_number_normalises_as_its_plain_digits_do(digits):
+    """The fast path for mainland mobiles takes them with separators and a country prefix too: the same
+    answer as the plain digits, whether or not the full parser knows the number's block."""
+    spaced = f"{digits[:3]} {digits[3:7]}-{digits[7:]}"
+    for raw in (f"+86 {spaced}", f"0086-{spaced}", f"86{digits}", f"({digits[:3]}) {digits[3:]}", f"(+86) {spaced}"):
+        assert normalise_phone(raw) == normalise_phone(digits) == f"+86{digits}"
+
+
+@pytest.mark.parametrize("raw", ["+86 138 0013 80001", "+1 138 0013 8000", "+44 1380 013800"])
+def test_what_is_not_a_mainland_mobile_goes_to_the_full_parser(raw):
+    assert try_normalise_phone(raw) != "+8613800138000"
+
+
 def test_a_landline_with_area_code_normalises():
     assert normalise_phone("021-6888 1234") == "+862168881234"
 

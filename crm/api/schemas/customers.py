@@ -85,8 +85,11 @@ class CustomerQuery(Schema):
     branch_id = fields.Integer()
 
 
+LOOKUP_PHONE_MAX = 40  # characters of the screen pop's ``phone`` (its fast lane checks the same)
+
+
 class LookupQuery(Schema):
-    phone = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    phone = fields.String(required=True, validate=validate.Length(min=1, max=LOOKUP_PHONE_MAX))
 
 
 class PhoneOut(Schema):

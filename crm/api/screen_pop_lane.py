@@ -1,0 +1,91 @@
+"""The screen pop's fast lane (issue 13): ``GET /api/v1/customers/lookup`` from an API client, answered
+without Flask's request dispatch.
+
+Every ringing phone asks for the card, and served by gunicorn the route spent several times its floor's
+whole request around the card: the request context, the session, the sign-in limiter's hooks (which run
+on every request), the locale, the input guard, flask-smorest's argument parsing. This WSGI middleware
+answers the common case with the functions the route itself calls — ``credentials.staff_for`` (cached
+for reads, as ``crm.auth`` does), ``screen_pop``, ``dump_card``, the API's error body and the security
+headers — so the answer is the route's, byte for byte (a test compares them).
+
+It takes only a GET of the path with a bearer token, no cookie, no body and exactly one printable-ASCII
+``phone`` of 1–40 characters, from a staff member whose role the route allows (``@roles`` on the view).
+Everything else — a console session, a missing or odd argument, an unknown, revoked or expired token,
+an unexpected error — goes on to Flask, which answers as it always did: the lane holds no rule of its own.
+"""
+
+from contextlib import nullcontext
+from urllib.parse import parse_qsl
+
+from flask import current_app, has_app_context, jsonify
+
+from crm.api.errors import domain_error_response
+from crm.api.schemas.card import dump_card
+from crm.api.schemas.customers import LOOKUP_PHONE_MAX
+from crm.errors import DomainError
+from crm.extensions import db
+from crm.headers import add_security_headers
+from crm.services.customers import screen_pop
+from crm.services.org import credentials
+
+PATH = "/api/v1/customers/lookup"
+ENDPOINT = "customers.lookup"
+
+
+class ScreenPopLane:
+    """WSGI middleware in front of ``wsgi_app`` (Flask's), which answers every request the lane does not take."""
+
+    def __init__(self, app, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.roles = app.view_functions[ENDPOINT].allowed_roles
+
+    def __call__(self, environ, start_response):
+        asked = lane_request(environ)
+        if asked is None:
+            return self.wsgi_app(environ, start_response)
+        with self._app_context():
+            response = self._answer(*asked)
+        if response is None:
+            return self.wsgi_app(environ, start_response)
+        return response(environ, start_response)
+
+    def _answer(self, token, phone):
+        """The route's response, or None for Flask to answer (no such caller, a role the route refuses, an
+        unexpected error: Flask then runs the request again and answers with its own error)."""
+        try:
+            staff = credentials.staff_for(db.session, token, "api", cached=True)
+            if staff is None or staff.role not in self.roles:
+                return None
+            try:
+                response = jsonify(dump_card(screen_pop.screen_pop(db.session, phone, staff)))
+            except DomainError as error:
+                response, status = domain_error_response(error)
+                response.status_code = status
+        except Exception:
+            db.session.rollback()
+            return None
+        return add_security_headers(response, ENDPOINT)
+
+    def _app_context(self):
+        """The app context already pushed for this app (tests keep one open; Flask's dispatch reuses it
+        too), else a new one, popped after the answer."""
+        if has_app_context() and current_app._get_current_object() is self.app:
+            return nullcontext()
+        return self.app.app_context()
+
+
+def lane_request(environ):
+    """``(token, phone)`` when the request is the lane's to answer, else None."""
+    if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "GET":
+        return None
+    if environ.get("HTTP_COOKIE") or environ.get("CONTENT_LENGTH") not in (None, "", "0"):
+        return None
+    header = environ.get("HTTP_AUTHORIZATION", "")
+    pairs = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    if "HTTP_TRANSFER_ENCODING" in environ or not header.startswith("Bearer ") or len(pairs) != 1:
+        return None
+    name, phone = pairs[0]
+    if name != "phone" or not 0 < len(phone) <= LOOKUP_PHONE_MAX or not (phone.isascii() and phone.isprintable()):
+        return None
+    return header[7:].strip(), phone
