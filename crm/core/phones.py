@@ -17,6 +17,10 @@ def set_default_region(region):
     _DEFAULT_REGION = region
 
 
+def default_region():
+    return _DEFAULT_REGION
+
+
 def normalise_phone(raw, region=None):
     """E.164 string for ``raw`` in any common format; ``InvalidInput`` if it is not a phone number."""
     text = (raw or "").strip()
