@@ -131,17 +131,12 @@ HELD = threading.Lock()
 
 
 class RunTakingTheHeldLock(importer._ImportRun):
-    """A worker's import run that takes ``HELD`` as it starts; its batches fail if it could not (a worker
-    whose start failed would be replaced, again and again, rather than fail the import)."""
+    """A worker's import run that first takes ``HELD``, or fails the import."""
 
     def __init__(self, setup, connection):
-        super().__init__(setup, connection, commits=True)
-        self.took_the_lock = HELD.acquire(timeout=10)
-
-    def restart(self, first_lines):
-        if not self.took_the_lock:
+        if not HELD.acquire(timeout=10):
             raise RuntimeError("the worker started with a lock another thread of the importing process held")
-        super().restart(first_lines)
+        super().__init__(setup, connection, commits=True)
 
 
 @pytest.mark.postgres

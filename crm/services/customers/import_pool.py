@@ -11,7 +11,8 @@ worker), and a fork copies their locks as they are, held ones included: a forked
 forever on a lock nobody will release. A spawned worker inherits nothing, so it is given what it
 needs: the database URL, the import's setup (lookups, options, today's date), the settings the app
 installed in this process (phone region, class rules), and with each batch the time of this
-process's clock (one clock).
+process's clock (one clock). A script that imports with workers needs Python's usual
+``if __name__ == "__main__":`` guard, as a spawned worker imports the script's module first.
 
 What needs the whole file is decided in the importing process, before a batch is handed out: which
 line first holds each account number. A worker is told, for its batch's accounts, that line, so a
@@ -41,7 +42,7 @@ AHEAD_PER_WORKER = 2
 # How workers start: a new interpreter, safe from a process with threads (see above).
 START_METHOD = "spawn"
 
-_worker_run = None  # in a worker: its import run, on the worker's own connection
+_worker = {}  # in a worker: its URL and run maker, then its run (on a connection of its own)
 
 
 def usable(connection, commits):
@@ -105,17 +106,20 @@ def _add(report, result, progress):
 
 
 def _start_worker(url, new_run, settings):
-    """In a new worker: the importing process's settings, and a run on a connection of its own."""
-    global _worker_run
+    """In a new worker: the importing process's settings, and what makes its run. Nothing here may
+    fail: a worker that fails to start is replaced, again and again, and the import would wait
+    forever. The connection is opened with the first batch, whose error then stops the import."""
     region, rules = settings
     phones.set_default_region(region)
     classification.configure(*rules)
-    _worker_run = new_run(create_engine(url, poolclass=NullPool).connect())
+    _worker.update(url=url, new_run=new_run)
 
 
 def _import_batch(batch, first_lines, at):
     """Parse, compare, write (stamped ``at``) and commit one batch in this worker; (its report, records in it)."""
-    run = _worker_run
+    if "run" not in _worker:
+        _worker["run"] = _worker["new_run"](create_engine(_worker["url"], poolclass=NullPool).connect())
+    run = _worker["run"]
     run.restart(first_lines)
     run.write(run.compare(run.look_up(run.parse(batch))), at)
     return run.report, len(batch)
