@@ -7,9 +7,15 @@ import phonenumbers
 from crm.errors import InvalidInput
 
 _DEFAULT_REGION = "CN"
-# A plain mainland mobile number (11 digits starting 1[3-9]) is by far the most common
-# input; it skips the full parser, which matters for million-row imports.
-_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
+# A plain mainland mobile number (11 ASCII digits) is by far the most common input: one that
+# phonenumbers' own pattern for CN mobiles matches skips the full parser, which matters for
+# million-row imports. The parser would give "+86" and the same digits (no national or carrier
+# prefix starts such a number; tests/unit/test_phones.py checks every prefix); anything else, such
+# as the 140… data-only numbers it refuses, goes through the parser.
+_CN_MOBILE = re.compile(
+    rf"(?=1\d{{10}}$)(?:{phonenumbers.PhoneMetadata.metadata_for_region('CN').mobile.national_number_pattern})",
+    re.ASCII,
+)
 
 
 def set_default_region(region):
