@@ -82,6 +82,12 @@ AUDITED = {
     "manager_id": "manager",
 }
 DEFAULT_BATCH_SIZE = 5000
+# Columns whose cells repeat a few values across a file, and how many answers each remembers.
+FEW_VALUES = frozenset(
+    {"branch", "manager", "status", "turnover_rate", "last_trade_on", "birthday", "is_vip", "vip_since"}
+    | {"preferred_channel", "risk_tolerance", "trading_habit", "value_segment", "decision_style"}
+)
+REMEMBERED_VALUES = 4096
 # After writing this many rows the tables' statistics are refreshed: stale ones after a bulk load
 # (estimates of thousands of rows per phone number) make PostgreSQL plan the screen pop badly.
 ANALYZE_AFTER_ROWS = 10_000
@@ -247,7 +253,7 @@ class _Setup:
 class _ImportRun:
     def __init__(self, setup, connection, commits):
         self.lookups = setup.lookups
-        self.parsers = cell_parsers(self.lookups.branch_id, self.lookups.manager_id)
+        self.parsers = _remembering(cell_parsers(self.lookups.branch_id, self.lookups.manager_id))
         self.default_branch_id, self.evidence, self.today = setup.default_branch_id, setup.evidence, setup.today
         self.connection, self.commits = connection, commits
         self.bulk = bulk.for_connection(connection)
@@ -396,6 +402,16 @@ class _ImportRun:
         """Commit what is written so far when the import has a connection of its own."""
         if self.commits:
             self.connection.commit()
+
+
+def _remembering(parsers):
+    """``parsers`` with those of columns that hold few distinct values (branch codes, dates, choices)
+    remembering their answers: a million rows repeat them, and the parsers are pure for an import's
+    lookups. A bad value is parsed again each time, to report it each time."""
+    return {
+        column: (target, functools.lru_cache(maxsize=REMEMBERED_VALUES)(parse) if column in FEW_VALUES else parse)
+        for column, (target, parse) in parsers.items()
+    }
 
 
 class _Writes:
