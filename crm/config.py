@@ -50,6 +50,8 @@ class Config:
         # request gets a 503 with Retry-After. Imports commit every KEFU_IMPORT_BATCH_SIZE rows.
         self.SQLITE_BUSY_TIMEOUT = _env_float("KEFU_SQLITE_BUSY_TIMEOUT", 10)
         self.IMPORT_BATCH_SIZE = _env_int("KEFU_IMPORT_BATCH_SIZE", 5000)
+        # Processes a PostgreSQL import parses and writes its batches in (crm.services.customers.import_pool).
+        self.IMPORT_WORKERS = _env_int("KEFU_IMPORT_WORKERS", 2)
         # Empty means embedded: fakeredis and an in-process worker.
         self.REDIS_URL = _env("REDIS_URL", "")
         # scripts/run sets it: the web process also runs the RQ worker and scheduler in threads.

@@ -39,6 +39,7 @@ def import_customers(path, branch_code, encoding):
                 batch_size=current_app.config["IMPORT_BATCH_SIZE"],
                 progress=bar.update,
                 commit_batches=True,
+                workers=current_app.config["IMPORT_WORKERS"],
             )
         except import_file.NotInEncoding as error:
             hint = f"Run the import again with --encoding {error.suggested}."

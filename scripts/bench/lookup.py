@@ -114,17 +114,25 @@ def _bench_agent():
     return token
 
 
+CSV_HEADER = "account_no,name,phones,branch,assets,turnover_rate,last_trade_on,is_vip,trading_habit\n"
+
+
+def write_csv(stream, n):
+    """N synthetic customers of the bench branch as import CSV (also ``scripts/bench/import.py``'s file)."""
+    stream.write(CSV_HEADER)
+    habits = ("short_term", "swing", "value", "")
+    for i in range(n):
+        phones = f"{HIT_PREFIX}{i % 10**8:08d}" + (f";{SECOND_PREFIX}{i % 10**8:08d}" if i % 10 == 0 else "")
+        stream.write(
+            f"BN{i:010d},客户{i},{phones},{BRANCH},{(i * 7919) % 9_000_000}.{i % 100:02d},"
+            f"{(i % 60) / 10:.1f},2026-{1 + i % 10:02d}-{1 + i % 28:02d},{int(i % 50 == 0)},{habits[i % 4]}\n"
+        )
+
+
 def _import(n):
     """Write N customers to a CSV file and import it as ``kefu import-customers`` does; rows/s."""
     with tempfile.NamedTemporaryFile("w+", suffix=".csv", encoding="utf-8", newline="") as stream:
-        stream.write("account_no,name,phones,branch,assets,turnover_rate,last_trade_on,is_vip,trading_habit\n")
-        habits = ("short_term", "swing", "value", "")
-        for i in range(n):
-            phones = f"{HIT_PREFIX}{i % 10**8:08d}" + (f";{SECOND_PREFIX}{i % 10**8:08d}" if i % 10 == 0 else "")
-            stream.write(
-                f"BN{i:010d},客户{i},{phones},{BRANCH},{(i * 7919) % 9_000_000}.{i % 100:02d},"
-                f"{(i % 60) / 10:.1f},2026-{1 + i % 10:02d}-{1 + i % 28:02d},{int(i % 50 == 0)},{habits[i % 4]}\n"
-            )
+        write_csv(stream, n)
         stream.flush()
         stream.seek(0)
         started = time.perf_counter()

@@ -2,7 +2,9 @@
 
 from datetime import date
 
+import phonenumbers
 import pytest
+from phonenumbers import PhoneNumberFormat
 
 from crm.core.masks import mask_birthday, mask_email, mask_id_number, mask_phone
 from crm.core.phones import normalise_phone, try_normalise_phone
@@ -24,13 +26,22 @@ def test_common_formats_of_a_mobile_number_normalise_to_one_e164(raw):
     assert normalise_phone(raw) == "+8613800138000"
 
 
-@pytest.mark.parametrize("digits", ["13800138000", "14681676447", "19912345678"])
-def test_a_written_out_mobile_number_normalises_as_its_plain_digits_do(digits):
-    """The fast path for mainland mobiles takes them with separators and a country prefix too: the same
-    answer as the plain digits, whether or not the full parser knows the number's block."""
+def _written_out(digits):
     spaced = f"{digits[:3]} {digits[3:7]}-{digits[7:]}"
-    for raw in (f"+86 {spaced}", f"0086-{spaced}", f"86{digits}", f"({digits[:3]}) {digits[3:]}", f"(+86) {spaced}"):
+    return (f"+86 {spaced}", f"0086-{spaced}", f"86{digits}", f"({digits[:3]}) {digits[3:]}", f"(+86) {spaced}")
+
+
+@pytest.mark.parametrize("digits", ["13800138000", "19912345678"])
+def test_a_written_out_mobile_number_normalises_as_its_plain_digits_do(digits):
+    """The fast path for mainland mobiles takes them with separators and a country prefix too."""
+    for raw in _written_out(digits):
         assert normalise_phone(raw) == normalise_phone(digits) == f"+86{digits}"
+
+
+@pytest.mark.parametrize("digits", ["14681676447", "14012345678"])
+def test_a_mobile_number_in_a_block_the_parser_refuses_is_refused_however_written(digits):
+    for raw in (digits, *_written_out(digits)):
+        assert try_normalise_phone(raw) is None
 
 
 @pytest.mark.parametrize("raw", ["+86 138 0013 80001", "+1 138 0013 8000", "+44 1380 013800"])
@@ -74,3 +85,23 @@ def test_a_masked_email_hides_its_local_part():
     assert mask_email("wang.xiaoming@example.com") == "***@example.com"
     assert mask_email("no-at-sign") == "***"
     assert mask_email(None) is None
+
+
+def parsed_by_phonenumbers(text):
+    """What the full parser makes of ``text`` as a CN number: E.164, or None when it is not valid."""
+    number = phonenumbers.parse(text, "CN")
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164) if phonenumbers.is_valid_number(number) else None
+
+
+def test_the_shortcut_for_plain_mobile_numbers_answers_as_the_full_parser_for_every_prefix():
+    # phonenumbers' CN patterns read at most the first five digits of an 11-digit number starting
+    # with 1; every such prefix, with three different tails, through the shortcut and the parser.
+    for prefix in range(10_000, 20_000):
+        for tail in ("000000", "382917", "999999"):
+            text = f"{prefix}{tail}"
+            assert try_normalise_phone(text) == parsed_by_phonenumbers(text), text
+
+
+@pytest.mark.parametrize("raw", ["14012345678", "17912345678", "138\uff10\uff10\uff11\uff13\uff18\uff10\uff10\uff10"])
+def test_numbers_the_full_parser_refuses_or_rewrites_are_never_taken_by_the_shortcut(raw):
+    assert try_normalise_phone(raw) == parsed_by_phonenumbers(raw)

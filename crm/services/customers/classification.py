@@ -5,6 +5,7 @@ class for high and low turnover. ``configure`` installs the installation's value
 (from ``crm.config``) at start-up; the defaults are DOMAIN §2's table.
 """
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -35,7 +36,7 @@ _rules = ClassRules()
 def configure(tier_bounds, turnover_threshold, dormant_months):
     global _rules
     _rules = ClassRules(
-        tier_bounds=tuple(Decimal(str(b)) for b in tier_bounds),
+        tier_bounds=tuple(sorted(Decimal(str(b)) for b in tier_bounds)),
         turnover_threshold=Decimal(str(turnover_threshold)),
         dormant_months=int(dormant_months),
     )
@@ -46,9 +47,9 @@ def rules():
 
 
 def asset_tier(assets, rules=None):
-    """0 for T1 … 5 for T6: how many tier bounds ``assets`` reaches."""
+    """0 for T1 … 5 for T6: how many tier bounds ``assets`` reaches (the bounds are in ascending order)."""
     rules = rules or _rules
-    return sum(1 for bound in rules.tier_bounds if Decimal(assets) >= Decimal(bound))
+    return bisect.bisect_right(rules.tier_bounds, Decimal(assets))
 
 
 def is_dormant(last_trade_on, today, rules=None):

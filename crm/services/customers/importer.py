@@ -14,7 +14,9 @@ statements). Per batch one query reads the existing customers and one their phon
 is computed here, and only new or changed rows are written. Branches and staff are read once
 per import, never per row. Batches are pipelined: while one batch is written (on the import's
 connection, from a helper thread), the next is parsed and compared, so the database and Python
-work at the same time; the connection itself is only ever used by one of them at a time.
+work at the same time; the connection itself is only ever used by one of them at a time. On
+PostgreSQL the CLI's import (batches committed) goes further: worker processes each parse, compare
+and write whole batches (``import_pool``), so that both cores work; same checks, same report.
 
 Committed batch by batch (``commit_batches``, as the CLI imports): each batch is committed as soon as
 it is written, so other writers of an embedded SQLite database (the web app) wait one batch, never
@@ -23,10 +25,13 @@ job, since the rows already imported are unchanged and write nothing.
 """
 
 import contextlib
+import functools
 import itertools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -34,7 +39,7 @@ from crm.core import bulk, clock
 from crm.errors import InvalidInput
 from crm.models import AuditEntry, Branch, Customer, CustomerPhone, Staff
 from crm.models.customers import LABEL_FIELDS
-from crm.services.customers import classification, import_file, records
+from crm.services.customers import classification, import_file, import_pool, records
 from crm.services.customers.field_rules import cell_parsers
 from crm.services.org import audit
 
@@ -68,6 +73,7 @@ NEW_CUSTOMER = {
     "turnover_rate": Decimal("0.0000"),
     "is_vip": False,
 }
+NEW_ROW_COLUMNS = (*CUSTOMER_COLUMNS, "created_at", "updated_at")
 UPDATED_ON_CONFLICT = (*CUSTOMER_COLUMNS[1:], "updated_at")
 # Customer column → audit field name: what ``crm.services.customers.records`` audits, plus the tolerance
 # (set here from the brokerage's own records, elsewhere only by the questionnaire). Phones apart.
@@ -76,6 +82,12 @@ AUDITED = {
     "manager_id": "manager",
 }
 DEFAULT_BATCH_SIZE = 5000
+# Columns whose cells repeat a few values across a file, and how many answers each remembers.
+FEW_VALUES = frozenset(
+    {"branch", "manager", "status", "turnover_rate", "last_trade_on", "birthday", "is_vip", "vip_since"}
+    | {"preferred_channel", "risk_tolerance", "trading_habit", "value_segment", "decision_style"}
+)
+REMEMBERED_VALUES = 4096
 # After writing this many rows the tables' statistics are refreshed: stale ones after a bulk load
 # (estimates of thousands of rows per phone number) make PostgreSQL plan the screen pop badly.
 ANALYZE_AFTER_ROWS = 10_000
@@ -104,13 +116,21 @@ class ImportReport:
         return self.created + self.updated + self.unchanged + self.rejected
 
 
+class _Member(NamedTuple):
+    id: int
+    job_no: str
+    branch_id: int
+    is_active: bool
+
+
 class Lookups:
-    """Branches and staff, read once per import so that no row costs a query."""
+    """Branches and staff, read once per import so that no row costs a query. Plain data: a worker
+    process gets a copy (``import_pool``)."""
 
     def __init__(self, session):
         self.branches = dict(session.execute(select(Branch.code, Branch.id)).all())
         staff = session.execute(select(Staff.id, Staff.job_no, Staff.branch_id, Staff.is_active)).all()
-        self.staff = {member.job_no: member for member in staff}
+        self.staff = {member.job_no: member for member in map(_Member._make, staff)}
         self.job_no = {member.id: member.job_no for member in staff}
         self.branch_of = {member.id: member.branch_id for member in staff}
 
@@ -135,6 +155,7 @@ def import_customers(
     batch_size=DEFAULT_BATCH_SIZE,
     progress=None,
     commit_batches=False,
+    workers=1,
 ):
     """Create or update customers from ``records`` (``(line, {column: cell})``, as
     ``crm.services.customers.import_file.read_csv`` yields).
@@ -143,9 +164,18 @@ def import_customers(
     branch cells; ``progress(n)`` is told after each batch how many records it held. Without
     ``commit_batches`` it writes in the session's transaction and never commits: the caller does;
     with it, on a connection of its own, committing each batch.
+
+    ``workers`` > 1 (with ``commit_batches``, on PostgreSQL) spreads the batches over that many
+    processes (``crm.services.customers.import_pool``); the results are the same.
     """
+    setup = _Setup.read(session, source, default_branch)
     with _connection(session, commit_batches) as connection:
-        run = _ImportRun(session, connection, source, default_branch, commit_batches)
+        run = _ImportRun(setup, connection, commit_batches)
+        if workers > 1 and import_pool.usable(connection, commit_batches):
+            import_pool.run(
+                run, functools.partial(_ImportRun, setup, commits=True), records, batch_size, progress, workers
+            )
+            return _finish_import(run)
         return _import(run, records, batch_size, progress)
 
 
@@ -172,8 +202,13 @@ def _import(run, records, batch_size, progress):
             # The next batch's existing rows are read before this batch is written; its accounts
             # are not in this batch (a repeated account is rejected), so none of them changes.
             ahead = run.look_up(parsed)
-            writing = writer.submit(run.write, writes)
+            writing = writer.submit(run.write, writes, clock.now())
         _finish(writing, progress)
+    return _finish_import(run)
+
+
+def _finish_import(run):
+    """After the last batch: the planner's statistics refreshed after a big load; errors in line order."""
     if run.report.created + run.report.updated >= ANALYZE_AFTER_ROWS:
         run.bulk.analyze((CUSTOMERS, PHONES))
         run.commit()
@@ -197,21 +232,38 @@ class _Batch:
     phones: dict = field(default_factory=dict)  # customer id → [e164]
 
 
+@dataclass(frozen=True)
+class _Setup:
+    """What an import's checks need besides its rows: plain data, so that worker processes get a copy."""
+
+    lookups: Lookups
+    evidence: str  # the audit entries' evidence, naming the file
+    default_branch_id: int | None
+    today: date  # for the customer class (dormancy)
+
+    @classmethod
+    def read(cls, session, source, default_branch):
+        lookups = Lookups(session)
+        if default_branch and default_branch not in lookups.branches:
+            raise InvalidInput(f"No branch with code {default_branch!r}.", {"branch": ["Unknown branch."]})
+        branch_id = lookups.branches[default_branch] if default_branch else None
+        return cls(lookups, f"import {source}", branch_id, clock.local(clock.now()).date())
+
+
 class _ImportRun:
-    def __init__(self, session, connection, source, default_branch, commits):
-        self.lookups = Lookups(session)
-        self.parsers = cell_parsers(self.lookups.branch_id, self.lookups.manager_id)
-        self.default_branch_id = None
-        if default_branch:
-            if default_branch not in self.lookups.branches:
-                raise InvalidInput(f"No branch with code {default_branch!r}.", {"branch": ["Unknown branch."]})
-            self.default_branch_id = self.lookups.branches[default_branch]
-        self.evidence = f"import {source}"
+    def __init__(self, setup, connection, commits):
+        self.lookups = setup.lookups
+        self.parsers = _remembering(cell_parsers(self.lookups.branch_id, self.lookups.manager_id))
+        self.default_branch_id, self.evidence, self.today = setup.default_branch_id, setup.evidence, setup.today
         self.connection, self.commits = connection, commits
         self.bulk = bulk.for_connection(connection)
-        self.today = clock.local(clock.now()).date()
         self.report = ImportReport()
         self.first_line = {}  # account_no → line, to reject a second row for the same account
+
+    def restart(self, first_lines):
+        """A new report, for the next batch a worker process imports; ``first_lines`` holds the first line
+        of the file of each of its accounts (the importing process reads the whole file, a worker a batch)."""
+        self.report, self.first_line = ImportReport(), first_lines
 
     def parse(self, records):
         rows = [row for row in (self._parse(line, cells) for line, cells in records) if row]
@@ -244,10 +296,8 @@ class _ImportRun:
         account = values.get("account_no")
         if account is None and not any(e.column == "account_no" for e in errors):
             errors.append(RowError(line, "account_no", "required"))
-        elif account in self.first_line:
-            errors.append(RowError(line, "account_no", f"{account!r} is already on line {self.first_line[account]}"))
-        elif account is not None:
-            self.first_line[account] = line
+        elif account is not None and (first := self.first_line.setdefault(account, line)) != line:
+            errors.append(RowError(line, "account_no", f"{account!r} is already on line {first}"))
         if self.default_branch_id and "branch_id" not in values:
             values["branch_id"] = self.default_branch_id
         if errors:
@@ -319,29 +369,29 @@ class _ImportRun:
             return self.lookups.job_no[value]
         return value
 
-    def write(self, writes):
-        """Write one compared batch (and commit it, on the import's own connection); returns how many
-        records it held.
+    def write(self, writes, at):
+        """Write one compared batch, stamped ``at`` (and commit it, on the import's own connection);
+        returns how many records it held.
 
-        New customers are inserted plainly (the fast path); changed ones upserted by account number.
+        New customers and phones are inserted plainly (the fast path: COPY on PostgreSQL); changed
+        customers upserted by account number.
 
         A row another session inserted meanwhile makes the insert fail and the import roll back:
         run it again, it then updates that row.
         """
-        at = clock.now()
         ids = {row["account_no"]: row["id"] for row in writes.changed}
         if writes.created:
-            rows = [{**row, "created_at": at, "updated_at": at} for row in writes.created]
-            ids.update(self.bulk.insert(CUSTOMERS, rows, returning=(CUSTOMERS.c.account_no, CUSTOMERS.c.id)))
+            rows = [(*map(row.__getitem__, CUSTOMER_COLUMNS), at, at) for row in writes.created]
+            ids.update(self.bulk.insert_new(CUSTOMERS, NEW_ROW_COLUMNS, rows, key="account_no"))
         if writes.changed:
             rows = [
                 {**{name: row[name] for name in CUSTOMER_COLUMNS}, "created_at": at, "updated_at": at}
                 for row in writes.changed
             ]
             self.bulk.upsert(CUSTOMERS, rows, "account_no", UPDATED_ON_CONFLICT)
-        phones = [{"customer_id": ids[account], "e164": e164, "label": "mobile"} for account, e164 in writes.phones]
-        if phones:
-            self.bulk.insert(PHONES, phones)
+        if writes.phones:
+            phones = [(ids[account], e164, "mobile") for account, e164 in writes.phones]
+            self.bulk.insert_new(PHONES, ("customer_id", "e164", "label"), phones)
         if writes.audit_rows:
             entries = [{**entry, "at": at, "actor_id": None, "evidence": self.evidence} for entry in writes.audit_rows]
             self.bulk.insert(AUDIT, entries)
@@ -352,6 +402,16 @@ class _ImportRun:
         """Commit what is written so far when the import has a connection of its own."""
         if self.commits:
             self.connection.commit()
+
+
+def _remembering(parsers):
+    """``parsers`` with those of columns that hold few distinct values (branch codes, dates, choices)
+    remembering their answers: a million rows repeat them, and the parsers are pure for an import's
+    lookups. A bad value is parsed again each time, to report it each time."""
+    return {
+        column: (target, functools.lru_cache(maxsize=REMEMBERED_VALUES)(parse) if column in FEW_VALUES else parse)
+        for column, (target, parse) in parsers.items()
+    }
 
 
 class _Writes:
