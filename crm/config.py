@@ -63,6 +63,9 @@ class Config:
         self.CALLOUT_LEASE = _env_int("KEFU_CALLOUT_LEASE", 120)
         # Seconds a sender holds a customer SMS it claimed before a later run may send it instead (issue 10 §9).
         self.SMS_LEASE = _env_int("KEFU_SMS_LEASE", 120)
+        # Survey calls placed a second at most: the Twilio account's calls-per-second limit (1 unless raised);
+        # 0 places them as fast as they go.
+        self.SURVEY_CALLS_PER_SECOND = max(0.0, _env_float("KEFU_SURVEY_CALLS_PER_SECOND", 1))
         self.HEARTBEAT_MAX_AGE = _env_int("KEFU_HEARTBEAT_MAX_AGE", 180)
         self.OVERDUE_MAX_AGE = _env_int("KEFU_OVERDUE_MAX_AGE", 300)
         # Days a webhook receipt (and any other idempotency record) is kept: a repeated delivery in that

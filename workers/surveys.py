@@ -23,8 +23,10 @@ def place_survey_call(run):
 
 def dial_surveys():
     """The service opens the owed runs and claims the due ones (once, whatever the number of workers) and commits
-    as it dials."""
-    summary = dialer.dial_due(db.session, clock.now(), place_survey_call)
+    as it dials, spacing the calls by the account's calls-per-second limit."""
+    summary = dialer.dial_due(
+        db.session, clock.now(), place_survey_call, calls_per_s=current_app.config["SURVEY_CALLS_PER_SECOND"]
+    )
     return {
         "opened": summary.opened,
         "placed": len(summary.placed),

@@ -1,5 +1,6 @@
 """Survey services: the DOMAIN §7 defaults, answers as keyed, scheduling and the dialer's claims."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -207,6 +208,28 @@ def test_a_dialer_run_past_its_budget_leaves_the_next_batch_to_the_next_run(
     assert len(dialler.rung) == 2  # one batch: the budget was spent
     dialer.dial_due(db.session, clock.at, dialler, limit=2)
     assert len(set(dialler.rung)) == 5
+
+
+def test_a_paced_dialer_spaces_its_calls_by_the_calls_per_second_limit(db, seeded, make, agent, clock, resolved_at):
+    for _ in range(3):
+        resolved_at(make.customer(manager=agent), sh(11, 23, 10))
+    placed_at = []
+
+    def dialler(run):
+        placed_at.append(time.monotonic())
+        return f"CA{len(placed_at):032d}"
+
+    summary = dialer.dial_due(db.session, clock.at, dialler, calls_per_s=20)
+
+    assert len(summary.placed) == 3
+    assert all(later - earlier >= 0.049 for earlier, later in zip(placed_at, placed_at[1:], strict=False))
+
+
+def test_a_paced_dialer_claims_no_more_than_its_budget_left_can_ring():
+    assert dialer.batch_size(50, seconds_left=45, calls_per_s=None) == 50
+    assert dialer.batch_size(50, seconds_left=45, calls_per_s=1) == 45
+    assert dialer.batch_size(50, seconds_left=10.2, calls_per_s=2) == 21
+    assert dialer.batch_size(50, seconds_left=0, calls_per_s=1) == 1
 
 
 def test_two_sweeps_at_the_same_instant_open_one_run_per_resolution(app, db, seeded, make, agent, clock, resolved_at):

@@ -107,7 +107,12 @@ def _opening(session, at):
 
 def owe_welcomes(session, at, limit=200):
     """Queue the welcome owed to each new customer or prospect of a branch that turned it on (created since),
-    reachable and not yet welcomed; once per customer (``dedupe_key``). Returns how many were queued."""
+    reachable and not yet welcomed; once per customer (``dedupe_key``). Returns how many were queued.
+
+    Most installations send no welcome: the branches are asked first, so that the periodic sender does not
+    scan every customer each minute to find none."""
+    if not session.scalar(select(exists().where(Branch.welcome_sms_since.is_not(None)))):
+        return 0
     owed = session.scalars(
         select(Customer)
         .join(Branch, Branch.id == Customer.branch_id)

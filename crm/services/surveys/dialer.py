@@ -18,6 +18,7 @@ after the customer agreed to answer ends the run as ``declined``; its answers st
 """
 
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,6 +26,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from crm.core.clock import as_utc, now
+from crm.core.pacing import Pacer
 from crm.models import SurveyRun
 from crm.services.calls import call_log
 from crm.services.cases.calendar.installation import installation_calendar
@@ -51,9 +53,12 @@ class DialSummary:
     given_up: int = 0
 
 
-def dial_due(session, at, place, limit=BATCH_SIZE, budget_s=DIAL_BUDGET_S):
+def dial_due(session, at, place, limit=BATCH_SIZE, budget_s=DIAL_BUDGET_S, calls_per_s=None):
     """Open the runs owed to resolved cases, then claim the runs due at ``at`` ``limit`` at a time and ring
     each through ``place(run) -> CallSid``, until none is left or ``budget_s`` seconds have passed; commits.
+
+    With ``calls_per_s`` the calls are spaced that far apart (the provider's limit: a burst would come back
+    as a burst of webhooks) and a batch is no larger than the budget left can ring.
 
     Each claim commits before any of its calls is placed, so a run is never rung by two workers; a call
     that cannot be placed counts as a failed attempt and does not stop the others. A run claimed is no
@@ -61,13 +66,24 @@ def dial_due(session, at, place, limit=BATCH_SIZE, budget_s=DIAL_BUDGET_S):
     """
     summary = DialSummary(opened=owe_callback_surveys(session, at), given_up=give_up_stale(session, at))
     stop_at = time.monotonic() + budget_s
+    pacer = Pacer(calls_per_s) if calls_per_s else None
     while True:
-        claimed = claim_due_runs(session, at, limit)
+        batch = batch_size(limit, stop_at - time.monotonic(), calls_per_s)
+        claimed = claim_due_runs(session, at, batch)
         session.commit()
         for run_id in claimed:
+            if pacer:
+                pacer.wait()
             _ring(session, run_id, place, at, summary)
-        if len(claimed) < limit or time.monotonic() >= stop_at:
+        if len(claimed) < batch or time.monotonic() >= stop_at:
             return summary
+
+
+def batch_size(limit, seconds_left, calls_per_s):
+    """``limit``, or fewer when paced calls could not all be rung in the seconds left (at least one)."""
+    if not calls_per_s:
+        return limit
+    return max(1, min(limit, math.ceil(seconds_left * calls_per_s)))
 
 
 def _ring(session, run_id, place, at, summary):
