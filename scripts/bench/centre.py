@@ -182,6 +182,7 @@ def _climb(args, app, driver, recorder, probe, meter, production):
         planned = plan.schedule(rate, args.step_seconds, first)
         first += len(planned)
         recorder.take()
+        recorder.take_slow()
         probe.reset()
         before, started = meter.read(), time.monotonic()
         done = len(driver.calls)
@@ -190,6 +191,7 @@ def _climb(args, app, driver, recorder, probe, meter, production):
         step = plan.StepFigures(rate, round(seconds, 1), len(planned), start_lag_s=round(start_lag, 2))
         step.cpu = cores_used(before, meter.read(), seconds)
         step.latencies, errors = recorder.take()
+        slow = recorder.take_slow()
         step.errors = sum(errors.values()) + broken
         step.queue_lag_s = round(probe.lag(), 2)
         with app.app_context():
@@ -197,6 +199,7 @@ def _climb(args, app, driver, recorder, probe, meter, production):
             db.session.rollback()
         step.lost, step.duplicated = sum(checked["missing"].values()), sum(checked["duplicated"].values())
         _print_step(step, errors, checked, production)
+        print(f"  answers ≥ {plan.MAX_WEBHOOK_P99_MS} ms by second of the minute (5 s buckets): {slow}")
         steps.append(step)
         if plan.failures(step) or production.exited():
             break

@@ -28,7 +28,7 @@ from rq import Queue
 from rq.job import Job
 from werkzeug.serving import make_server
 
-from scripts.bench.centre_plan import endpoint
+from scripts.bench.centre_plan import MAX_WEBHOOK_P99_MS, endpoint
 from telephony.standin import Callee, StandinState, set_state
 from telephony.standin.callee import walk_standin_call
 from telephony.standin.simulator import simulate_inbound_call
@@ -44,11 +44,13 @@ KEYS = {"agent": ("1",), "voicemail": ("1",), "complaint": ("2", "1"), "callback
 
 
 class Recorder:
-    """Milliseconds per endpoint and the answers that were not 2xx, since the last ``take``."""
+    """Milliseconds per endpoint, the answers that were not 2xx, and when in the minute the slow answers came
+    (``slow_by_second``: 5-second bucket of the wall clock's minute → count), since the last ``take``."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.latencies, self.errors = defaultdict(list), defaultdict(int)
+        self.slow_by_second = defaultdict(int)
 
     def add(self, path, ms, status):
         name = endpoint(path)
@@ -56,11 +58,18 @@ class Recorder:
             self.latencies[name].append(ms)
             if not 200 <= status < 300:
                 self.errors[f"{name} {status}"] += 1
+            if ms >= MAX_WEBHOOK_P99_MS:
+                self.slow_by_second[int(time.time() % 60) // 5 * 5] += 1
 
     def take(self):
         with self.lock:
             taken = (dict(self.latencies), dict(self.errors))
             self.latencies, self.errors = defaultdict(list), defaultdict(int)
+        return taken
+
+    def take_slow(self):
+        with self.lock:
+            taken, self.slow_by_second = dict(sorted(self.slow_by_second.items())), defaultdict(int)
         return taken
 
 
