@@ -282,9 +282,15 @@ def _transition(session, case, action, values=None, expect=None, at=None):
     guard = (Case.id == case.id) & (Case.status == seen) & (expect if expect is not None else true())
     if not session.execute(update(Case).where(guard).values(status=target, **(values or {}))).rowcount:
         raise Conflict("The case changed meanwhile; reload it.")
-    session.refresh(case)
+    _read_back(session, case, ["status", *(values or {})])
     met_by_action = CLOCKS_MET.get(action, {})
     return deadlines.meet_clocks(case, met_by_action.get(case.kind, met_by_action.get("*", ())), at or now())
+
+
+def _read_back(session, case, written):
+    """Read back the columns an UPDATE wrote; the whole case with its related rows only when it changed whom
+    or where the case points to (owner, handler, branch…): the rows loaded through those are stale then."""
+    session.refresh(case, None if any(name.endswith("_id") for name in written) else written)
 
 
 _PAST = {
