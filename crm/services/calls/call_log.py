@@ -100,15 +100,18 @@ def apply_status(session, sid, status, duration=None, direction=None, from_numbe
     call = record_call(session, sid, direction_of(direction), from_number=from_number, to_number=to_number)
     if record_event(session, call, f"status:{status}", kind="status", at=at, status=status) is None:
         return call
+    final = status in FINAL_STATUSES
+    # Worked out before the call changes: its query would flush the changes first, a second UPDATE.
+    outcome = (call.outcome or derive_outcome(session, call, status)) if final else None
     call.status = status
     column = STATUS_TIMES.get(status)
     if column and getattr(call, column) is None:
         setattr(call, column, at)
-    if status in FINAL_STATUSES:
+    if final:
         call.ended_at = call.ended_at or at
         if duration is not None and call.duration_seconds is None:
             call.duration_seconds = int(duration)
-        call.outcome = call.outcome or derive_outcome(session, call, status)
+        call.outcome = outcome
     session.flush()
     return call
 
