@@ -49,23 +49,24 @@ class ScreenPopLane:
             answer = self._answer(*asked)
         if answer is None:
             return self.wsgi_app(environ, start_response)
-        status, payload = answer
-        body = self._json(payload)
+        status, body = answer
         headers = [("Content-Type", self.app.json.mimetype), ("Content-Length", str(len(body)))]
         start_response(f"{status} {HTTP_STATUS_CODES[status].upper()}", headers + security_headers(ENDPOINT))
         return [body]
 
     def _answer(self, token, phone):
-        """``(status, payload)`` of the route's answer, or None for Flask to answer (no such caller, a role
+        """``(status, body)`` of the route's answer, or None for Flask to answer (no such caller, a role
         the route refuses, an unexpected error: Flask then runs the request again and answers with its own
         error)."""
         try:
             viewer = credentials.viewer_for(db.session, token, "api")
             if viewer is None or viewer.role not in self.roles:
                 return None
-            return 200, dump_card(screen_pop.screen_pop(db.session, phone, viewer))
-        except DomainError as error:
-            return error.status, error.to_dict()
+            try:
+                status, payload = 200, dump_card(screen_pop.screen_pop(db.session, phone, viewer))
+            except DomainError as error:
+                status, payload = error.status, error.to_dict()
+            return status, self._json(payload)
         except Exception:
             db.session.rollback()
             return None
