@@ -59,11 +59,16 @@ def _docs_policy():
 
 
 def add_security_headers(response, endpoint=None):
-    """The headers of every response; ``endpoint`` is the request's unless given (the screen pop's lane)."""
-    for name, value in COMMON.items():
+    """The headers of every response; ``endpoint`` is the request's unless given."""
+    for name, value in security_headers(endpoint or request.endpoint):
         response.headers.setdefault(name, value)
-    response.headers.setdefault("Content-Security-Policy", _page_policy(endpoint or request.endpoint))
     return response
+
+
+def security_headers(endpoint):
+    """``(name, value)`` of each header a response to ``endpoint`` carries (the screen pop's lane sends
+    them as they are)."""
+    return [*COMMON.items(), ("Content-Security-Policy", _page_policy(endpoint))]
 
 
 def _page_policy(endpoint):

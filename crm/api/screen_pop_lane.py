@@ -4,9 +4,10 @@ without Flask's request dispatch.
 Every ringing phone asks for the card, and served by gunicorn the route spent several times its floor's
 whole request around the card: the request context, the session, the sign-in limiter's hooks (which run
 on every request), the locale, the input guard, flask-smorest's argument parsing. This WSGI middleware
-answers the common case with the functions the route itself calls — ``credentials.staff_for`` (cached
-for reads, as ``crm.auth`` does), ``screen_pop``, ``dump_card``, the API's error body and the security
-headers — so the answer is the route's, byte for byte (a test compares them).
+answers the common case with the functions the route itself calls — ``credentials.viewer_for`` (the
+answer of ``staff_for`` cached for reads, as ``crm.auth`` asks it, without an ORM object), ``screen_pop``,
+``dump_card``, the error's own body and the security headers — and sends the JSON as ``jsonify`` would,
+without building a Response object, so the answer is the route's, byte for byte (a test compares them).
 
 It takes only a GET of the path with a bearer token, no cookie, no body and exactly one printable-ASCII
 ``phone`` of 1–40 characters, from a staff member whose role the route allows (``@roles`` on the view).
@@ -17,14 +18,14 @@ an unexpected error — goes on to Flask, which answers as it always did: the la
 from contextlib import nullcontext
 from urllib.parse import parse_qsl
 
-from flask import current_app, has_app_context, jsonify
+from flask import current_app, has_app_context
+from werkzeug.http import HTTP_STATUS_CODES
 
-from crm.api.errors import domain_error_response
 from crm.api.schemas.card import dump_card
 from crm.api.schemas.customers import LOOKUP_PHONE_MAX
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.headers import add_security_headers
+from crm.headers import security_headers
 from crm.services.customers import screen_pop
 from crm.services.org import credentials
 
@@ -45,27 +46,37 @@ class ScreenPopLane:
         if asked is None:
             return self.wsgi_app(environ, start_response)
         with self._app_context():
-            response = self._answer(*asked)
-        if response is None:
+            answer = self._answer(*asked)
+        if answer is None:
             return self.wsgi_app(environ, start_response)
-        return response(environ, start_response)
+        status, body = answer
+        headers = [("Content-Type", self.app.json.mimetype), ("Content-Length", str(len(body)))]
+        start_response(f"{status} {HTTP_STATUS_CODES[status].upper()}", headers + security_headers(ENDPOINT))
+        return [body]
 
     def _answer(self, token, phone):
-        """The route's response, or None for Flask to answer (no such caller, a role the route refuses, an
-        unexpected error: Flask then runs the request again and answers with its own error)."""
+        """``(status, body)`` of the route's answer, or None for Flask to answer (no such caller, a role
+        the route refuses, an unexpected error: Flask then runs the request again and answers with its own
+        error)."""
         try:
-            staff = credentials.staff_for(db.session, token, "api", cached=True)
-            if staff is None or staff.role not in self.roles:
+            viewer = credentials.viewer_for(db.session, token, "api")
+            if viewer is None or viewer.role not in self.roles:
                 return None
             try:
-                response = jsonify(dump_card(screen_pop.screen_pop(db.session, phone, staff)))
+                status, payload = 200, dump_card(screen_pop.screen_pop(db.session, phone, viewer))
             except DomainError as error:
-                response, status = domain_error_response(error)
-                response.status_code = status
+                status, payload = error.status, error.to_dict()
+            return status, self._json(payload)
         except Exception:
             db.session.rollback()
             return None
-        return add_security_headers(response, ENDPOINT)
+
+    def _json(self, payload):
+        """The body ``jsonify(payload)`` sends: the app's JSON, compact unless Flask would indent it (debug)."""
+        provider = self.app.json
+        indented = provider.compact is False or (provider.compact is None and self.app.debug)
+        options = {"indent": 2} if indented else {"separators": (",", ":")}
+        return f"{provider.dumps(payload, **options)}\n".encode()
 
     def _app_context(self):
         """The app context already pushed for this app (tests keep one open; Flask's dispatch reuses it

@@ -9,10 +9,11 @@ a revocation through one is told to the other by nothing but the database.
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from crm import create_app
 from crm.config import Config
-from crm.services.org import credential_cache
+from crm.services.org import credential_cache, credentials
 from tests.api.identity import as_
 
 LOOKUP = "/api/v1/customers/lookup"
@@ -103,3 +104,27 @@ def test_a_remembered_caller_is_read_fresh_beyond_id_role_and_branch(client, oth
         assert other.get("/api/v1/staff/me", headers=headers).get_json()["name"] == agent.name
     me = client.get("/api/v1/staff/me", headers=as_(agent))
     assert me.status_code == 200 and me.get_json()["job_no"] == agent.job_no
+
+
+def _statements_of(engine, ask):
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        return ask(), statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+def test_a_remembered_viewer_comes_without_a_query_or_a_staff_object(db, ticks, agent):
+    """``viewer_for`` (the screen pop's lane): what the access rules read of the caller, from the cache
+    for a second, then from the database again."""
+    ask = lambda: credentials.viewer_for(db.session, agent.token, "api")  # noqa: E731
+    ask()
+    db.session.expunge_all()
+    viewer, statements = _statements_of(db.engine, ask)
+    assert (viewer.id, viewer.role, viewer.branch_id) == (agent.id, "agent", agent.branch_id)
+    assert statements == [] and len(db.session.identity_map) == 0
+    ticks[0] += 1.0
+    viewer, statements = _statements_of(db.engine, ask)
+    assert viewer.id == agent.id and len(statements) == 1

@@ -39,6 +39,14 @@ def test_the_lane_answers_as_the_route_byte_for_byte(make, branch, agent, caller
         assert _answer(lane, viewer, phone) == _answer(lane.wsgi_app, viewer, phone)
 
 
+def test_the_lane_indents_its_json_as_jsonify_does_in_debug(app, agent, caller, lane, monkeypatch):
+    monkeypatch.setattr(app, "debug", True)
+    for phone in ("13800138000", "13900000000"):
+        answer = _answer(lane, agent, phone)
+        assert answer == _answer(lane.wsgi_app, agent, phone)
+        assert answer[2].startswith(b'{\n  "')
+
+
 def test_a_pop_with_a_bearer_token_is_answered_without_flask(client, agent, caller, lane, monkeypatch):
     monkeypatch.setattr(lane, "wsgi_app", _refuse)
     found = client.get(LOOKUP, query_string={"phone": "13800138000"}, headers=as_(agent))

@@ -30,7 +30,10 @@ monotonic = time.monotonic
 
 @dataclass(frozen=True)
 class Entry:
-    staff_id: int
+    """What is remembered of a credential: its staff member as the access rules read a viewer (``id``,
+    ``role``, ``branch_id``), when it expires, and when it was found."""
+
+    id: int  # the staff member's
     role: str
     branch_id: int | None
     expires_at: datetime
@@ -42,15 +45,23 @@ def _entries():
     return current_app.extensions.setdefault(_EXTENSION, {})
 
 
-def remembered(session, key):
-    """The staff member ``key`` was found to belong to less than ``TTL`` ago, in ``session``; else None."""
+def live_entry(key):
+    """The ``Entry`` found for ``key`` less than ``TTL`` ago, unless it has expired since; else None."""
     entry = _entries().get(key)
     if entry is None or monotonic() - entry.stored_at >= TTL or entry.expires_at <= now():
         return None
-    present = session.identity_map.get(identity_key(Staff, entry.staff_id))
+    return entry
+
+
+def remembered(session, key):
+    """The staff member ``key`` was found to belong to less than ``TTL`` ago, in ``session``; else None."""
+    entry = live_entry(key)
+    if entry is None:
+        return None
+    present = session.identity_map.get(identity_key(Staff, entry.id))
     if present is not None:
         return present
-    staff = Staff(id=entry.staff_id, role=entry.role, branch_id=entry.branch_id, is_active=True)
+    staff = Staff(id=entry.id, role=entry.role, branch_id=entry.branch_id, is_active=True)
     make_transient_to_detached(staff)  # persistent without a query; other attributes load when read
     session.add(staff)
     return staff
@@ -73,7 +84,7 @@ def forget_staff(staff_id):
         return
     entries = _entries()
     for key, entry in list(entries.items()):  # a copy: another thread of this worker may add meanwhile
-        if entry.staff_id == staff_id:
+        if entry.id == staff_id:
             entries.pop(key, None)
 
 
