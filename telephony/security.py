@@ -35,7 +35,7 @@ from twilio.request_validator import RequestValidator
 from crm.extensions import db
 from crm.models import WebhookReceipt
 from telephony.parameters import problem
-from telephony.twiml import apology, twiml_response
+from telephony.twiml import apology, render, twiml_response
 from telephony.urls import signed_request_url
 
 
@@ -86,15 +86,15 @@ def twilio_webhook(step, sid="CallSid", fallback=apology, look_up_first=True, re
                     body = view(*args, receipt_key=key, **kwargs)
                     if body is None:  # a repeat: the view found the key stored and wrote nothing
                         db.session.rollback()
-                        return Response(_stored_answer(key) or str(fallback()), mimetype="text/xml")
+                        return Response(_stored_answer(key) or render(fallback()), mimetype="text/xml")
                 else:
-                    body = str(view(*args, **kwargs))
+                    body = render(view(*args, **kwargs))
                     db.session.execute(_RECEIPT, {"key": key, "response": body})
                 db.session.commit()
             except IntegrityError:
                 # A concurrent delivery of the same request won the race: answer what it answered.
                 db.session.rollback()
-                return Response(_stored_answer(key) or str(fallback()), mimetype="text/xml")
+                return Response(_stored_answer(key) or render(fallback()), mimetype="text/xml")
             except Exception:
                 db.session.rollback()
                 current_app.logger.exception("webhook %s failed", step)
