@@ -10,6 +10,7 @@ unsafe method must send the ``X-CSRF-Token`` header; every console form posts a 
 import functools
 
 from flask import g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
@@ -92,7 +93,19 @@ def _forget_staff():
     g.pop("csrf_token", None)
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except that a request without the cookie (every Twilio webhook, API
+    clients) gets its new empty session without the cookie's signer being built first, which Flask does on
+    every request and which cost a webhook more than the rest of its session handling."""
+
+    def open_session(self, app, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def register_auth(app):
+    app.session_interface = CookieSessions()
     app.before_request(_forget_staff)
     app.jinja_env.globals["csrf_token"] = generate_csrf
     app.jinja_env.globals["current_staff"] = current_staff

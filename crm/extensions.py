@@ -1,5 +1,6 @@
 """Extension objects, created once here and bound to the app in the factory."""
 
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -34,3 +35,11 @@ api = KefuApi()
 queues = QueueHandle()
 # Sign-in throttling (crm.signin); its storage is the queue's Redis, or memory when embedded.
 limiter = Limiter(key_func=get_remote_address)
+WEBHOOKS = "twilio"  # the blueprint of Twilio's webhooks (telephony.blueprint)
+
+
+@limiter.request_filter
+def _webhook():
+    """Only sign-in has limits, and Twilio's webhooks (the hot path, never a sign-in) are exempt from all:
+    the limiter's per-request hook stops at this filter instead of resolving the webhook's limits."""
+    return request.blueprint == WEBHOOKS

@@ -2,4 +2,6 @@
 
 from flask import Blueprint
 
-twilio_blueprint = Blueprint("twilio", __name__, url_prefix="/twilio")
+from crm.extensions import WEBHOOKS
+
+twilio_blueprint = Blueprint(WEBHOOKS, __name__, url_prefix="/twilio")

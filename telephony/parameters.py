@@ -97,7 +97,8 @@ def problem(form, required=REQUIRED):
         if not form.get(name):
             return f"{name} is missing"
     for name, check in RULES.items():
-        value = form.get(name)
-        if value is not None and (reason := check(value)):
+        # ``in`` first: a werkzeug form's ``get`` of an absent name raises and catches an exception inside,
+        # and most of these names are absent from any one request.
+        if name in form and (reason := check(form[name])):
             return f"{name} {reason}"
     return None

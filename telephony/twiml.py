@@ -1,5 +1,7 @@
 """TwiML building blocks shared by the call flows (always ``VoiceResponse``, never string templates)."""
 
+import json
+
 from flask import Response
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -64,7 +66,61 @@ def transcribe(response, callback_url):
 
 
 def twiml_response(voice_response):
-    return Response(str(voice_response), mimetype="text/xml")
+    return Response(render(voice_response), mimetype="text/xml")
+
+
+DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
+# ElementTree's escaping: of text, and of attribute values.
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+)
+
+
+def render(twiml):
+    """The document of a TwiML builder (``VoiceResponse``, ``MessagingResponse``), byte for byte what
+    ``str(twiml)`` gives; text is passed through (an answer rendered already).
+
+    ``str`` turns the builder's nodes into ElementTree elements and serialises those, which cost a
+    webhook about as much as building its TwiML; this writes the nodes as they are, with the same
+    attribute order, escaping, empty elements (``<Hangup />``) and UTF-8 encoding."""
+    if isinstance(twiml, str):
+        return twiml
+    parts = [DECLARATION]
+    _write(parts, twiml)
+    return "".join(parts).encode("utf-8", "xmlcharrefreplace").decode("utf-8")
+
+
+def _write(parts, node):
+    """``node`` as ``TwiML.xml()`` builds it: sorted attributes (booleans lower-case), its value as text
+    (a dict as JSON), then its verbs — a string verb replaces the text before the first child, else the tail
+    of the child before it."""
+    parts.append("<" + node.name)
+    for name in sorted(node.attrs):
+        value = node.attrs[name]
+        value = str(value).lower() if isinstance(value, bool) else str(value)
+        parts.append(f' {name}="{value.translate(_ATTRIBUTE)}"')
+    text = (json.dumps(node.value) if isinstance(node.value, dict) else node.value) if node.value else None
+    children = []
+    for verb in node.verbs:
+        if isinstance(verb, str):
+            if children:
+                children[-1][1] = verb
+            else:
+                text = verb
+        else:
+            children.append([verb, None])
+    if not text and not children:
+        parts.append(" />")
+        return
+    parts.append(">")
+    if text:
+        parts.append(text.translate(_TEXT))
+    for child, tail in children:
+        _write(parts, child)
+        if tail:
+            parts.append(tail.translate(_TEXT))
+    parts.append(f"</{node.name}>")
 
 
 def apology():

@@ -7,15 +7,24 @@ nor the driver handles thousands of placeholders, and COPY is the server's faste
 SQLite: a plain ``executemany`` and ``IN`` list, which it runs in-process at full speed.
 """
 
+import functools
+
 from sqlalchemy import column, delete, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 
 def insert_or_skip(session, model, keys, returning):
     """``INSERT INTO model … ON CONFLICT (keys) DO NOTHING RETURNING returning`` in ``session``'s dialect:
-    a row that exists already is skipped by its unique ``keys``, in one statement, without a look-up first."""
-    insert = _INSERTS[session.get_bind().dialect.name]
-    return insert(model).on_conflict_do_nothing(index_elements=list(keys)).returning(returning)
+    a row that exists already is skipped by its unique ``keys``, in one statement, without a look-up first.
+
+    ``model`` may be a Core table (a hot path's row written without the ORM's bulk machinery). The
+    statement is built once and kept: ``.values()`` makes a new one, or pass the row as parameters."""
+    return _insert_or_skip(session.get_bind().dialect.name, model, tuple(keys), returning)
+
+
+@functools.cache
+def _insert_or_skip(dialect, model, keys, returning):
+    return _INSERTS[dialect](model).on_conflict_do_nothing(index_elements=list(keys)).returning(returning)
 
 
 def delete_in_batches(session, model, condition, order_by, batch_size):

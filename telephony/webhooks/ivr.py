@@ -15,7 +15,7 @@ from crm.services.calls import ivr
 from telephony.blueprint import twilio_blueprint
 from telephony.prompts import greet, speak
 from telephony.security import twilio_webhook
-from telephony.twiml import key_menu, transcribe
+from telephony.twiml import key_menu, render, transcribe
 from telephony.urls import public_url
 from telephony.webhooks.complaints import category_menu
 
@@ -39,10 +39,10 @@ def incoming(receipt_key):
     response = VoiceResponse()
     greet(response, route)
     if route.is_open:
-        body = str(menu(response, route, attempt=0))
+        body = render(menu(response, route, attempt=0))
     else:
         speak(response, "after_hours", "after_hours", route)
-        body = str(voicemail(response, route, "after_hours"))
+        body = render(voicemail(response, route, "after_hours"))
     logged = ivr.log_incoming(db.session, route, _sid(), from_number, to_number, at, receipt_key, body)
     return body if logged is not None else None
 

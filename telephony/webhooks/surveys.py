@@ -32,18 +32,17 @@ INVALID = _l("Sorry, that key is not valid.")
 NO_RESPONSE = _l("We will call you again later. Goodbye!")
 
 
-def in_survey_language(view):
-    """Every text of the step (the survey's own and the built-in ones) in the survey's language."""
+def survey_step(view):
+    """A step of the survey call: the view is given the run of the URL's ``run_id`` (``runs.get_run``, loaded
+    once), and every text of the step (the survey's own and the built-in ones) is in the survey's language."""
 
     @wraps(view)
-    def speaking(run_id, **kwargs):
-        # Held while the view runs: the session's identity map is weak, and the view's own ``get_run``
-        # then finds the run loaded instead of querying it a second time.
+    def step(run_id, **kwargs):
         run = runs.get_run(db.session, run_id)
         with in_language(run.survey.language):
-            return view(run_id, **kwargs)
+            return view(run, **kwargs)
 
-    return speaking
+    return step
 
 
 def _sid():
@@ -56,9 +55,8 @@ def _try():
 
 @twilio_blueprint.post("/surveys/<int:run_id>/start")
 @twilio_webhook("survey-start")
-@in_survey_language
-def survey_start(run_id):
-    run = runs.get_run(db.session, run_id)
+@survey_step
+def survey_start(run):
     response = VoiceResponse()
     if request.form.get("AnsweredBy", "").startswith(("machine", "fax")):
         dialer.machine_answered(db.session, run, _sid())
@@ -76,9 +74,8 @@ def opening(response, run, attempt):
 
 @twilio_blueprint.post("/surveys/<int:run_id>/opening")
 @twilio_webhook("survey-opening")
-@in_survey_language
-def survey_opening(run_id):
-    run = runs.get_run(db.session, run_id)
+@survey_step
+def survey_opening(run):
     choice = runs.opening_choice(request.form.get("Digits"))
     response = VoiceResponse()
     if choice == "go":
@@ -104,9 +101,8 @@ def offer_openings(response, run, asked, attempt):
 
 @twilio_blueprint.post("/surveys/<int:run_id>/rebook")
 @twilio_webhook("survey-rebook")
-@in_survey_language
-def survey_rebook(run_id):
-    run = runs.get_run(db.session, run_id)
+@survey_step
+def survey_rebook(run):
     asked = request.args.get("asked", type=int) or int(now().timestamp())
     offered = openings.openings(db.session, datetime.fromtimestamp(asked, UTC))
     response = VoiceResponse()
@@ -165,9 +161,8 @@ def close(response, run):
 
 @twilio_blueprint.post("/surveys/<int:run_id>/questions/<int:position>")
 @twilio_webhook("survey-answer", look_up_first=False)  # one answer per question: a repeat records nothing
-@in_survey_language
-def survey_answer(run_id, position):
-    run = runs.get_run(db.session, run_id)
+@survey_step
+def survey_answer(run, position):
     question = runs.question_at(run, position)
     response = VoiceResponse()
     if question is None:

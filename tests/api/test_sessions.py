@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from flask import request
+
 from tests.api.identity import as_
 from tests.api.test_console import BrowserLikeClient, _csrf, _sign_in
 from tests.api.test_console import client as client  # noqa: F401  (the browser-like client fixture)
@@ -48,3 +50,16 @@ def test_deactivation_ends_the_session_and_reactivation_does_not_revive_it(app, 
     assert _replay(app, cookie).get("/").status_code == 302
     fresh = BrowserLikeClient(app, app.response_class, use_cookies=True)
     assert _sign_in(fresh, agent).status_code == 302  # signing in afresh works
+
+
+def test_a_request_without_the_cookie_gets_an_empty_session_it_may_write(app):
+    with app.test_request_context("/twilio/voice/incoming", method="POST"):
+        session = app.session_interface.open_session(app, request)
+        assert dict(session) == {} and not session.modified
+        assert not app.session_interface.is_null_session(session)
+
+
+def test_a_tampered_cookie_still_gets_an_empty_session(app, client, agent):
+    _sign_in(client, agent)
+    forged = _replay(app, _session_cookie(client)[:-2] + "xx")
+    assert forged.get("/").headers["Location"].endswith("/login")

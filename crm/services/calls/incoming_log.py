@@ -37,7 +37,8 @@ def log_new_call(session, receipt_key, response, sid, at, facts, detail):
     event = {"kind": STEP, "at": at, "detail": detail or None, "dedupe_key": f"{sid}:{STEP}"}
     if session.get_bind().dialect.name == "postgresql":
         params = {**_named("receipt", receipt), **_named("call", call), **_named("event", event)}
-        stored, call_id, _ = session.execute(ONE_STATEMENT, params).one()
+        # Through the connection, like ``ivr.caller``: the statement returns three numbers, no ORM rows.
+        stored, call_id, _ = session.connection().execute(ONE_STATEMENT, params).one()
         if not stored:
             return None
         if call_id is not None:
