@@ -12,7 +12,8 @@ two ``flask --app wsgi worker``, one ``flask --app wsgi scheduler`` — with thr
 telephony whose REST calls go to the project's Twilio stand-in served by this process on ``--port + 1``
 (``KEFU_TWILIO_BASE_URL``), ``PUBLIC_BASE_URL`` the served app and business hours all day.
 
-The driver (``centre_driver``) replays the day after a 5 s unmeasured warm-up, step by step, at a rising rate
+The driver (``centre_driver``) replays the day after an unmeasured warm-up (every flow twice in 5 s: the web
+processes have run each path before they are timed), step by step, at a rising rate
 of new calls (``centre_plan.rates``: 2, 4, 8, 16, 24, 32 … up to ``--max-rate``, each for
 ``--step-seconds``): each call walks the IVR through signed webhooks as Twilio would; half reach an agent,
 who then opens, answers and resolves a case through the API; the survey calls the workers place are walked
@@ -56,6 +57,7 @@ from scripts.bench.throwaway_secrets import use_throwaway_secrets  # noqa: E402
 
 ALWAYS_OPEN = "00:00-23:59"
 WARMUP_S = 5
+WARMUP_CALLS = 2 * len(plan.FLOWS)
 CORES = os.cpu_count()
 
 
@@ -175,7 +177,7 @@ def _redis_pid(url):
 
 def _climb(args, app, driver, recorder, probe, meter, production):
     """Run the steps until one does not hold; their figures."""
-    warmup = plan.schedule(args.start_rate, WARMUP_S)
+    warmup = plan.schedule(WARMUP_CALLS / WARMUP_S, WARMUP_S)
     driver.run_step(warmup)  # unmeasured: the processes' first requests fill their caches and pools
     steps, first = [], len(warmup)
     for rate in plan.rates(args.start_rate, args.max_rate):
