@@ -15,6 +15,7 @@ up before anyone answered.
 from datetime import timedelta
 
 from sqlalchemy import and_, select
+from sqlalchemy.orm import lazyload
 
 from crm.core.bulk import insert_or_skip
 from crm.core.clock import as_utc, now
@@ -56,18 +57,24 @@ def record_call(session, sid, direction="inbound", **facts):
     A new call is one ``INSERT … ON CONFLICT DO NOTHING RETURNING`` with its facts (no savepoint,
     no second UPDATE); a concurrent callback that made it first is then read back.
     """
-    call = find_call(session, sid)
+    call = _call_to_write(session, sid)
     if call is None:
         values = {name: value for name, value in facts.items() if value is not None}
         call = _insert_or_ignore(session, Call, "sid", sid=sid, direction=direction, started_at=now(), **values)
         if call is not None:
             return call
-        call = find_call(session, sid)
+        call = _call_to_write(session, sid)
     for name, value in facts.items():
         if value is not None and getattr(call, name) is None:
             setattr(call, name, value)
     session.flush()
     return call
+
+
+def _call_to_write(session, sid):
+    """The call with ``sid`` without its customer and agent: a callback writes the call's own columns (the
+    customer's joined row and its phones cost a statement and a join each time; read on access if needed)."""
+    return session.scalar(select(Call).where(Call.sid == sid).options(lazyload("*")))
 
 
 def record_new_call(session, sid, direction="inbound", **facts):
@@ -94,10 +101,11 @@ def has_event(session, call, kind):
     return session.scalar(select(CallEvent.id).where(CallEvent.call_id == call.id, CallEvent.kind == kind)) is not None
 
 
-def apply_status(session, sid, status, duration=None, direction=None, from_number=None, to_number=None, at=None):
-    """A status callback: times, duration and outcome, each set once; a repeat changes nothing."""
+def apply_status(session, sid, status, duration=None, direction=None, at=None, **facts):
+    """A status callback: times, duration and outcome, each set once; a repeat changes nothing. ``facts``
+    (``from_number``, ``to_number``, ``customer_id``…) fill the call's columns still empty, as ``record_call``."""
     at = at or now()
-    call = record_call(session, sid, direction_of(direction), from_number=from_number, to_number=to_number)
+    call = record_call(session, sid, direction_of(direction), **facts)
     if record_event(session, call, f"status:{status}", kind="status", at=at, status=status) is None:
         return call
     final = status in FINAL_STATUSES

@@ -226,9 +226,16 @@ def call_ended(session, run, call_sid, status, answered_by=None, duration=None, 
     A late callback of an earlier attempt (another CallSid) changes nothing on the run.
     """
     call_log.apply_status(
-        session, call_sid, status, duration=duration, direction="outbound-api", to_number=run.to_number
+        session,
+        call_sid,
+        status,
+        duration=duration,
+        direction="outbound-api",
+        to_number=run.to_number,
+        customer_id=run.customer_id,
+        case_id=run.case_id,
+        visit_id=run.visit_id,
     )
-    call_log.record_call(session, call_sid, customer_id=run.customer_id, case_id=run.case_id, visit_id=run.visit_id)
     if status not in FINAL_STATUSES or run.call_sid not in (None, call_sid):
         return run
     if run.state == "in_progress":
