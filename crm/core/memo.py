@@ -20,6 +20,7 @@ def per_transaction(session, key, build):
         return memo[1][key]
     value = build()
     transaction = session.get_transaction()  # build() may have begun it
+    memo = session.info.get(_MEMO)  # and memoised values of its own (nested reads): keep them
     if memo is None or memo[0] is not transaction:
         memo = session.info[_MEMO] = (transaction, {})
     memo[1][key] = value

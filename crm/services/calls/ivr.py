@@ -15,6 +15,7 @@ import functools
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import defaultload, lazyload
 
 from crm import live
 from crm.core.clock import now
@@ -163,9 +164,13 @@ def log_incoming(session, route, sid, from_number, to_number, at, receipt_key, r
     return incoming_log.log_new_call(session, receipt_key, response, sid, at, facts, detail)
 
 
+# The IVR's later steps read the call and its caller, never the caller's phones or the call's agent.
+_ROUTED_CALL = (defaultload(Call.customer).lazyload(Customer.phones), lazyload(Call.agent))
+
+
 def route_of(session, sid):
     """The route of a call already logged by ``log_incoming`` (later steps of the IVR)."""
-    call = call_log.find_call(session, sid)
+    call = session.scalar(select(Call).where(Call.sid == sid).options(*_ROUTED_CALL))
     if call is None or call.branch_id is None:
         raise NotFound(f"No inbound call {sid}.")
     branch = session.get(Branch, call.branch_id)
