@@ -54,8 +54,9 @@ SCHEDULE = (
     Periodic("care-reminders", jobs.send_care_reminders, cron="*/15 * * * *"),
     # Customer SMS and welcome messages (held to business hours unless urgent; never to who opted out).
     Periodic("customer-sms", messages.send_customer_messages, "telephony", cron="* * * * *"),
-    # Callback surveys due now (held to business hours by the service, DOMAIN §7).
-    Periodic("survey-dialer", surveys.dial_surveys, "telephony", cron="* * * * *"),
+    # Callback surveys due now (held to business hours by the service, DOMAIN §7). Every 10 s, not every
+    # minute: the calls a minute owes go out in six small groups, and so do their webhooks.
+    Periodic("survey-dialer", surveys.dial_surveys, "telephony", interval=10),
     # Report runs whose job was lost (queue flushed, worker killed) go back on the reports queue (issue 11 §6).
     Periodic("report-runs-sweep", reports.sweep_report_runs, cron="* * * * *"),
     # Working mornings, once business opens: the day's risk-classification tables (S2 §8.4, issue 11 §7).

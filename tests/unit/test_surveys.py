@@ -1,11 +1,11 @@
 """Survey services: the DOMAIN §7 defaults, answers as keyed, scheduling and the dialer's claims."""
 
-import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from crm.core.pacing import Pacer
 from crm.models import Notification, Survey, SurveyRun
 from crm.services.cases import workflow
 from crm.services.surveys import dialer, runs
@@ -210,19 +210,21 @@ def test_a_dialer_run_past_its_budget_leaves_the_next_batch_to_the_next_run(
     assert len(set(dialler.rung)) == 5
 
 
-def test_a_paced_dialer_spaces_its_calls_by_the_calls_per_second_limit(db, seeded, make, agent, clock, resolved_at):
+def test_a_paced_dialer_waits_for_its_slot_before_each_call(db, seeded, make, agent, clock, resolved_at, monkeypatch):
     for _ in range(3):
         resolved_at(make.customer(manager=agent), sh(11, 23, 10))
-    placed_at = []
+    events = []
 
-    def dialler(run):
-        placed_at.append(time.monotonic())
-        return f"CA{len(placed_at):032d}"
+    class RecordingPacer(Pacer):
+        def wait(self):
+            events.append(("wait", self.interval))
 
-    summary = dialer.dial_due(db.session, clock.at, dialler, calls_per_s=20)
+    monkeypatch.setattr(dialer, "Pacer", RecordingPacer)
+    dialler = Dialler()
 
-    assert len(summary.placed) == 3
-    assert all(later - earlier >= 0.049 for earlier, later in zip(placed_at, placed_at[1:], strict=False))
+    dialer.dial_due(db.session, clock.at, lambda run: events.append("ring") or dialler(run), calls_per_s=20)
+
+    assert events == [("wait", 0.05), "ring"] * 3
 
 
 def test_a_paced_dialer_claims_no_more_than_its_budget_left_can_ring():

@@ -38,9 +38,9 @@ REDIAL_AFTER = (timedelta(minutes=30), timedelta(hours=2))
 # How long a placed call may take to report its result before the run is dialled again.
 CALL_LEASE = timedelta(minutes=30)
 BATCH_SIZE = 50
-# The dialer runs every minute: it claims batch after batch for this long at most, then leaves the rest
-# to the next run (a batch claimed is always dialled to its end).
-DIAL_BUDGET_S = 45
+# The dialer runs every 10 s: it claims batch after batch for this long at most, then leaves the rest
+# to the next run (a batch claimed is always dialled to its end), so that two runs seldom overlap.
+DIAL_BUDGET_S = 8
 FINAL_STATUSES = ("completed", "busy", "no-answer", "failed", "canceled")
 MACHINE_ANSWERS = ("machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax")
 
