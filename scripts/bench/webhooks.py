@@ -78,14 +78,21 @@ ALWAYS_OPEN = "00:00-23:59"
 ALWAYS_OPEN_ENV = {"KEFU_BUSINESS_HOURS": ALWAYS_OPEN}
 
 
-def main():
-    args = _arguments()
+def prepared_app(survey_runs):
+    """``(app, run ids)``: the app open all day on a migrated database with its reference data and
+    ``survey_runs`` new survey runs (one per survey answer request)."""
     use_throwaway_secrets()
     app = create_app(Config(BUSINESS_HOURS=ALWAYS_OPEN))
     with app.app_context():
         upgrade()
         _reference_data()
-        run_ids = _survey_runs(3 * (args.count + args.warmup) + 1)
+        return app, _survey_runs(survey_runs)
+
+
+def main():
+    args = _arguments()
+    app, run_ids = prepared_app(3 * (args.count + args.warmup) + 1)
+    with app.app_context():
         token = app.config["TWILIO_AUTH_TOKEN"]
         database = db.engine.url.render_as_string(hide_password=True)
         floor_dsn = _floor_table() if db.engine.dialect.name == "postgresql" else None

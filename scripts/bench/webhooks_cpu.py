@@ -29,26 +29,19 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 from werkzeug.test import EnvironBuilder  # noqa: E402
 
-from crm import create_app  # noqa: E402
-from crm.config import Config  # noqa: E402
-from scripts.bench.throwaway_secrets import use_throwaway_secrets  # noqa: E402
-from scripts.bench.webhooks import ALWAYS_OPEN, _reference_data, _survey_runs, _targets  # noqa: E402
+from scripts.bench.webhooks import _targets, prepared_app  # noqa: E402
 
 BASE = "http://localhost"
 
 
 def main():
     args = _arguments()
-    use_throwaway_secrets()
-    app = create_app(Config(BUSINESS_HOURS=ALWAYS_OPEN))
+    app, run_ids = prepared_app(args.warmup + args.rounds * args.count)
     with app.app_context():
-        upgrade()
-        _reference_data()
-        targets = _targets(_survey_runs(args.warmup + args.rounds * args.count))
+        targets = _targets(run_ids)
     validator = RequestValidator(app.config["TWILIO_AUTH_TOKEN"])
     figures = {}
     for name, make in targets.items():
