@@ -29,6 +29,11 @@ AGENT_TRACK = {"inbound": "outbound_track", "outbound": "inbound_track"}
 CONTENT = "transcription-content"
 
 
+# What an utterance needs of its call: the columns only (a call's whole row comes with its customer and agent
+# joined, some hundred columns; each event of a call's transcript would pay for them).
+_CALL_TIMES = select(Call.id, Call.direction, Call.answered_at, Call.started_at)
+
+
 def speaker_of(call, track):
     """``agent`` or ``customer``: who is heard on ``track`` of ``call`` (see the module's note)."""
     return "agent" if AGENT_TRACK.get(call.direction) == track else "customer"
@@ -59,7 +64,7 @@ def record_event(session, sid, event, sequence, track, data, final, timestamp):
     text = mask_long_numbers(transcript_text(data))
     if event != CONTENT or not final or not text or sequence is None:
         return None
-    call = session.scalar(select(Call).where(Call.sid == sid))
+    call = session.execute(_CALL_TIMES.where(Call.sid == sid)).first()
     if call is None:
         return None
     spoken_at = spoken_time(timestamp)
