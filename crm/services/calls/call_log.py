@@ -47,8 +47,9 @@ def direction_of(twilio_direction):
     return TWILIO_DIRECTIONS.get(twilio_direction or "inbound", "outbound")
 
 
-def find_call(session, sid):
-    return session.scalar(select(Call).where(Call.sid == sid))
+def find_call(session, sid, *options):
+    """The call with ``sid`` (None when unknown); ``options``: how to load its related rows."""
+    return session.scalar(select(Call).where(Call.sid == sid).options(*options))
 
 
 def record_call(session, sid, direction="inbound", **facts):
@@ -74,7 +75,7 @@ def record_call(session, sid, direction="inbound", **facts):
 def _call_to_write(session, sid):
     """The call with ``sid`` without its customer and agent: a callback writes the call's own columns (the
     customer's joined row and its phones cost a statement and a join each time; read on access if needed)."""
-    return session.scalar(select(Call).where(Call.sid == sid).options(lazyload("*")))
+    return find_call(session, sid, lazyload("*"))
 
 
 def record_new_call(session, sid, direction="inbound", **facts):

@@ -170,7 +170,7 @@ _ROUTED_CALL = (defaultload(Call.customer).lazyload(Customer.phones), lazyload(C
 
 def route_of(session, sid):
     """The route of a call already logged by ``log_incoming`` (later steps of the IVR)."""
-    call = session.scalar(select(Call).where(Call.sid == sid).options(*_ROUTED_CALL))
+    call = call_log.find_call(session, sid, *_ROUTED_CALL)
     if call is None or call.branch_id is None:
         raise NotFound(f"No inbound call {sid}.")
     branch = session.get(Branch, call.branch_id)
