@@ -8,6 +8,7 @@ from sqlalchemy import event
 
 from crm.api.schemas.card import dump_card
 from crm.api.schemas.customers import CustomerCard
+from crm.core.driver_select import DriverSelect
 from crm.extensions import db as _db
 from crm.models import Staff
 from crm.services.customers import records, screen_pop
@@ -159,11 +160,14 @@ def test_a_customer_without_manager_pops_with_manager_none(client, make, branch,
     assert card["manager"] is None and card["branch"]["id"] == branch.id and card["last_visits"] == []
 
 
-def test_a_remembered_caller_pops_the_card_in_one_statement(client, agent, caller):
-    """Whose the token is was asked on the first request; the next costs one statement: the card with its visits."""
+def test_a_remembered_caller_pops_the_card_in_one_statement(client, agent, caller, monkeypatch):
+    """Whose the token is was asked on the first request; the next costs one statement: the card with its visits
+    (through SQLAlchemy, or on PostgreSQL on the driver's cursor)."""
     assert _pop(client, agent).status_code == 200
     statements = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731
+    fetch = DriverSelect._fetch
+    monkeypatch.setattr(DriverSelect, "_fetch", lambda self, *args: statements.append(self.sql) or fetch(self, *args))
     event.listen(_db.engine, "before_cursor_execute", listener)
     try:
         assert _pop(client, agent).status_code == 200

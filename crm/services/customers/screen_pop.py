@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam, select, true
 from sqlalchemy.orm import aliased
 
+from crm.core.driver_select import DriverSelect
 from crm.models import Branch, Customer, CustomerPhone, Staff, Visit
 from crm.services.customers import records
 from crm.services.org import access
@@ -24,10 +25,7 @@ from crm.services.org import access
 def screen_pop(session, raw_phone, viewer):
     """The card for ``raw_phone`` as ``viewer`` may see it, with the customer's last visits (plain values)."""
     e164 = records.phone_or_nobody(raw_phone)
-    # One round trip: outside the session's transaction, in autocommit (it only reads; a BEGIN and a
-    # ROLLBACK would be two more round trips than its one query).
-    with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        rows = connection.execute(_statement(), {"e164": e164, "viewer_branch": viewer.branch_id}).all()
+    rows = _card_rows(session.get_bind(), e164, viewer.branch_id)
     if not rows or (viewer.role != "admin" and rows[0].branch_id != viewer.branch_id):
         raise records.nobody_has_it()
     first = rows[0]
@@ -52,6 +50,22 @@ def screen_pop(session, raw_phone, viewer):
         for row in visits.values()
     ]
     return view
+
+
+def _card_rows(engine, e164, viewer_branch):
+    """The card statement's rows in one round trip: outside the session's transaction, in autocommit (it
+    only reads; a BEGIN and a ROLLBACK would be two more round trips than its one query). On PostgreSQL on
+    the driver's cursor (``DriverSelect``: SQLAlchemy's execution cost more than the query)."""
+    if engine.dialect.name == "postgresql":
+        return _driver_select(engine.dialect).all(engine, e164=e164, viewer_branch=viewer_branch)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.execute(_statement(), {"e164": e164, "viewer_branch": viewer_branch}).all()
+
+
+@functools.cache
+def _driver_select(dialect):
+    """The card statement compiled once for the engine's dialect (one per process in production)."""
+    return DriverSelect(_statement(), dialect)
 
 
 @functools.cache
