@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.orm import joinedload, lazyload
 
 from crm.core.bulk import insert_or_skip
@@ -190,9 +190,14 @@ _STEP_OPTIONS = (
 )
 
 
+# The step's look-up as one statement built once: ``Session.get`` would build it (and work out its cache
+# key) again on every call.
+_STEP_RUN = select(SurveyRun).options(*_STEP_OPTIONS).where(SurveyRun.id == bindparam("run_id"))
+
+
 def get_run(session, run_id):
     """The run with its survey, questions and branch in one query (``_STEP_OPTIONS``)."""
-    run = session.get(SurveyRun, run_id, options=_STEP_OPTIONS)
+    run = session.scalars(_STEP_RUN, {"run_id": run_id}).unique().one_or_none()
     if run is None:
         raise NotFound(f"No survey run {run_id}.")
     return run
