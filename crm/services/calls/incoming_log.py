@@ -2,18 +2,22 @@
 
 A new inbound call writes three rows: the webhook receipt (the TwiML answered to this delivery, so
 a retry gets it back and changes nothing — ``telephony.security``), the call and its first event.
-On PostgreSQL that is one statement of data-modifying CTEs, each step inserting only when the
-one before it did::
+On PostgreSQL that is one statement of data-modifying CTEs, each step writing only when the one
+before it did::
 
     WITH receipt AS (INSERT INTO webhook_receipts … ON CONFLICT DO NOTHING RETURNING id),
-         call AS (INSERT INTO calls … SELECT … FROM receipt ON CONFLICT DO NOTHING RETURNING id),
+         call AS (INSERT INTO calls … SELECT … FROM receipt
+                  ON CONFLICT (sid) DO UPDATE SET <each fact> = COALESCE(calls.<fact>, EXCLUDED.<fact>)
+                  RETURNING id),
          event AS (INSERT INTO call_events … SELECT … FROM call ON CONFLICT DO NOTHING RETURNING id)
     SELECT (SELECT count(*) FROM receipt), (SELECT id FROM call), (SELECT count(*) FROM event)
 
 A receipt already there is a repeat: nothing is written. A call already there (a status callback
-that came first) is completed by ``call_log`` as any later step would: its empty columns filled,
-the event written once. SQLite has no data-modifying CTEs: there the same rows are written one
-statement after the other, with the same outcome.
+that came first) gets its empty columns filled, as ``call_log.record_call`` fills them, and its
+first event once. One statement is atomic on its own: the incoming webhook needs no transaction
+around it (``telephony.security`` runs it in autocommit). SQLite has no data-modifying CTEs: there
+the same rows are written one statement after the other, in the request's transaction, with the
+same outcome.
 """
 
 from sqlalchemy import bindparam, func, literal, select
@@ -39,11 +43,8 @@ def log_new_call(session, receipt_key, response, sid, at, facts, detail):
         params = {**_named("receipt", receipt), **_named("call", call), **_named("event", event)}
         # Through the connection, like ``ivr.caller``: the statement returns three numbers, no ORM rows.
         stored, call_id, _ = session.connection().execute(ONE_STATEMENT, params).one()
-        if not stored:
-            return None
-        if call_id is not None:
-            return call_id
-    elif not _stored_now(session, receipt):
+        return call_id if stored else None
+    if not _stored_now(session, receipt):
         return None
     logged = call_log.record_new_call(session, sid, "inbound", **facts)
     call_log.record_event(session, logged, STEP, at=at, **detail)
@@ -74,23 +75,27 @@ def _columns(model, prefix, names):
     return [*bound, *defaults]
 
 
-def _insert_from(model, source, columns, conflict):
-    """``INSERT INTO model … SELECT columns [FROM source] ON CONFLICT (conflict) DO NOTHING RETURNING id``:
-    with a ``source``, a row only for each row it returned."""
+def _insert_from(model, source, columns, conflict, fill=()):
+    """``INSERT INTO model … SELECT columns [FROM source] ON CONFLICT (conflict) … RETURNING id``: with a
+    ``source``, a row only for each row it returned. On conflict nothing is done, or, with ``fill``, those
+    columns of the row already there that are still empty are filled (and its id returned)."""
     rows = select(*columns) if source is None else select(*columns).select_from(source)
-    return (
-        postgresql.insert(model)
-        .from_select([column.name for column in columns], rows, include_defaults=False)
-        .on_conflict_do_nothing(index_elements=[conflict])
-        .returning(model.id)
-    )
+    stmt = postgresql.insert(model).from_select([column.name for column in columns], rows, include_defaults=False)
+    if fill:
+        table = model.__table__
+        filled = {name: func.coalesce(table.c[name], stmt.excluded[name]) for name in fill}
+        stmt = stmt.on_conflict_do_update(index_elements=[conflict], set_=filled)
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=[conflict])
+    return stmt.returning(model.id)
 
 
 def _one_statement():
     """The statement, built once (its parameters are ``<receipt|call|event>_<column>``)."""
     receipt_columns = _columns(WebhookReceipt, "receipt", ("key", "response", "received_at"))
     receipt = _insert_from(WebhookReceipt, None, receipt_columns, "key").cte("receipt")
-    call = _insert_from(Call, receipt, _columns(Call, "call", ("sid", "direction", "started_at", *FACTS)), "sid")
+    call_columns = _columns(Call, "call", ("sid", "direction", "started_at", *FACTS))
+    call = _insert_from(Call, receipt, call_columns, "sid", fill=FACTS)
     call = call.cte("call")
     event_columns = [call.c.id.label("call_id"), *_columns(CallEvent, "event", ("kind", "at", "detail", "dedupe_key"))]
     event = _insert_from(CallEvent, call, event_columns, "dedupe_key").cte("event")
