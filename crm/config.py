@@ -34,6 +34,14 @@ def _env_list(name, default):
     return [item.strip() for item in _env(name, default).split(",") if item.strip()]
 
 
+def _pool_sizes():
+    """Connections each process keeps: by default one per web thread (the Procfile's ``WEB_THREADS``). With
+    SQLAlchemy's default of 5 (+10 opened and closed again as needed), a busy web process of 32 threads
+    opened some 60 PostgreSQL connections a second and spent a third of the machine's CPU doing it (issue 13)."""
+    size = _env_int("KEFU_DB_POOL_SIZE", _env_int("WEB_THREADS", 32))
+    return {"pool_size": size, "max_overflow": _env_int("KEFU_DB_MAX_OVERFLOW", 8)}
+
+
 class Config:
     """Production and embedded settings; a test passes overrides to ``create_app``."""
 
@@ -46,6 +54,8 @@ class Config:
         # replaced after 5 minutes instead, before server or proxy idle timeouts close them; after a
         # database restart the first request of each process fails once and SQLAlchemy refreshes the pool.
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 300}
+        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+            self.SQLALCHEMY_ENGINE_OPTIONS.update(_pool_sizes())
         # Embedded SQLite: seconds a write waits for another writer (an import's batch) before the
         # request gets a 503 with Retry-After. Imports commit every KEFU_IMPORT_BATCH_SIZE rows.
         self.SQLITE_BUSY_TIMEOUT = _env_float("KEFU_SQLITE_BUSY_TIMEOUT", 10)
