@@ -54,8 +54,6 @@ class Config:
         # replaced after 5 minutes instead, before server or proxy idle timeouts close them; after a
         # database restart the first request of each process fails once and SQLAlchemy refreshes the pool.
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 300}
-        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
-            self.SQLALCHEMY_ENGINE_OPTIONS.update(_pool_sizes())
         # Embedded SQLite: seconds a write waits for another writer (an import's batch) before the
         # request gets a 503 with Retry-After. Imports commit every KEFU_IMPORT_BATCH_SIZE rows.
         self.SQLITE_BUSY_TIMEOUT = _env_float("KEFU_SQLITE_BUSY_TIMEOUT", 10)
@@ -163,6 +161,8 @@ class Config:
         self.JSON_SORT_KEYS = False
         for key, value in overrides.items():
             setattr(self, key, value)
+        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):  # SQLite keeps SQLAlchemy's own pool
+            self.SQLALCHEMY_ENGINE_OPTIONS = {**_pool_sizes(), **self.SQLALCHEMY_ENGINE_OPTIONS}
 
     @property
     def embedded_queue(self):
