@@ -37,7 +37,7 @@ def _env_list(name, default):
 def _pool_sizes():
     """Connections each process keeps: by default one per web thread (the Procfile's ``WEB_THREADS``). With
     SQLAlchemy's default of 5 (+10 opened and closed again as needed), a busy web process of 32 threads
-    opened some 60 PostgreSQL connections a second and spent a third of the machine's CPU doing it (issue 13)."""
+    opened and closed some 60 PostgreSQL connections a second and served a quarter fewer webhooks (issue 13)."""
     size = _env_int("KEFU_DB_POOL_SIZE", _env_int("WEB_THREADS", 32))
     return {"pool_size": size, "max_overflow": _env_int("KEFU_DB_MAX_OVERFLOW", 8)}
 
